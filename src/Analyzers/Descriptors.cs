@@ -1,0 +1,82 @@
+using Microsoft.CodeAnalysis;
+
+namespace LockContracts.Analyzers
+{
+    /// <summary>Every diagnostic the analyzers report; ids and severities are fixed in the public contract.</summary>
+    public static class Descriptors
+    {
+        public const string HelpLinkBase = "https://github.com/LockContracts/LockContracts/blob/main/docs/rules/";
+
+        private const string OrderCategory = "LockOrder";
+        private const string HeldCategory = "HeldLocks";
+        private const string ContractCategory = "Contracts";
+
+        public static readonly DiagnosticDescriptor LockOrderCycle = Create(
+            "LOCK001", OrderCategory, DiagnosticSeverity.Error,
+            "Lock-order cycle: possible deadlock",
+            "Possible deadlock: {0}",
+            "Locks taken in a cycle of orders by different paths can deadlock when those paths run on different threads, even if no test ever saw it happen.",
+            WellKnownDiagnosticTags.CompilationEnd);
+
+        public static readonly DiagnosticDescriptor AgainstDeclaredOrder = Create(
+            "LOCK002", OrderCategory, DiagnosticSeverity.Error,
+            "Lock acquired against the declared order",
+            "'{0}' ({1}) is taken while '{2}' ({3}) is held, but the declared order takes '{0}' first; a thread that follows the order can deadlock with this one",
+            "The declared lock order ([LockOrder], [AcquiredBefore], [AcquiredAfter]) is the program's deadlock-avoidance protocol; every acquisition must follow it.");
+
+        public static readonly DiagnosticDescriptor SelfDeadlock = Create(
+            "LOCK003", OrderCategory, DiagnosticSeverity.Error,
+            "Self-deadlock: non-recursive lock taken while held",
+            "{0}",
+            "SemaphoreSlim, ReaderWriterLockSlim, Mutex, SpinLock and custom [Acquires] locks are not re-entrant: taking one that the thread already holds blocks forever or throws.");
+
+        public static readonly DiagnosticDescriptor UnorderedInstances = Create(
+            "LOCK004", OrderCategory, DiagnosticSeverity.Warning,
+            "Two instances of one lock class nested with no ordering",
+            "{1} is taken while {2} is held, two instances of '{0}' with no order between them; another thread nesting them the other way round deadlocks",
+            "Nesting two locks of the same class is safe only in a fixed order between instances (by id, by address, parent before child); put the nesting in one method whose contract acquires both.");
+
+        public static readonly DiagnosticDescriptor RequiredLockNotHeld = Create(
+            "LOCK101", HeldCategory, DiagnosticSeverity.Error,
+            "Call requires a lock that is not held",
+            "'{0}' requires '{1}' ({2}) held{3}, but {4}; the state it guards can change underneath the call",
+            "[RequiresHeld] states that a member touches state guarded by a lock; calling it without that lock is a data race.");
+
+        public static readonly DiagnosticDescriptor UnbalancedLock = Create(
+            "LOCK102", HeldCategory, DiagnosticSeverity.Warning,
+            "Lock not released on every path, or released while not held",
+            "{0}",
+            "A lock left held on one path blocks every other thread forever; releasing a lock that is not held throws SynchronizationLockException or corrupts a semaphore's count.");
+
+        public static readonly DiagnosticDescriptor StaleValue = Create(
+            "LOCK103", HeldCategory, DiagnosticSeverity.Warning,
+            "Value read before taking the lock is not rechecked under it",
+            "'{0}' of {1} was read before taking '{2}' and is not read again while it is held; the value may already be stale",
+            "A [MustRecheck] value can change until the lock is taken; a decision made on the earlier read races with the writer.");
+
+        public static readonly DiagnosticDescriptor StateNotEstablished = Create(
+            "LOCK104", HeldCategory, DiagnosticSeverity.Error,
+            "Required state not established",
+            "'{0}' requires state '{1}' on {2}, which does not hold here{3}",
+            "A protocol step ([RequiresState]) is safe only after the step that establishes it ([EstablishesState]), while the lock that keeps it valid is held.");
+
+        public static readonly DiagnosticDescriptor MalformedContract = Create(
+            "LOCK201", ContractCategory, DiagnosticSeverity.Error,
+            "Malformed lock contract",
+            "{0}",
+            "A contract that names an unknown lock, an unknown target, or declares a cyclic order cannot be checked; fix it so the analyzer can hold code to it.");
+
+        public static string HelpLink(string id) => HelpLinkBase + id + ".md";
+
+        private static DiagnosticDescriptor Create(
+            string id, string category, DiagnosticSeverity severity, string title, string message, string description, params string[] extraTags)
+        {
+            var tags = new string[extraTags.Length + 1];
+            tags[0] = "LockContracts";
+            extraTags.CopyTo(tags, 1);
+            return new DiagnosticDescriptor(
+                id, title, message, category, severity, isEnabledByDefault: true,
+                description: description, helpLinkUri: HelpLink(id), customTags: tags);
+        }
+    }
+}
