@@ -1,0 +1,564 @@
+using System;
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Linq;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+
+namespace LockContracts.Analyzers.Contracts
+{
+    /// <summary>
+    /// Everything the analysis knows about lock contracts in one compilation: lock classes, the
+    /// declared order and method contracts. Built at compilation start; the parts that need a walk
+    /// over the declarations are computed on first use, method contracts on demand and cached.
+    /// Safe for concurrent use by analyzer callbacks.
+    /// </summary>
+    internal sealed class LockContractModel
+    {
+        private readonly ConcurrentDictionary<IMethodSymbol, MethodContract> _contracts = new(SymbolEqualityComparer.Default);
+        private readonly ConcurrentDictionary<ISymbol, string> _memberClasses = new(SymbolEqualityComparer.Default);
+        private readonly ConcurrentDictionary<ITypeSymbol, ConcurrentDictionary<string, ISymbol?>> _lockMembers = new(SymbolEqualityComparer.Default);
+        private readonly ConcurrentDictionary<ITypeSymbol, bool> _lockTypes = new(SymbolEqualityComparer.Default);
+        private readonly ConcurrentDictionary<ISymbol, ImmutableArray<ExpressionSyntax>> _creations = new(SymbolEqualityComparer.Default);
+        private readonly Lazy<DeclarationIndex> _declarations;
+
+        public LockContractModel(Compilation compilation)
+        {
+            Compilation = compilation;
+            Symbols = new KnownSymbols(compilation);
+            _declarations = new Lazy<DeclarationIndex>(() => DeclarationIndex.Build(this), LazyThreadSafetyMode.ExecutionAndPublication);
+        }
+
+        public Compilation Compilation { get; }
+
+        public KnownSymbols Symbols { get; }
+
+        public DeclaredLockOrder Order => _declarations.Value.Order;
+
+        /// <summary>True when <paramref name="lockClass"/> names a declared or implicit lock class.</summary>
+        public bool IsKnownClass(string lockClass) => _declarations.Value.IsKnownClass(lockClass);
+
+        public MethodContract GetContract(IMethodSymbol method)
+        {
+            var definition = (method.ReducedFrom ?? method).OriginalDefinition;
+            return _contracts.GetOrAdd(definition, m => ReadInherited(m));
+        }
+
+        /// <summary>The lock class of a field or property: its [Lock] name, or the implicit "Type.member".</summary>
+        public string ClassOf(ISymbol member) => _memberClasses.GetOrAdd(member.OriginalDefinition, m =>
+            DeclaredClassOf(m) ?? (m.ContainingType is null ? m.Name : m.ContainingType.Name + "." + m.Name));
+
+        /// <summary>The [Lock] name of a member, or null.</summary>
+        public string? DeclaredClassOf(ISymbol member)
+        {
+            if (Symbols.LockAttribute is null)
+            {
+                return null;
+            }
+
+            foreach (var attribute in member.GetAttributes())
+            {
+                if (KnownSymbols.Is(attribute.AttributeClass, Symbols.LockAttribute)
+                    && attribute.ConstructorArguments.Length == 1
+                    && attribute.ConstructorArguments[0].Value is string name
+                    && name.Trim().Length > 0)
+                {
+                    return name;
+                }
+            }
+
+            return null;
+        }
+
+        /// <summary>The field or property of <paramref name="type"/> (or a base type) whose lock class is <paramref name="lockClass"/>.</summary>
+        public ISymbol? FindLockMember(ITypeSymbol? type, string lockClass)
+        {
+            if (type is null || type.TypeKind == TypeKind.Error)
+            {
+                return null;
+            }
+
+            var byClass = _lockMembers.GetOrAdd(type, _ => new ConcurrentDictionary<string, ISymbol?>(StringComparer.Ordinal));
+            return byClass.GetOrAdd(lockClass, name =>
+            {
+                for (var t = type; t is not null; t = t.BaseType)
+                {
+                    foreach (var member in t.GetMembers())
+                    {
+                        if (member is IFieldSymbol { IsImplicitlyDeclared: false } or IPropertySymbol { IsIndexer: false }
+                            && ClassOf(member) == name)
+                        {
+                            return member;
+                        }
+                    }
+                }
+
+                return null;
+            });
+        }
+
+        /// <summary>The kind of lock an object of <paramref name="type"/> is, when used as a lock.</summary>
+        public LockPrimitive PrimitiveOf(ITypeSymbol? type)
+        {
+            if (type is null)
+            {
+                return LockPrimitive.Custom;
+            }
+
+            if (KnownSymbols.Is(type, Symbols.ThreadingLock))
+            {
+                return LockPrimitive.ThreadingLock;
+            }
+
+            if (KnownSymbols.IsOrDerives(type, Symbols.ReaderWriterLockSlim))
+            {
+                return LockPrimitive.ReaderWriterLockSlim;
+            }
+
+            if (KnownSymbols.IsOrDerives(type, Symbols.SemaphoreSlim))
+            {
+                return LockPrimitive.SemaphoreSlim;
+            }
+
+            if (KnownSymbols.IsOrDerives(type, Symbols.Mutex))
+            {
+                return LockPrimitive.Mutex;
+            }
+
+            if (KnownSymbols.Is(type, Symbols.SpinLock))
+            {
+                return LockPrimitive.SpinLock;
+            }
+
+            if (IsLockType(type))
+            {
+                return LockPrimitive.Custom;
+            }
+
+            return type.IsReferenceType ? LockPrimitive.Monitor : LockPrimitive.Custom;
+        }
+
+        /// <summary>True for a type whose own methods carry nameless [Acquires]/[Releases]/[TryAcquires] (a lock type).</summary>
+        public bool IsLockType(ITypeSymbol type) => _lockTypes.GetOrAdd(type.OriginalDefinition, t =>
+        {
+            if (!Symbols.HasAnnotations)
+            {
+                return false;
+            }
+
+            for (var current = t; current is not null; current = current.BaseType)
+            {
+                foreach (var member in current.GetMembers())
+                {
+                    if (member is IMethodSymbol method && GetContract(method).IsLockImplementation)
+                    {
+                        return true;
+                    }
+                }
+            }
+
+            return false;
+        });
+
+        /// <summary>
+        /// True when a SemaphoreSlim stored in <paramref name="symbol"/> is used as a lock: it is
+        /// marked [Lock], or every creation the analysis can see starts it with one slot.
+        /// </summary>
+        public bool IsOneSlotSemaphore(ISymbol symbol)
+        {
+            if (DeclaredClassOf(symbol) is not null)
+            {
+                return true;
+            }
+
+            var creations = CreationsOf(symbol);
+            if (creations.IsEmpty)
+            {
+                return false;
+            }
+
+            foreach (var creation in creations)
+            {
+                var arguments = ArgumentsOf(creation);
+                if (arguments is null || arguments.Arguments.Count == 0
+                    || arguments.Arguments[0].Expression is not LiteralExpressionSyntax { Token.ValueText: "1" })
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
+        /// <summary>True when a ReaderWriterLockSlim stored in <paramref name="symbol"/> is created with LockRecursionPolicy.SupportsRecursion.</summary>
+        public bool AllowsRecursion(ISymbol symbol)
+        {
+            var creations = CreationsOf(symbol);
+            foreach (var creation in creations)
+            {
+                var arguments = ArgumentsOf(creation);
+                if (arguments is not null && arguments.Arguments.Any(a => a.Expression.ToString().EndsWith("SupportsRecursion", StringComparison.Ordinal)))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        private static ArgumentListSyntax? ArgumentsOf(ExpressionSyntax creation) => creation switch
+        {
+            ObjectCreationExpressionSyntax o => o.ArgumentList,
+            ImplicitObjectCreationExpressionSyntax i => i.ArgumentList,
+            _ => null,
+        };
+
+        /// <summary>The object creations assigned to a field, property or local at its declaration or in a constructor.</summary>
+        private ImmutableArray<ExpressionSyntax> CreationsOf(ISymbol symbol) => _creations.GetOrAdd(symbol.OriginalDefinition, s =>
+        {
+            var result = ImmutableArray.CreateBuilder<ExpressionSyntax>();
+            foreach (var reference in s.DeclaringSyntaxReferences)
+            {
+                var node = reference.GetSyntax();
+                var initializer = node switch
+                {
+                    VariableDeclaratorSyntax v => v.Initializer?.Value,
+                    PropertyDeclarationSyntax p => p.Initializer?.Value,
+                    _ => null,
+                };
+                if (initializer is ObjectCreationExpressionSyntax or ImplicitObjectCreationExpressionSyntax)
+                {
+                    result.Add(initializer);
+                }
+                else if (initializer is not null)
+                {
+                    return ImmutableArray<ExpressionSyntax>.Empty;
+                }
+            }
+
+            if (s is IFieldSymbol or IPropertySymbol && s.ContainingType is { } type)
+            {
+                foreach (var constructor in type.InstanceConstructors.Concat(type.StaticConstructors))
+                {
+                    foreach (var reference in constructor.DeclaringSyntaxReferences)
+                    {
+                        foreach (var assignment in reference.GetSyntax().DescendantNodes().OfType<AssignmentExpressionSyntax>())
+                        {
+                            var target = assignment.Left is MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax } m ? m.Name : assignment.Left;
+                            if (target is IdentifierNameSyntax id && id.Identifier.ValueText == s.Name)
+                            {
+                                if (assignment.Right is ObjectCreationExpressionSyntax or ImplicitObjectCreationExpressionSyntax)
+                                {
+                                    result.Add(assignment.Right);
+                                }
+                                else
+                                {
+                                    return ImmutableArray<ExpressionSyntax>.Empty;
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+
+            return result.ToImmutable();
+        });
+
+        private MethodContract ReadInherited(IMethodSymbol method)
+        {
+            if (!Symbols.HasAnnotations)
+            {
+                return MethodContract.Empty;
+            }
+
+            var own = Read(method);
+            if (!own.IsEmpty)
+            {
+                return own;
+            }
+
+            for (var overridden = method.OverriddenMethod; overridden is not null; overridden = overridden.OverriddenMethod)
+            {
+                var inherited = Read(overridden.OriginalDefinition);
+                if (!inherited.IsEmpty)
+                {
+                    return inherited;
+                }
+            }
+
+            foreach (var explicitImplementation in method.ExplicitInterfaceImplementations)
+            {
+                var inherited = Read(explicitImplementation.OriginalDefinition);
+                if (!inherited.IsEmpty)
+                {
+                    return inherited;
+                }
+            }
+
+            if (method.DeclaredAccessibility == Accessibility.Public && method.ContainingType is { } type && !method.IsStatic)
+            {
+                foreach (var @interface in type.AllInterfaces)
+                {
+                    foreach (var candidate in @interface.GetMembers(method.Name))
+                    {
+                        if (candidate is IMethodSymbol interfaceMethod
+                            && SymbolEqualityComparer.Default.Equals(type.FindImplementationForInterfaceMember(interfaceMethod)?.OriginalDefinition, method))
+                        {
+                            var inherited = Read(interfaceMethod.OriginalDefinition);
+                            if (!inherited.IsEmpty)
+                            {
+                                return inherited;
+                            }
+                        }
+                    }
+                }
+            }
+
+            return own;
+        }
+
+        private MethodContract Read(IMethodSymbol method)
+        {
+            var claims = ImmutableArray.CreateBuilder<LockClaim>();
+            var noAnalysis = false;
+            ReadAttributes(method.GetAttributes(), claims, ref noAnalysis);
+            if (method.AssociatedSymbol is IPropertySymbol property)
+            {
+                ReadAttributes(property.GetAttributes(), claims, ref noAnalysis);
+            }
+
+            return claims.Count == 0 && !noAnalysis ? MethodContract.Empty : new MethodContract(claims.ToImmutable(), noAnalysis);
+        }
+
+        private void ReadAttributes(ImmutableArray<AttributeData> attributes, ImmutableArray<LockClaim>.Builder claims, ref bool noAnalysis)
+        {
+            foreach (var attribute in attributes)
+            {
+                var type = attribute.AttributeClass;
+                if (type is null || type.ContainingNamespace?.Name != "LockContracts")
+                {
+                    continue;
+                }
+
+                if (KnownSymbols.Is(type, Symbols.NoLockAnalysisAttribute))
+                {
+                    noAnalysis = true;
+                    continue;
+                }
+
+                var kind = ClaimKindOf(type);
+                if (kind is null || attribute.AttributeConstructor is null)
+                {
+                    continue;
+                }
+
+                string? name = null;
+                var whenReturns = true;
+                var arguments = attribute.ConstructorArguments;
+                if (arguments.Any(a => a.Kind == TypedConstantKind.Error))
+                {
+                    continue;
+                }
+
+                foreach (var argument in arguments)
+                {
+                    switch (argument.Value)
+                    {
+                        case string s:
+                            name = s;
+                            break;
+                        case bool b:
+                            whenReturns = b;
+                            break;
+                    }
+                }
+
+                var on = "this";
+                var mode = LockMode.Exclusive;
+                foreach (var named in attribute.NamedArguments)
+                {
+                    switch (named.Key)
+                    {
+                        case "On" when named.Value.Value is string target && target.Length > 0:
+                            on = target;
+                            break;
+                        case "Shared" when named.Value.Value is true && mode == LockMode.Exclusive:
+                            mode = LockMode.Shared;
+                            break;
+                        case "Upgradeable" when named.Value.Value is true:
+                            mode = LockMode.Upgradeable;
+                            break;
+                    }
+                }
+
+                claims.Add(new LockClaim(kind.Value, name, on, mode, whenReturns, attribute));
+            }
+        }
+
+        private ClaimKind? ClaimKindOf(INamedTypeSymbol type)
+        {
+            if (KnownSymbols.Is(type, Symbols.AcquiresAttribute)) return ClaimKind.Acquires;
+            if (KnownSymbols.Is(type, Symbols.ReleasesAttribute)) return ClaimKind.Releases;
+            if (KnownSymbols.Is(type, Symbols.TryAcquiresAttribute)) return ClaimKind.TryAcquires;
+            if (KnownSymbols.Is(type, Symbols.RequiresHeldAttribute)) return ClaimKind.RequiresHeld;
+            if (KnownSymbols.Is(type, Symbols.ExcludesAttribute)) return ClaimKind.Excludes;
+            if (KnownSymbols.Is(type, Symbols.AssertsHeldAttribute)) return ClaimKind.AssertsHeld;
+            if (KnownSymbols.Is(type, Symbols.TemporarilyReleasesAttribute)) return ClaimKind.TemporarilyReleases;
+            return null;
+        }
+
+        /// <summary>Lock classes and declared order, from this compilation and the annotated assemblies it references.</summary>
+        private sealed class DeclarationIndex
+        {
+            private readonly HashSet<string> _declaredClasses = new(StringComparer.Ordinal);
+            private readonly Dictionary<string, List<INamedTypeSymbol>> _typesByName = new(StringComparer.Ordinal);
+
+            public DeclaredLockOrder Order { get; } = new();
+
+            public bool IsKnownClass(string lockClass)
+            {
+                if (_declaredClasses.Contains(lockClass) || _typesByName.ContainsKey(lockClass))
+                {
+                    return true;
+                }
+
+                var dot = lockClass.LastIndexOf('.');
+                if (dot <= 0 || dot == lockClass.Length - 1 || !_typesByName.TryGetValue(lockClass.Substring(0, dot), out var types))
+                {
+                    return false;
+                }
+
+                var member = lockClass.Substring(dot + 1);
+                return types.Any(t => t.GetMembers(member).Any(m => m is IFieldSymbol or IPropertySymbol));
+            }
+
+            public static DeclarationIndex Build(LockContractModel model)
+            {
+                var index = new DeclarationIndex();
+                var symbols = model.Symbols;
+                var memberOrders = new List<(ISymbol Member, AttributeData Attribute, bool Before)>();
+                var assemblies = new List<IAssemblySymbol> { model.Compilation.Assembly };
+                if (symbols.HasAnnotations)
+                {
+                    foreach (var reference in model.Compilation.SourceModule.ReferencedAssemblySymbols)
+                    {
+                        if (reference.Modules.Any(m => m.ReferencedAssemblies.Any(r => r.Name == "LockContracts.Annotations")))
+                        {
+                            assemblies.Add(reference);
+                        }
+                    }
+                }
+
+                foreach (var assembly in assemblies)
+                {
+                    var fromSource = SymbolEqualityComparer.Default.Equals(assembly, model.Compilation.Assembly);
+                    foreach (var attribute in assembly.GetAttributes())
+                    {
+                        if (KnownSymbols.Is(attribute.AttributeClass, symbols.LockOrderAttribute))
+                        {
+                            var names = NamesOf(attribute);
+                            for (var i = 0; i + 1 < names.Length; i++)
+                            {
+                                index.Order.Add(names[i], names[i + 1], attribute);
+                            }
+                        }
+                    }
+
+                    var stack = new Stack<INamespaceOrTypeSymbol>();
+                    stack.Push(assembly.GlobalNamespace);
+                    while (stack.Count > 0)
+                    {
+                        var container = stack.Pop();
+                        foreach (var member in container.GetMembers())
+                        {
+                            switch (member)
+                            {
+                                case INamespaceSymbol ns:
+                                    stack.Push(ns);
+                                    break;
+                                case INamedTypeSymbol type when fromSource || type.DeclaredAccessibility == Accessibility.Public:
+                                    stack.Push(type);
+                                    if (!index._typesByName.TryGetValue(type.Name, out var list))
+                                    {
+                                        list = new List<INamedTypeSymbol>();
+                                        index._typesByName.Add(type.Name, list);
+                                    }
+
+                                    list.Add(type);
+                                    break;
+                                case IFieldSymbol or IPropertySymbol when symbols.HasAnnotations && !member.IsImplicitlyDeclared:
+                                    foreach (var attribute in member.GetAttributes())
+                                    {
+                                        if (KnownSymbols.Is(attribute.AttributeClass, symbols.LockAttribute)
+                                            && attribute.ConstructorArguments.Length == 1
+                                            && attribute.ConstructorArguments[0].Value is string declared)
+                                        {
+                                            index._declaredClasses.Add(declared);
+                                        }
+                                        else if (KnownSymbols.Is(attribute.AttributeClass, symbols.AcquiredBeforeAttribute))
+                                        {
+                                            memberOrders.Add((member, attribute, true));
+                                        }
+                                        else if (KnownSymbols.Is(attribute.AttributeClass, symbols.AcquiredAfterAttribute))
+                                        {
+                                            memberOrders.Add((member, attribute, false));
+                                        }
+                                    }
+
+                                    break;
+                            }
+                        }
+                    }
+                }
+
+                foreach (var (member, attribute, before) in memberOrders)
+                {
+                    var own = model.ClassOf(member);
+                    foreach (var other in NamesOf(attribute))
+                    {
+                        if (before)
+                        {
+                            index.Order.Add(own, other, attribute);
+                        }
+                        else
+                        {
+                            index.Order.Add(other, own, attribute);
+                        }
+                    }
+                }
+
+                return index;
+            }
+
+            public static ImmutableArray<string> NamesOf(AttributeData attribute)
+            {
+                var builder = ImmutableArray.CreateBuilder<string>();
+                foreach (var argument in attribute.ConstructorArguments)
+                {
+                    if (argument.Kind == TypedConstantKind.Array && !argument.IsNull)
+                    {
+                        foreach (var value in argument.Values)
+                        {
+                            if (value.Value is string s && s.Trim().Length > 0)
+                            {
+                                builder.Add(s);
+                            }
+                        }
+                    }
+                    else if (argument.Value is string single && single.Trim().Length > 0)
+                    {
+                        builder.Add(single);
+                    }
+                }
+
+                return builder.ToImmutable();
+            }
+        }
+
+        /// <summary>The lock class names an order attribute mentions ([LockOrder], [AcquiredBefore], [AcquiredAfter]).</summary>
+        public static ImmutableArray<string> OrderNamesOf(AttributeData attribute) => DeclarationIndex.NamesOf(attribute);
+    }
+}

@@ -1,0 +1,557 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Linq;
+using LockContracts.Analyzers.Contracts;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.FlowAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace LockContracts.Analyzers.Flow
+{
+    /// <summary>
+    /// Turns operations into lock effects: BCL primitives by their known semantics, everything
+    /// else by its contract; and names the lock an expression denotes.
+    /// </summary>
+    internal sealed class LockEffectResolver
+    {
+        private const int MaxUnwrapDepth = 8;
+
+        private readonly LockContractModel _model;
+        private readonly ValueOrigins _origins;
+
+        public LockEffectResolver(LockContractModel model, ValueOrigins origins)
+        {
+            _model = model;
+            _origins = origins;
+        }
+
+        public LockContractModel Model => _model;
+
+        /// <summary>The effects of a call, in the order they happen: requirements, releases, acquisitions.</summary>
+        public ImmutableArray<LockEffect> EffectsOf(IInvocationOperation invocation)
+        {
+            var method = invocation.TargetMethod;
+            var primitive = PrimitiveEffects(invocation, method);
+            if (primitive is not null)
+            {
+                return primitive.Value;
+            }
+
+            return ContractEffects(method, invocation.Instance, invocation.Arguments, invocation);
+        }
+
+        public ImmutableArray<LockEffect> EffectsOf(IPropertyReferenceOperation reference)
+        {
+            var isWrite = reference.Parent is IAssignmentOperation assignment && assignment.Target == reference;
+            var accessor = isWrite ? reference.Property.SetMethod : reference.Property.GetMethod;
+            return accessor is null ? ImmutableArray<LockEffect>.Empty : ContractEffects(accessor, reference.Instance, reference.Arguments, reference);
+        }
+
+        public ImmutableArray<LockEffect> EffectsOf(IObjectCreationOperation creation) =>
+            creation.Constructor is null ? ImmutableArray<LockEffect>.Empty : ContractEffects(creation.Constructor, null, creation.Arguments, creation);
+
+        /// <summary>True when the operation could have any lock effect; a cheap test before building a graph.</summary>
+        public static bool MayAffectLocks(IOperation operation, LockContractModel model)
+        {
+            switch (operation)
+            {
+                case ILockOperation:
+                    return true;
+                case IInvocationOperation invocation:
+                    return IsPrimitiveType(invocation.TargetMethod.ContainingType, model.Symbols)
+                        || (invocation.Instance is not null && IsPrimitiveType(invocation.Instance.Type, model.Symbols))
+                        || !model.GetContract(invocation.TargetMethod).IsEmpty;
+                case IPropertyReferenceOperation property:
+                    return model.Symbols.HasAnnotations
+                        && ((property.Property.GetMethod is { } get && !model.GetContract(get).IsEmpty)
+                            || (property.Property.SetMethod is { } set && !model.GetContract(set).IsEmpty));
+                case IObjectCreationOperation creation:
+                    return model.Symbols.HasAnnotations && creation.Constructor is not null && !model.GetContract(creation.Constructor).IsEmpty;
+                default:
+                    return false;
+            }
+        }
+
+        private static bool IsPrimitiveType(ITypeSymbol? type, KnownSymbols symbols) =>
+            KnownSymbols.Is(type, symbols.Monitor)
+            || KnownSymbols.Is(type, symbols.ThreadingLock)
+            || KnownSymbols.IsOrDerives(type, symbols.ReaderWriterLockSlim)
+            || KnownSymbols.IsOrDerives(type, symbols.SemaphoreSlim)
+            || KnownSymbols.IsOrDerives(type, symbols.Mutex)
+            || KnownSymbols.Is(type, symbols.SpinLock);
+
+        private ImmutableArray<LockEffect>? PrimitiveEffects(IInvocationOperation invocation, IMethodSymbol method)
+        {
+            var symbols = _model.Symbols;
+            var type = method.ContainingType;
+            var name = method.Name;
+            if (KnownSymbols.Is(type, symbols.Monitor))
+            {
+                if (invocation.Arguments.Length == 0)
+                {
+                    return ImmutableArray<LockEffect>.Empty;
+                }
+
+                var target = ResolveObject(ArgumentValue(invocation.Arguments[0]), LockPrimitive.Monitor);
+                var flag = LastRefBool(invocation);
+                return name switch
+                {
+                    "Enter" => One(target, EffectKind.Acquire, LockMode.Exclusive, invocation, "Monitor.Enter", flag),
+                    "TryEnter" => One(target, EffectKind.TryAcquire, LockMode.Exclusive, invocation, "Monitor.TryEnter", flag),
+                    "Exit" => One(target, EffectKind.Release, LockMode.Exclusive, invocation, "Monitor.Exit"),
+                    "Wait" => One(target, EffectKind.TemporarilyRelease, LockMode.Exclusive, invocation, "Monitor.Wait"),
+                    "Pulse" or "PulseAll" => One(target, EffectKind.RequireHeld, LockMode.Exclusive, invocation, "Monitor." + name),
+                    _ => ImmutableArray<LockEffect>.Empty,
+                };
+            }
+
+            var receiverType = invocation.Instance?.Type;
+            if (KnownSymbols.Is(type, symbols.ThreadingLock))
+            {
+                var target = ResolveObject(invocation.Instance, LockPrimitive.ThreadingLock);
+                return name switch
+                {
+                    "Enter" => One(target, EffectKind.Acquire, LockMode.Exclusive, invocation, "Lock.Enter"),
+                    "TryEnter" => One(target, EffectKind.TryAcquire, LockMode.Exclusive, invocation, "Lock.TryEnter"),
+                    "Exit" => One(target, EffectKind.Release, LockMode.Exclusive, invocation, "Lock.Exit"),
+                    "EnterScope" => One(target, EffectKind.Acquire, LockMode.Exclusive, invocation, "Lock.EnterScope", scope: true),
+                    _ => ImmutableArray<LockEffect>.Empty,
+                };
+            }
+
+            if (KnownSymbols.IsOrDerives(receiverType, symbols.ReaderWriterLockSlim))
+            {
+                var target = ResolveObject(invocation.Instance, LockPrimitive.ReaderWriterLockSlim);
+                var mode = name.Contains("Upgradeable") ? LockMode.Upgradeable : name.Contains("Read") ? LockMode.Shared : LockMode.Exclusive;
+                var display = "ReaderWriterLockSlim." + name;
+                if (name.StartsWith("TryEnter", System.StringComparison.Ordinal))
+                {
+                    return One(target, EffectKind.TryAcquire, mode, invocation, display);
+                }
+
+                if (name.StartsWith("Enter", System.StringComparison.Ordinal))
+                {
+                    return One(target, EffectKind.Acquire, mode, invocation, display);
+                }
+
+                if (name.StartsWith("Exit", System.StringComparison.Ordinal))
+                {
+                    return One(target, EffectKind.Release, mode, invocation, display);
+                }
+
+                return ImmutableArray<LockEffect>.Empty;
+            }
+
+            if (KnownSymbols.IsOrDerives(receiverType, symbols.SemaphoreSlim))
+            {
+                var target = ResolveObject(invocation.Instance, LockPrimitive.SemaphoreSlim);
+                switch (name)
+                {
+                    case "Wait":
+                        return One(target, method.ReturnsVoid ? EffectKind.Acquire : EffectKind.TryAcquire, LockMode.Exclusive, invocation, "SemaphoreSlim.Wait");
+                    case "WaitAsync":
+                        var returnsBool = method.ReturnType is INamedTypeSymbol { IsGenericType: true } task
+                            && task.TypeArguments.Length == 1 && task.TypeArguments[0].SpecialType == SpecialType.System_Boolean;
+                        return One(target, returnsBool ? EffectKind.TryAcquire : EffectKind.Acquire, LockMode.Exclusive, invocation, "SemaphoreSlim.WaitAsync");
+                    case "Release":
+                        return One(target, EffectKind.Release, LockMode.Exclusive, invocation, "SemaphoreSlim.Release");
+                    default:
+                        return ImmutableArray<LockEffect>.Empty;
+                }
+            }
+
+            if (KnownSymbols.IsOrDerives(receiverType, symbols.Mutex))
+            {
+                var target = ResolveObject(invocation.Instance, LockPrimitive.Mutex);
+                return name switch
+                {
+                    "WaitOne" => One(target, method.Parameters.Length == 0 ? EffectKind.Acquire : EffectKind.TryAcquire, LockMode.Exclusive, invocation, "Mutex.WaitOne"),
+                    "ReleaseMutex" => One(target, EffectKind.Release, LockMode.Exclusive, invocation, "Mutex.ReleaseMutex"),
+                    _ => ImmutableArray<LockEffect>.Empty,
+                };
+            }
+
+            if (KnownSymbols.Is(receiverType, symbols.SpinLock))
+            {
+                var target = ResolveObject(invocation.Instance, LockPrimitive.SpinLock);
+                var flag = LastRefBool(invocation);
+                return name switch
+                {
+                    "Enter" => One(target, EffectKind.Acquire, LockMode.Exclusive, invocation, "SpinLock.Enter", flag),
+                    "TryEnter" => One(target, EffectKind.TryAcquire, LockMode.Exclusive, invocation, "SpinLock.TryEnter", flag),
+                    "Exit" => One(target, EffectKind.Release, LockMode.Exclusive, invocation, "SpinLock.Exit"),
+                    _ => ImmutableArray<LockEffect>.Empty,
+                };
+            }
+
+            return null;
+        }
+
+        private static ImmutableArray<LockEffect> One(
+            LockIdentity? target, EffectKind kind, LockMode mode, IOperation site, string name, object? flag = null, bool scope = false)
+        {
+            if (target is null)
+            {
+                return ImmutableArray<LockEffect>.Empty;
+            }
+
+            return ImmutableArray.Create(new LockEffect(kind, target, mode, site, name)
+            {
+                TakenFlag = flag,
+                ReturnsScope = scope,
+                SharedSuffices = kind == EffectKind.TemporarilyRelease,
+            });
+        }
+
+        private static object? LastRefBool(IInvocationOperation invocation)
+        {
+            if (invocation.Arguments.Length == 0)
+            {
+                return null;
+            }
+
+            var last = invocation.Arguments[invocation.Arguments.Length - 1];
+            if (last.Parameter?.RefKind is RefKind.Ref or RefKind.Out && last.Parameter.Type.SpecialType == SpecialType.System_Boolean)
+            {
+                return ValueKey(last.Value);
+            }
+
+            return null;
+        }
+
+        /// <summary>The key a value is tracked under: its local, its flow capture, or the operation itself.</summary>
+        public static object? ValueKey(IOperation? value) => value switch
+        {
+            ILocalReferenceOperation local => local.Local,
+            IFlowCaptureReferenceOperation capture => capture.Id,
+            IConversionOperation conversion => ValueKey(conversion.Operand),
+            IAwaitOperation awaited => ValueKey(awaited.Operation),
+            null => null,
+            _ => value,
+        };
+
+        private ImmutableArray<LockEffect> ContractEffects(IMethodSymbol method, IOperation? receiver, ImmutableArray<IArgumentOperation> arguments, IOperation site)
+        {
+            var contract = _model.GetContract(method);
+            if (contract.Claims.IsEmpty)
+            {
+                return ImmutableArray<LockEffect>.Empty;
+            }
+
+            var name = DisplayName(method);
+            var first = new List<LockEffect>();
+            var releases = new List<LockEffect>();
+            var acquires = new List<LockEffect>();
+            var acquiredClasses = new Dictionary<string, int>();
+            foreach (var claim in contract.Claims)
+            {
+                if (claim.Kind is ClaimKind.Acquires or ClaimKind.TryAcquires && claim.Name is not null)
+                {
+                    acquiredClasses[claim.Name] = acquiredClasses.TryGetValue(claim.Name, out var n) ? n + 1 : 1;
+                }
+            }
+
+            foreach (var claim in contract.Claims)
+            {
+                var target = CallTarget(claim, method, receiver, arguments, site);
+                var identity = ResolveClaim(claim, target.Path, target.Type, target.Operation, method);
+                if (identity is null)
+                {
+                    continue;
+                }
+
+                var effect = claim.Kind switch
+                {
+                    ClaimKind.Acquires => new LockEffect(EffectKind.Acquire, identity, claim.Mode, site, name)
+                    {
+                        ReturnsScope = ReturnsDisposable(method),
+                        OrderedByCallee = claim.Name is not null && acquiredClasses[claim.Name] > 1,
+                    },
+                    ClaimKind.TryAcquires => new LockEffect(EffectKind.TryAcquire, identity, claim.Mode, site, name) { WhenReturns = claim.WhenReturns },
+                    ClaimKind.Releases => new LockEffect(EffectKind.Release, identity, claim.Mode, site, name) { AnyMode = true },
+                    ClaimKind.RequiresHeld => new LockEffect(EffectKind.RequireHeld, identity, claim.Mode, site, name) { SharedSuffices = claim.Mode != LockMode.Exclusive },
+                    ClaimKind.Excludes => new LockEffect(EffectKind.Exclude, identity, claim.Mode, site, name),
+                    ClaimKind.AssertsHeld => new LockEffect(EffectKind.AssertHeld, identity, claim.Mode, site, name),
+                    _ => new LockEffect(EffectKind.TemporarilyRelease, identity, claim.Mode, site, name) { SharedSuffices = true },
+                };
+
+                (effect.Kind switch
+                {
+                    EffectKind.Release => releases,
+                    EffectKind.Acquire or EffectKind.TryAcquire or EffectKind.AssertHeld => acquires,
+                    _ => first,
+                }).Add(effect);
+            }
+
+            first.AddRange(releases);
+            first.AddRange(acquires);
+            return first.ToImmutableArray();
+        }
+
+        private (string? Path, ITypeSymbol? Type, IOperation? Operation) CallTarget(
+            LockClaim claim, IMethodSymbol method, IOperation? receiver, ImmutableArray<IArgumentOperation> arguments, IOperation site)
+        {
+            if (claim.IsOnThis)
+            {
+                if (receiver is null)
+                {
+                    return method.IsStatic || method.MethodKind == MethodKind.Constructor ? (null, method.ContainingType, null) : (null, null, null);
+                }
+
+                return (PathOf(receiver), receiver.Type, receiver);
+            }
+
+            if (claim.IsOnReturn)
+            {
+                var consumer = site.Parent;
+                while (consumer is IConversionOperation or IAwaitOperation)
+                {
+                    consumer = consumer.Parent;
+                }
+
+                if (consumer is ISimpleAssignmentOperation assignment)
+                {
+                    return (PathOf(assignment.Target), method.ReturnType, assignment.Target);
+                }
+
+                return (null, method.ReturnType, null);
+            }
+
+            foreach (var argument in arguments)
+            {
+                if (argument.Parameter?.Name == claim.On)
+                {
+                    var value = ArgumentValue(argument);
+                    return (PathOf(value), value?.Type ?? argument.Parameter.Type, value);
+                }
+            }
+
+            return (null, null, null);
+        }
+
+        private static IOperation? ArgumentValue(IArgumentOperation argument) => argument.Value;
+
+        /// <summary>
+        /// The lock a claim denotes for a target: a nameless claim means the target object itself; a
+        /// named one means the target's lock of that class, precise to the instance when the
+        /// target's type declares that lock, otherwise known only by class.
+        /// </summary>
+        public LockIdentity? ResolveClaim(LockClaim claim, string? targetPath, ITypeSymbol? targetType, IOperation? targetOperation, IMethodSymbol method)
+        {
+            if (claim.Name is null)
+            {
+                if (targetOperation is not null)
+                {
+                    return ResolveObject(targetOperation, null);
+                }
+
+                return targetPath is null ? null : new LockIdentity(null, null, targetPath, Shorten(targetPath), _model.PrimitiveOf(targetType));
+            }
+
+            var member = _model.FindLockMember(targetType, claim.Name);
+            if (member is null && claim.IsOnThis && method.IsStatic)
+            {
+                member = _model.FindLockMember(method.ContainingType, claim.Name);
+            }
+
+            var primitive = member is null ? LockPrimitive.Custom : _model.PrimitiveOf(MemberType(member));
+            if (member is not null && member.IsStatic)
+            {
+                var staticName = member.ContainingType.Name + "." + member.Name;
+                return new LockIdentity("static:" + member.ContainingType.Name, claim.Name, staticName, staticName, primitive, AllowsRecursion(member, primitive));
+            }
+
+            if (member is not null && targetPath is not null)
+            {
+                var path = targetPath + "." + member.Name;
+                return new LockIdentity(targetPath, claim.Name, path, Shorten(path), primitive, AllowsRecursion(member, primitive));
+            }
+
+            return new LockIdentity(null, claim.Name, null, targetPath is null ? claim.Name : Shorten(targetPath) + "'s " + claim.Name, primitive);
+        }
+
+        /// <summary>The lock an expression denotes, or null when it cannot be named (silence beats a guess).</summary>
+        public LockIdentity? ResolveObject(IOperation? expression, LockPrimitive? primitiveHint)
+        {
+            var value = Unwrap(expression);
+            switch (value)
+            {
+                case IFieldReferenceOperation field:
+                    return MemberLock(field.Field, field.Instance, value, primitiveHint);
+                case IPropertyReferenceOperation { Arguments.IsEmpty: true } property:
+                    return MemberLock(property.Property, property.Instance, value, primitiveHint);
+                case IInstanceReferenceOperation instance when instance.Type is not null:
+                    return new LockIdentity("this", instance.Type.Name, "this", "this", LockPrimitive.Monitor);
+                case IParameterReferenceOperation parameter:
+                    return new LockIdentity(null, null, parameter.Parameter.Name, parameter.Parameter.Name, primitiveHint ?? _model.PrimitiveOf(parameter.Type));
+                case ILocalReferenceOperation local:
+                    var primitive = primitiveHint ?? _model.PrimitiveOf(local.Type);
+                    if (primitive == LockPrimitive.SemaphoreSlim && !_model.IsOneSlotSemaphore(local.Local))
+                    {
+                        return null;
+                    }
+
+                    return new LockIdentity(null, null, local.Local.Name, local.Local.Name, primitive,
+                        primitive == LockPrimitive.ReaderWriterLockSlim && _model.AllowsRecursion(local.Local));
+                case ITypeOfOperation typeOf:
+                    var text = "typeof(" + typeOf.TypeOperand.Name + ")";
+                    return new LockIdentity(null, null, text, text, LockPrimitive.Monitor);
+                default:
+                    return null;
+            }
+        }
+
+        private LockIdentity? MemberLock(ISymbol member, IOperation? instance, IOperation reference, LockPrimitive? primitiveHint)
+        {
+            var primitive = primitiveHint ?? _model.PrimitiveOf(MemberType(member));
+            if (primitive == LockPrimitive.SemaphoreSlim && !_model.IsOneSlotSemaphore(member))
+            {
+                return null;
+            }
+
+            var lockClass = _model.ClassOf(member);
+            var recursion = AllowsRecursion(member, primitive);
+            if (member.IsStatic)
+            {
+                var name = member.ContainingType.Name + "." + member.Name;
+                return new LockIdentity("static:" + member.ContainingType.Name, lockClass, name, name, primitive, recursion);
+            }
+
+            var owner = PathOf(instance);
+            if (owner is null)
+            {
+                return new LockIdentity(null, lockClass, null, Truncate(reference.Syntax.ToString()), primitive, recursion);
+            }
+
+            var path = owner + "." + member.Name;
+            return new LockIdentity(owner, lockClass, path, Shorten(path), primitive, recursion);
+        }
+
+        private bool AllowsRecursion(ISymbol member, LockPrimitive primitive) =>
+            primitive == LockPrimitive.ReaderWriterLockSlim && _model.AllowsRecursion(member);
+
+        private static ITypeSymbol? MemberType(ISymbol member) => member switch
+        {
+            IFieldSymbol f => f.Type,
+            IPropertySymbol p => p.Type,
+            _ => null,
+        };
+
+        /// <summary>An access path for a value: <c>this</c>, a parameter, a local, or fields and properties of those.</summary>
+        public string? PathOf(IOperation? operation)
+        {
+            var value = Unwrap(operation);
+            switch (value)
+            {
+                case IInstanceReferenceOperation:
+                    return "this";
+                case IParameterReferenceOperation parameter:
+                    return parameter.Parameter.Name;
+                case ILocalReferenceOperation local:
+                    return local.Local.Name;
+                case IFieldReferenceOperation field:
+                    return MemberPath(field.Field, field.Instance);
+                case IPropertyReferenceOperation { Arguments.IsEmpty: true } property:
+                    return MemberPath(property.Property, property.Instance);
+                default:
+                    return null;
+            }
+        }
+
+        private string? MemberPath(ISymbol member, IOperation? instance)
+        {
+            if (member.IsStatic)
+            {
+                return member.ContainingType.Name + "." + member.Name;
+            }
+
+            var owner = PathOf(instance);
+            return owner is null ? null : owner + "." + member.Name;
+        }
+
+        /// <summary>Looks through conversions, flow captures and locals assigned once from a path.</summary>
+        private IOperation? Unwrap(IOperation? operation)
+        {
+            for (var depth = 0; operation is not null && depth < MaxUnwrapDepth; depth++)
+            {
+                switch (operation)
+                {
+                    case IConversionOperation conversion:
+                        operation = conversion.Operand;
+                        continue;
+                    case IParenthesizedOperation parenthesized:
+                        operation = parenthesized.Operand;
+                        continue;
+                    case IFlowCaptureReferenceOperation capture:
+                        var captured = _origins.CaptureValue(capture.Id);
+                        if (captured is null)
+                        {
+                            return operation;
+                        }
+
+                        operation = captured;
+                        continue;
+                    case ILocalReferenceOperation local:
+                        var assigned = _origins.LocalValue(local.Local);
+                        if (assigned is null || !IsPathLike(assigned))
+                        {
+                            return operation;
+                        }
+
+                        operation = assigned;
+                        continue;
+                    default:
+                        return operation;
+                }
+            }
+
+            return operation;
+        }
+
+        private static bool IsPathLike(IOperation operation)
+        {
+            while (operation is IConversionOperation conversion)
+            {
+                operation = conversion.Operand;
+            }
+
+            return operation is IFieldReferenceOperation or IInstanceReferenceOperation or IParameterReferenceOperation
+                || operation is IPropertyReferenceOperation { Arguments.IsEmpty: true }
+                || operation is ILocalReferenceOperation;
+        }
+
+        private static bool ReturnsDisposable(IMethodSymbol method)
+        {
+            if (method.ReturnsVoid || method.ReturnType.SpecialType == SpecialType.System_Boolean)
+            {
+                return false;
+            }
+
+            foreach (var member in method.ReturnType.GetMembers("Dispose"))
+            {
+                if (member is IMethodSymbol { Parameters.IsEmpty: true })
+                {
+                    return true;
+                }
+            }
+
+            return method.ReturnType.AllInterfaces.Any(i => i.SpecialType == SpecialType.System_IDisposable);
+        }
+
+        public static string DisplayName(IMethodSymbol method)
+        {
+            var type = method.ContainingType?.Name;
+            var name = method.MethodKind switch
+            {
+                MethodKind.Constructor => "new " + type,
+                MethodKind.PropertyGet or MethodKind.PropertySet => method.AssociatedSymbol?.Name ?? method.Name,
+                _ => method.Name,
+            };
+            return method.MethodKind == MethodKind.Constructor || type is null ? name : type + "." + name;
+        }
+
+        private static string Shorten(string path) => path.StartsWith("this.", System.StringComparison.Ordinal) ? path.Substring(5) : path;
+
+        private static string Truncate(string text) => text.Length <= 60 ? text : text.Substring(0, 57) + "...";
+    }
+}

@@ -1,0 +1,504 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using LockContracts.Analyzers.Contracts;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.FlowAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace LockContracts.Analyzers.Flow
+{
+    /// <summary>Receives every lock effect with the state just before it, once the flow has reached its fixpoint.</summary>
+    internal interface ILockObserver
+    {
+        void OnEffect(LockEffect effect, LockState before);
+    }
+
+    /// <summary>
+    /// The forward lock-state dataflow over one control-flow graph. Each block is analyzed in two
+    /// flavours: reached normally, or (inside a finally region) while an exception propagates, so
+    /// that a finally run for an exception does not leak its state into the code after the try.
+    /// Exceptions raised inside a try reach its innermost handler with the state at every point
+    /// of the try block.
+    /// </summary>
+    internal sealed class LockFlowAnalysis
+    {
+        /// <summary>A node revisited more often than this means a lattice that does not settle: give up rather than guess.</summary>
+        private const int VisitBudget = 64;
+
+        private readonly ControlFlowGraph _graph;
+        private readonly LockEffectResolver _resolver;
+        private readonly LockState?[] _in;
+        private readonly Dictionary<ControlFlowRegion, HashSet<int>> _finallyContinuations = new();
+        private readonly Dictionary<ControlFlowRegion, ImmutableArray<ControlFlowRegion>> _handlers = new();
+        private readonly SortedSet<int> _worklist = new();
+        private readonly List<IFlowAnonymousFunctionOperation> _nestedFunctions = new();
+        private ILockObserver? _observer;
+
+        private LockFlowAnalysis(ControlFlowGraph graph, LockEffectResolver resolver)
+        {
+            _graph = graph;
+            _resolver = resolver;
+            _in = new LockState?[graph.Blocks.Length * 2];
+            foreach (var block in graph.Blocks)
+            {
+                AddContinuations(block.ConditionalSuccessor);
+                AddContinuations(block.FallThroughSuccessor);
+            }
+        }
+
+        /// <summary>The state where the method returns normally; null when no path returns.</summary>
+        public LockState? ExitState { get; private set; }
+
+        /// <summary>Lambdas and anonymous methods met in the graph; each is analyzed on its own.</summary>
+        public IReadOnlyList<IFlowAnonymousFunctionOperation> NestedFunctions => _nestedFunctions;
+
+        /// <summary>Runs to a fixpoint, then replays every reachable block once for the observer. Null when it did not settle.</summary>
+        public static LockFlowAnalysis? Run(ControlFlowGraph graph, LockEffectResolver resolver, LockState entry, ILockObserver observer)
+        {
+            var analysis = new LockFlowAnalysis(graph, resolver);
+            return analysis.Solve(entry, observer) ? analysis : null;
+        }
+
+        private bool Solve(LockState entry, ILockObserver observer)
+        {
+            var visits = new int[_in.Length];
+            Merge(0, exceptional: false, entry);
+            while (_worklist.Count > 0)
+            {
+                var node = _worklist.Min;
+                _worklist.Remove(node);
+                if (++visits[node] > VisitBudget)
+                {
+                    return false;
+                }
+
+                Process(node, propagate: true);
+            }
+
+            _observer = observer;
+            for (var node = 0; node < _in.Length; node++)
+            {
+                if (_in[node] is not null)
+                {
+                    Process(node, propagate: false);
+                }
+            }
+
+            _observer = null;
+            ExitState = _in[(_graph.Blocks.Length - 1) * 2];
+            return true;
+        }
+
+        private void Process(int node, bool propagate)
+        {
+            var block = _graph.Blocks[node / 2];
+            var exceptional = node % 2 == 1;
+            var state = _in[node]!;
+            var handlers = HandlersOf(block.EnclosingRegion);
+            if (propagate)
+            {
+                SeedHandlers(handlers, state, exceptional);
+            }
+
+            foreach (var operation in block.Operations)
+            {
+                state = Visit(operation, state);
+                if (propagate)
+                {
+                    SeedHandlers(handlers, state, exceptional);
+                }
+            }
+
+            if (block.BranchValue is not null)
+            {
+                state = Visit(block.BranchValue, state);
+            }
+
+            if (!propagate)
+            {
+                return;
+            }
+
+            if (block.ConditionalSuccessor is not null && block.BranchValue is not null)
+            {
+                var (whenTrue, whenFalse) = Split(state, block.BranchValue);
+                var taken = block.ConditionKind == ControlFlowConditionKind.WhenTrue ? whenTrue : whenFalse;
+                var other = block.ConditionKind == ControlFlowConditionKind.WhenTrue ? whenFalse : whenTrue;
+                Follow(block.ConditionalSuccessor, taken.WithoutTemporaryLinks(), exceptional);
+                Follow(block.FallThroughSuccessor, other.WithoutTemporaryLinks(), exceptional);
+            }
+            else
+            {
+                Follow(block.FallThroughSuccessor, state.WithoutTemporaryLinks(), exceptional);
+            }
+        }
+
+        private void Follow(ControlFlowBranch? branch, LockState state, bool exceptional)
+        {
+            if (branch is null)
+            {
+                return;
+            }
+
+            if (branch.Semantics == ControlFlowBranchSemantics.StructuredExceptionHandling)
+            {
+                var @finally = EnclosingFinally(branch.Source.EnclosingRegion);
+                if (@finally is null)
+                {
+                    return;
+                }
+
+                if (exceptional)
+                {
+                    // The exception goes on propagating after the finally ran.
+                    SeedHandlers(HandlersOf(@finally.EnclosingRegion?.EnclosingRegion), state, exceptional: true);
+                }
+                else if (_finallyContinuations.TryGetValue(@finally, out var continuations))
+                {
+                    foreach (var target in continuations)
+                    {
+                        Merge(target, exceptional: false, state);
+                    }
+                }
+
+                return;
+            }
+
+            if (!branch.FinallyRegions.IsEmpty)
+            {
+                Merge(branch.FinallyRegions[0].FirstBlockOrdinal, exceptional: false, state);
+                return;
+            }
+
+            if (branch.Destination is { } destination)
+            {
+                var staysExceptional = exceptional && EnclosingFinally(destination.EnclosingRegion) is { } f
+                    && ReferenceEquals(f, EnclosingFinally(branch.Source.EnclosingRegion));
+                Merge(destination.Ordinal, staysExceptional, state);
+            }
+        }
+
+        private void Merge(int ordinal, bool exceptional, LockState state)
+        {
+            var node = (ordinal * 2) + (exceptional ? 1 : 0);
+            var current = _in[node];
+            if (current is null)
+            {
+                _in[node] = state;
+                _worklist.Add(node);
+                return;
+            }
+
+            var joined = LockState.Join(current, state);
+            if (!joined.Equals(current))
+            {
+                _in[node] = joined;
+                _worklist.Add(node);
+            }
+        }
+
+        private void SeedHandlers(ImmutableArray<ControlFlowRegion> handlers, LockState state, bool exceptional)
+        {
+            if (handlers.IsEmpty)
+            {
+                return;
+            }
+
+            var clean = state.WithoutTemporaryLinks();
+            foreach (var handler in handlers)
+            {
+                var isFinally = handler.Kind == ControlFlowRegionKind.Finally;
+                Merge(handler.FirstBlockOrdinal, isFinally || (exceptional && EnclosingFinally(handler) is not null), clean);
+            }
+        }
+
+        /// <summary>
+        /// The handlers an exception raised in <paramref name="region"/> reaches: every catch and
+        /// filter out to, and including, the innermost finally.
+        /// </summary>
+        private ImmutableArray<ControlFlowRegion> HandlersOf(ControlFlowRegion? region)
+        {
+            if (region is null)
+            {
+                return ImmutableArray<ControlFlowRegion>.Empty;
+            }
+
+            if (_handlers.TryGetValue(region, out var cached))
+            {
+                return cached;
+            }
+
+            var result = ImmutableArray.CreateBuilder<ControlFlowRegion>();
+            for (var current = region; current is not null; current = current.EnclosingRegion)
+            {
+                if (current.Kind != ControlFlowRegionKind.Try || current.EnclosingRegion is not { } parent)
+                {
+                    continue;
+                }
+
+                foreach (var sibling in parent.NestedRegions)
+                {
+                    if (!ReferenceEquals(sibling, current))
+                    {
+                        result.Add(sibling);
+                    }
+                }
+
+                if (parent.Kind == ControlFlowRegionKind.TryAndFinally)
+                {
+                    break;
+                }
+            }
+
+            var handlers = result.ToImmutable();
+            _handlers[region] = handlers;
+            return handlers;
+        }
+
+        private static ControlFlowRegion? EnclosingFinally(ControlFlowRegion? region)
+        {
+            for (var current = region; current is not null; current = current.EnclosingRegion)
+            {
+                if (current.Kind == ControlFlowRegionKind.Finally)
+                {
+                    return current;
+                }
+
+                if (current.Kind is ControlFlowRegionKind.Filter or ControlFlowRegionKind.Catch)
+                {
+                    return null;
+                }
+            }
+
+            return null;
+        }
+
+        private void AddContinuations(ControlFlowBranch? branch)
+        {
+            if (branch is null || branch.FinallyRegions.IsEmpty)
+            {
+                return;
+            }
+
+            var regions = branch.FinallyRegions;
+            for (var i = 0; i < regions.Length; i++)
+            {
+                if (!_finallyContinuations.TryGetValue(regions[i], out var set))
+                {
+                    set = new HashSet<int>();
+                    _finallyContinuations.Add(regions[i], set);
+                }
+
+                if (i + 1 < regions.Length)
+                {
+                    set.Add(regions[i + 1].FirstBlockOrdinal);
+                }
+                else if (branch.Destination is not null)
+                {
+                    set.Add(branch.Destination.Ordinal);
+                }
+            }
+        }
+
+        private LockState Visit(IOperation operation, LockState state)
+        {
+            if (operation is IFlowAnonymousFunctionOperation function)
+            {
+                if (_observer is not null)
+                {
+                    _nestedFunctions.Add(function);
+                }
+
+                return state;
+            }
+
+            foreach (var child in operation.ChildOperations)
+            {
+                state = Visit(child, state);
+            }
+
+            switch (operation)
+            {
+                case IInvocationOperation invocation:
+                    if (invocation.TargetMethod.Name == "Dispose" && invocation.Arguments.IsEmpty
+                        && LockEffectResolver.ValueKey(invocation.Instance) is { } scopeKey
+                        && state.FindLink(scopeKey, LinkKind.Scope) is { } scope)
+                    {
+                        var release = new LockEffect(EffectKind.Release, scope.Lock.Identity, scope.Lock.Mode, invocation, "Dispose");
+                        return Apply(release, state.WithoutLink(scope));
+                    }
+
+                    return ApplyAll(_resolver.EffectsOf(invocation), state);
+                case IPropertyReferenceOperation property:
+                    return ApplyAll(_resolver.EffectsOf(property), state);
+                case IObjectCreationOperation creation:
+                    return ApplyAll(_resolver.EffectsOf(creation), state);
+                case ISimpleAssignmentOperation { Target: ILocalReferenceOperation local } assignment:
+                    return MoveLinks(state, LockEffectResolver.ValueKey(assignment.Value), local.Local);
+                case IFlowCaptureOperation capture:
+                    return MoveLinks(state, LockEffectResolver.ValueKey(capture.Value), capture.Id);
+                default:
+                    return state;
+            }
+        }
+
+        private static LockState MoveLinks(LockState state, object? from, object to)
+        {
+            var links = state.Links.RemoveAll(l => Equals(l.Key, to));
+            if (from is not null)
+            {
+                foreach (var link in state.Links)
+                {
+                    if (Equals(link.Key, from))
+                    {
+                        links = links.Add(link.WithKey(to));
+                        if (link.IsTemporary)
+                        {
+                            links = links.Remove(link);
+                        }
+                    }
+                }
+            }
+
+            return links == state.Links ? state : state.WithLinks(links);
+        }
+
+        private LockState ApplyAll(ImmutableArray<LockEffect> effects, LockState state)
+        {
+            foreach (var effect in effects)
+            {
+                state = Apply(effect, state);
+            }
+
+            return state;
+        }
+
+        private LockState Apply(LockEffect effect, LockState state)
+        {
+            _observer?.OnEffect(effect, state);
+            switch (effect.Kind)
+            {
+                case EffectKind.Acquire:
+                {
+                    var (next, held) = Acquire(state, new HeldLock(effect.Lock, effect.Mode, 1, true, effect.Location, effect.Site));
+                    if (effect.TakenFlag is not null)
+                    {
+                        next = next.WithLink(new ValueLink(effect.TakenFlag, LinkKind.Condition, held, whenValue: true, alreadyApplied: true));
+                    }
+
+                    if (effect.ReturnsScope)
+                    {
+                        next = next.WithLink(new ValueLink(effect.Site, LinkKind.Scope, held, whenValue: true, alreadyApplied: true));
+                    }
+
+                    return next;
+                }
+
+                case EffectKind.TryAcquire:
+                {
+                    var pending = new HeldLock(effect.Lock, effect.Mode, 1, true, effect.Location, effect.Site);
+                    return state.WithLink(new ValueLink(effect.TakenFlag ?? effect.Site, LinkKind.Condition, pending, effect.WhenReturns, alreadyApplied: false));
+                }
+
+                case EffectKind.Release:
+                {
+                    var mode = effect.AnyMode ? (LockMode?)null : effect.Mode;
+                    var index = state.FindHeld(effect.Lock, mode, exactInstance: true);
+                    if (index < 0)
+                    {
+                        index = state.FindHeld(effect.Lock, mode, exactInstance: false);
+                    }
+
+                    return index < 0 ? state : ReleaseOne(state, index);
+                }
+
+                case EffectKind.AssertHeld:
+                {
+                    var index = state.FindHeld(effect.Lock, null, exactInstance: false);
+                    if (index >= 0)
+                    {
+                        return state.WithHeld(state.Held.SetItem(index, state.Held[index].WithDefinite(true)));
+                    }
+
+                    return state.WithHeld(state.Held.Add(new HeldLock(effect.Lock, effect.Mode, 1, true, effect.Location, effect.Site)));
+                }
+
+                default:
+                    return state;
+            }
+        }
+
+        private static (LockState State, HeldLock Held) Acquire(LockState state, HeldLock held)
+        {
+            var index = state.FindHeld(held.Identity, held.Mode, exactInstance: true);
+            if (index >= 0 && (held.Identity.IsReentrant || held.Identity.AllowsRecursion))
+            {
+                var existing = state.Held[index];
+                var nested = existing.WithCount(existing.Count + 1);
+                return (state.WithHeld(state.Held.SetItem(index, nested)), nested);
+            }
+
+            return (state.WithHeld(state.Held.Add(held)), held);
+        }
+
+        private static LockState ReleaseOne(LockState state, int index)
+        {
+            var held = state.Held[index];
+            return held.Count > 1
+                ? state.WithHeld(state.Held.SetItem(index, held.WithCount(held.Count - 1)))
+                : state.WithHeld(state.Held.RemoveAt(index));
+        }
+
+        /// <summary>The states on the two sides of a branch on <paramref name="condition"/>, where a value tells whether a lock is held.</summary>
+        private static (LockState WhenTrue, LockState WhenFalse) Split(LockState state, IOperation condition)
+        {
+            var negated = false;
+            var value = condition;
+            while (true)
+            {
+                switch (value)
+                {
+                    case IConversionOperation conversion:
+                        value = conversion.Operand;
+                        continue;
+                    case IUnaryOperation { OperatorKind: UnaryOperatorKind.Not } not:
+                        negated = !negated;
+                        value = not.Operand;
+                        continue;
+                }
+
+                break;
+            }
+
+            var key = LockEffectResolver.ValueKey(value);
+            var link = key is null ? null : state.FindLink(key, LinkKind.Condition);
+            if (link is null)
+            {
+                return (state, state);
+            }
+
+            var whenTrue = Assume(state, link, true);
+            var whenFalse = Assume(state, link, false);
+            return negated ? (whenFalse, whenTrue) : (whenTrue, whenFalse);
+        }
+
+        private static LockState Assume(LockState state, ValueLink link, bool value)
+        {
+            var held = value == link.WhenValue;
+            var index = state.FindHeld(link.Lock.Identity, link.Lock.Mode, exactInstance: true);
+            if (link.AlreadyApplied)
+            {
+                if (held)
+                {
+                    return index >= 0
+                        ? state.WithHeld(state.Held.SetItem(index, state.Held[index].WithDefinite(true)))
+                        : state.WithHeld(state.Held.Add(link.Lock));
+                }
+
+                return index >= 0 ? ReleaseOne(state, index) : state;
+            }
+
+            return held ? Acquire(state, link.Lock).State : state;
+        }
+    }
+}

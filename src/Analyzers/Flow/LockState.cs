@@ -1,0 +1,266 @@
+using System;
+using System.Collections.Immutable;
+using LockContracts.Analyzers.Contracts;
+using Microsoft.CodeAnalysis;
+
+namespace LockContracts.Analyzers.Flow
+{
+    /// <summary>One lock held at a program point.</summary>
+    internal sealed class HeldLock : IEquatable<HeldLock>
+    {
+        /// <summary>Counts above this are all "several": it keeps the lattice finite for loops that nest a re-entrant lock.</summary>
+        private const int MaxCount = 4;
+
+        public HeldLock(LockIdentity identity, LockMode mode, int count, bool definite, Location location, IOperation? acquiredBy)
+        {
+            Identity = identity;
+            Mode = mode;
+            Count = Math.Min(count, MaxCount);
+            Definite = definite;
+            Location = location;
+            AcquiredBy = acquiredBy;
+        }
+
+        public LockIdentity Identity { get; }
+
+        public LockMode Mode { get; }
+
+        /// <summary>How many times a re-entrant lock is entered.</summary>
+        public int Count { get; }
+
+        /// <summary>Held on every path to this point; otherwise only on some.</summary>
+        public bool Definite { get; }
+
+        /// <summary>Where it was taken.</summary>
+        public Location Location { get; }
+
+        /// <summary>The call or statement that took it, when it came from code rather than the method's own contract.</summary>
+        public IOperation? AcquiredBy { get; }
+
+        public HeldLock WithCount(int count) => new(Identity, Mode, count, Definite, Location, AcquiredBy);
+
+        public HeldLock WithDefinite(bool definite) => definite == Definite ? this : new(Identity, Mode, Count, definite, Location, AcquiredBy);
+
+        public bool Equals(HeldLock? other) =>
+            other is not null && Identity.Equals(other.Identity) && Mode == other.Mode && Count == other.Count && Definite == other.Definite;
+
+        public override bool Equals(object? obj) => Equals(obj as HeldLock);
+
+        public override int GetHashCode() => Identity.GetHashCode() ^ ((int)Mode << 4) ^ Count;
+
+        public bool SameLock(HeldLock other) => Identity.Equals(other.Identity) && Mode == other.Mode;
+    }
+
+    internal enum LinkKind
+    {
+        /// <summary>A boolean value that tells whether the lock is held (TryEnter's result, lockTaken).</summary>
+        Condition,
+
+        /// <summary>A scope value whose Dispose releases the lock (Lock.EnterScope()).</summary>
+        Scope,
+    }
+
+    /// <summary>A value (local, flow capture or the result of an operation) tied to a lock.</summary>
+    internal sealed class ValueLink : IEquatable<ValueLink>
+    {
+        public ValueLink(object key, LinkKind kind, HeldLock @lock, bool whenValue, bool alreadyApplied)
+        {
+            Key = key;
+            Kind = kind;
+            Lock = @lock;
+            WhenValue = whenValue;
+            AlreadyApplied = alreadyApplied;
+        }
+
+        /// <summary>An ILocalSymbol, a CaptureId or an IOperation (a value not yet stored anywhere).</summary>
+        public object Key { get; }
+
+        public LinkKind Kind { get; }
+
+        public HeldLock Lock { get; }
+
+        /// <summary>For a condition: the value that means the lock is held.</summary>
+        public bool WhenValue { get; }
+
+        /// <summary>The lock was taken when the value was produced (Monitor.Enter(o, ref taken)); otherwise only if the value says so.</summary>
+        public bool AlreadyApplied { get; }
+
+        public bool IsTemporary => Key is IOperation;
+
+        public ValueLink WithKey(object key) => new(key, Kind, Lock, WhenValue, AlreadyApplied);
+
+        public bool Equals(ValueLink? other) =>
+            other is not null && Equals(Key, other.Key) && Kind == other.Kind && Lock.SameLock(other.Lock)
+            && WhenValue == other.WhenValue && AlreadyApplied == other.AlreadyApplied;
+
+        public override bool Equals(object? obj) => Equals(obj as ValueLink);
+
+        public override int GetHashCode() => Key.GetHashCode() ^ (int)Kind;
+    }
+
+    /// <summary>The lock state at a program point: locks held (must and may) and values tied to locks.</summary>
+    internal sealed class LockState : IEquatable<LockState>
+    {
+        public static readonly LockState Empty = new(ImmutableArray<HeldLock>.Empty, ImmutableArray<ValueLink>.Empty);
+
+        public LockState(ImmutableArray<HeldLock> held, ImmutableArray<ValueLink> links)
+        {
+            Held = held;
+            Links = links;
+        }
+
+        /// <summary>In acquisition order, outermost first.</summary>
+        public ImmutableArray<HeldLock> Held { get; }
+
+        public ImmutableArray<ValueLink> Links { get; }
+
+        public LockState WithHeld(ImmutableArray<HeldLock> held) => new(held, Links);
+
+        public LockState WithLinks(ImmutableArray<ValueLink> links) => new(Held, links);
+
+        /// <summary>The index of the most recently taken entry for this lock in a compatible mode, or -1.</summary>
+        public int FindHeld(LockIdentity identity, LockMode? mode, bool exactInstance)
+        {
+            for (var i = Held.Length - 1; i >= 0; i--)
+            {
+                var held = Held[i];
+                if ((mode is null || held.Mode == mode)
+                    && (exactInstance ? held.Identity.Equals(identity) : held.Identity.Matches(identity)))
+                {
+                    return i;
+                }
+            }
+
+            return -1;
+        }
+
+        public ValueLink? FindLink(object key, LinkKind kind)
+        {
+            foreach (var link in Links)
+            {
+                if (link.Kind == kind && Equals(link.Key, key))
+                {
+                    return link;
+                }
+            }
+
+            return null;
+        }
+
+        public LockState WithoutLink(ValueLink link) => WithLinks(Links.Remove(link));
+
+        public LockState WithLink(ValueLink link)
+        {
+            var links = Links;
+            for (var i = 0; i < links.Length; i++)
+            {
+                if (links[i].Kind == link.Kind && Equals(links[i].Key, link.Key))
+                {
+                    return WithLinks(links.SetItem(i, link));
+                }
+            }
+
+            return WithLinks(links.Add(link));
+        }
+
+        public LockState WithoutTemporaryLinks()
+        {
+            var any = false;
+            foreach (var link in Links)
+            {
+                any |= link.IsTemporary;
+            }
+
+            return any ? WithLinks(Links.RemoveAll(l => l.IsTemporary)) : this;
+        }
+
+        /// <summary>
+        /// Where paths meet: a lock is definitely held only if it is on every path with the same
+        /// count; anything held on one path only is kept as "maybe held".
+        /// </summary>
+        public static LockState Join(LockState first, LockState second)
+        {
+            if (ReferenceEquals(first, second))
+            {
+                return first;
+            }
+
+            var held = ImmutableArray.CreateBuilder<HeldLock>(first.Held.Length + second.Held.Length);
+            foreach (var a in first.Held)
+            {
+                var match = FindSame(second.Held, a);
+                if (match is null)
+                {
+                    held.Add(a.WithDefinite(false));
+                }
+                else
+                {
+                    var definite = a.Definite && match.Definite && a.Count == match.Count;
+                    held.Add(a.Count >= match.Count ? a.WithDefinite(definite) : match.WithDefinite(definite));
+                }
+            }
+
+            foreach (var b in second.Held)
+            {
+                if (FindSame(first.Held, b) is null)
+                {
+                    held.Add(b.WithDefinite(false));
+                }
+            }
+
+            var links = first.Links;
+            foreach (var link in second.Links)
+            {
+                if (first.FindLink(link.Key, link.Kind) is null)
+                {
+                    links = links.Add(link);
+                }
+            }
+
+            return new LockState(held.ToImmutable(), links);
+        }
+
+        private static HeldLock? FindSame(ImmutableArray<HeldLock> held, HeldLock candidate)
+        {
+            foreach (var h in held)
+            {
+                if (h.SameLock(candidate))
+                {
+                    return h;
+                }
+            }
+
+            return null;
+        }
+
+        public bool Equals(LockState? other)
+        {
+            if (other is null || other.Held.Length != Held.Length || other.Links.Length != Links.Length)
+            {
+                return false;
+            }
+
+            foreach (var h in Held)
+            {
+                if (!other.Held.Contains(h))
+                {
+                    return false;
+                }
+            }
+
+            foreach (var l in Links)
+            {
+                if (!other.Links.Contains(l))
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
+        public override bool Equals(object? obj) => Equals(obj as LockState);
+
+        public override int GetHashCode() => Held.Length ^ (Links.Length << 8);
+    }
+}

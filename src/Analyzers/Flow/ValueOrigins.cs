@@ -1,0 +1,83 @@
+using System.Collections.Generic;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.FlowAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace LockContracts.Analyzers.Flow
+{
+    /// <summary>
+    /// Where flow captures and locals get their values, read once per graph: a capture or local
+    /// assigned exactly once stands for the expression assigned to it (<c>var l = _lock;</c>);
+    /// one assigned more often maps to null.
+    /// </summary>
+    internal sealed class ValueOrigins
+    {
+        private readonly Dictionary<CaptureId, IOperation?> _captures = new();
+        private readonly Dictionary<ILocalSymbol, IOperation?> _locals = new(SymbolEqualityComparer.Default);
+
+        public ValueOrigins(ControlFlowGraph graph)
+        {
+            foreach (var block in graph.Blocks)
+            {
+                foreach (var operation in block.Operations)
+                {
+                    Scan(operation);
+                }
+
+                if (block.BranchValue is not null)
+                {
+                    Scan(block.BranchValue);
+                }
+            }
+        }
+
+        public IOperation? CaptureValue(CaptureId id) =>
+            _captures.TryGetValue(id, out var value) ? value : null;
+
+        public IOperation? LocalValue(ILocalSymbol local) =>
+            _locals.TryGetValue(local, out var value) ? value : null;
+
+        private void Scan(IOperation root)
+        {
+            var stack = new Stack<IOperation>();
+            stack.Push(root);
+            while (stack.Count > 0)
+            {
+                var operation = stack.Pop();
+                switch (operation)
+                {
+                    case IFlowAnonymousFunctionOperation:
+                        continue;
+                    case IFlowCaptureOperation capture:
+                        _captures[capture.Id] = _captures.ContainsKey(capture.Id) ? null : capture.Value;
+                        break;
+                    case ISimpleAssignmentOperation { Target: ILocalReferenceOperation local } assignment:
+                        _locals[local.Local] = _locals.ContainsKey(local.Local) ? null : assignment.Value;
+                        break;
+                    case ICompoundAssignmentOperation { Target: ILocalReferenceOperation local }:
+                        _locals[local.Local] = null;
+                        break;
+                    case IArgumentOperation { Value: ILocalReferenceOperation local, Parameter.RefKind: not RefKind.None }:
+                        _locals[local.Local] = null;
+                        break;
+                    case IDeconstructionAssignmentOperation:
+                    case IIncrementOrDecrementOperation:
+                        foreach (var reference in operation.Descendants())
+                        {
+                            if (reference is ILocalReferenceOperation target)
+                            {
+                                _locals[target.Local] = null;
+                            }
+                        }
+
+                        break;
+                }
+
+                foreach (var child in operation.ChildOperations)
+                {
+                    stack.Push(child);
+                }
+            }
+        }
+    }
+}

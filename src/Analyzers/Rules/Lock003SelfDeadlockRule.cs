@@ -1,0 +1,105 @@
+using LockContracts.Analyzers.Contracts;
+using LockContracts.Analyzers.Flow;
+using Microsoft.CodeAnalysis;
+
+namespace LockContracts.Analyzers.Rules
+{
+    /// <summary>
+    /// LOCK003: a non-recursive lock taken again by the thread that holds it, or an [Excludes]
+    /// method called with its lock held.
+    /// </summary>
+    /// <remarks>
+    /// Bad: <c>_gate.Wait(); Refill(); _gate.Release();</c> where <c>Refill</c> also waits on <c>_gate</c>.
+    /// Good: split the locked body into a method that [RequiresHeld] the gate and call it under one Wait.
+    /// Monitor, the lock statement and System.Threading.Lock are re-entrant and never reported.
+    /// </remarks>
+    internal sealed class Lock003SelfDeadlockRule : MethodRule
+    {
+        public override DiagnosticDescriptor Descriptor => Descriptors.SelfDeadlock;
+
+        public override void OnEffect(MethodRuleContext context, LockEffect effect, LockState before)
+        {
+            switch (effect.Kind)
+            {
+                case EffectKind.Acquire:
+                case EffectKind.TryAcquire:
+                    CheckRecursion(context, effect, before);
+                    break;
+                case EffectKind.Exclude:
+                    foreach (var held in before.Held)
+                    {
+                        if (held.Definite && held.Identity.Matches(effect.Lock))
+                        {
+                            context.Report(
+                                Descriptor, effect.Location, new[] { held.Location },
+                                $"'{effect.OperationName}' excludes '{effect.Lock.ClassOrDisplay}' ({held.Identity.Display}), which is held here; it takes that lock itself, so this thread would wait for itself");
+                            return;
+                        }
+                    }
+
+                    break;
+            }
+        }
+
+        private void CheckRecursion(MethodRuleContext context, LockEffect effect, LockState before)
+        {
+            var identity = effect.Lock;
+            if (!identity.IsInstanceKnown || identity.IsReentrant)
+            {
+                return;
+            }
+
+            foreach (var held in before.Held)
+            {
+                if (!held.Definite || !held.Identity.Equals(identity))
+                {
+                    continue;
+                }
+
+                string? message;
+                if (identity.Primitive == LockPrimitive.ReaderWriterLockSlim)
+                {
+                    message = ReaderWriterConflict(held.Mode, effect.Mode, identity);
+                }
+                else if (effect.Kind == EffectKind.TryAcquire)
+                {
+                    // A try on a held non-recursive lock fails instead of blocking.
+                    message = null;
+                }
+                else
+                {
+                    message = $"'{identity.ClassOrDisplay}' ({identity.Display}) is taken again while this thread already holds it; {identity.Primitive.Describe()} is not re-entrant, so the thread waits for itself forever";
+                }
+
+                if (message is not null)
+                {
+                    context.Report(Descriptor, effect.Location, new[] { held.Location }, message);
+                    return;
+                }
+            }
+        }
+
+        private static string? ReaderWriterConflict(LockMode held, LockMode taken, LockIdentity identity)
+        {
+            var name = $"'{identity.ClassOrDisplay}' ({identity.Display})";
+            if (held == LockMode.Shared && taken != LockMode.Shared)
+            {
+                return $"{name} is entered in {Describe(taken)} mode while this thread holds it in read mode; a read lock cannot be upgraded (ReaderWriterLockSlim throws LockRecursionException, and two upgrading readers would deadlock): take it with EnterUpgradeableReadLock first";
+            }
+
+            if (identity.AllowsRecursion || (held == LockMode.Upgradeable && taken != LockMode.Upgradeable))
+            {
+                return null;
+            }
+
+            return $"{name} is entered in {Describe(taken)} mode while this thread already holds it in {Describe(held)} mode; ReaderWriterLockSlim is not re-entrant here and throws LockRecursionException";
+        }
+
+        private static string Describe(LockMode mode) => mode switch
+        {
+            LockMode.Shared => "read",
+            LockMode.Upgradeable => "upgradeable",
+            _ => "write",
+        };
+    }
+}

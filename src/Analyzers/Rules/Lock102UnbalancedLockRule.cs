@@ -1,0 +1,115 @@
+using LockContracts.Analyzers.Contracts;
+using LockContracts.Analyzers.Flow;
+using Microsoft.CodeAnalysis;
+
+namespace LockContracts.Analyzers.Rules
+{
+    /// <summary>
+    /// LOCK102: a lock not released on every path, a release of a lock that is not held, and a
+    /// method body that does not do what its own [Acquires]/[Releases] say.
+    /// </summary>
+    /// <remarks>
+    /// Bad: <c>_gate.Wait(); if (empty) return; ... _gate.Release();</c> — the early return keeps the gate.
+    /// Good: <c>_gate.Wait(); try { ... } finally { _gate.Release(); }</c>.
+    /// The methods of a lock type itself (nameless [Acquires]/[Releases] on this) are trusted.
+    /// </remarks>
+    internal sealed class Lock102UnbalancedLockRule : MethodRule
+    {
+        public override DiagnosticDescriptor Descriptor => Descriptors.UnbalancedLock;
+
+        public override void OnEffect(MethodRuleContext context, LockEffect effect, LockState before)
+        {
+            if (effect.Kind != EffectKind.Release || context.Contract.IsLockImplementation)
+            {
+                return;
+            }
+
+            var released = effect.Lock;
+            if (released.Key is null && released.LockClass is null)
+            {
+                return;
+            }
+
+            var anyPath = false;
+            foreach (var held in before.Held)
+            {
+                if (held.Identity.Matches(released) && (effect.AnyMode || held.Mode == effect.Mode))
+                {
+                    if (held.Definite)
+                    {
+                        return;
+                    }
+
+                    anyPath = true;
+                }
+            }
+
+            var what = $"'{released.ClassOrDisplay}' ({released.Display})";
+            context.Report(Descriptor, effect.Location, null, anyPath
+                ? $"{what} is released here but is not held on every path to this point; on the others the release throws or over-releases"
+                : $"{what} is released here but is not held; releasing a lock this thread does not hold throws SynchronizationLockException or over-releases a semaphore");
+        }
+
+        public override void OnExit(MethodRuleContext context, LockState exit)
+        {
+            if (context.Contract.IsLockImplementation)
+            {
+                return;
+            }
+
+            foreach (var held in exit.Held)
+            {
+                if (context.Entry.FindHeld(held.Identity, held.Mode, exactInstance: true) >= 0 || held.AcquiredBy is null)
+                {
+                    continue;
+                }
+
+                var declared = FindOwnClaim(context, held.Identity, ClaimKind.Acquires) ?? FindOwnClaim(context, held.Identity, ClaimKind.TryAcquires);
+                if (declared is not null)
+                {
+                    continue;
+                }
+
+                var what = $"'{held.Identity.ClassOrDisplay}' ({held.Identity.Display})";
+                context.Report(Descriptor, held.Location, null, held.Definite
+                    ? $"{what} taken here is still held when '{context.MethodName}' returns; release it in a finally block, or declare [Acquires] if returning with it held is the point"
+                    : $"{what} taken here is not released on every path through '{context.MethodName}'; a path that keeps it blocks every other thread forever");
+            }
+
+            foreach (var own in context.OwnClaims)
+            {
+                var index = exit.FindHeld(own.Identity, null, exactInstance: false);
+                var what = $"'{own.Identity.ClassOrDisplay}' ({own.Identity.Display})";
+                switch (own.Claim.Kind)
+                {
+                    case ClaimKind.Acquires when index < 0 || !exit.Held[index].Definite:
+                        context.Report(Descriptor, context.MethodLocation, null,
+                            $"'{context.MethodName}' declares [Acquires] of {what} but returns without holding it on {(index < 0 ? "any" : "every")} path");
+                        break;
+                    case ClaimKind.Releases when index >= 0:
+                        context.Report(Descriptor, context.MethodLocation, null,
+                            $"'{context.MethodName}' declares [Releases] of {what} but may return still holding it");
+                        break;
+                    case ClaimKind.RequiresHeld or ClaimKind.TemporarilyReleases when (index < 0 || !exit.Held[index].Definite)
+                        && FindOwnClaim(context, own.Identity, ClaimKind.Releases) is null:
+                        context.Report(Descriptor, context.MethodLocation, null,
+                            $"'{context.MethodName}' is called with {what} held and returns without it, but does not declare [Releases]; its callers still believe they hold it");
+                        break;
+                }
+            }
+        }
+
+        private static OwnClaim? FindOwnClaim(MethodRuleContext context, LockIdentity identity, ClaimKind kind)
+        {
+            foreach (var own in context.OwnClaims)
+            {
+                if (own.Claim.Kind == kind && own.Identity.Matches(identity))
+                {
+                    return own;
+                }
+            }
+
+            return null;
+        }
+    }
+}

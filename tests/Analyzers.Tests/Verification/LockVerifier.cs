@@ -1,0 +1,160 @@
+using System.Collections.Immutable;
+using System.Reflection;
+using System.Text;
+using LockContracts.Analyzers.Rules;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Text;
+using Xunit.Sdk;
+
+namespace LockContracts.Analyzers.Tests.Verification;
+
+/// <summary>
+/// Compiles a marked-up source with the real runtime's assemblies and the annotations, runs the
+/// analyzers through <see cref="CompilationWithAnalyzers"/>, and compares what they report with
+/// the markers. Fails on compiler errors (unless allowed), on analyzer exceptions, and prints
+/// the source with the diagnostics under their lines when the two disagree.
+/// </summary>
+public static class LockVerifier
+{
+    public const string GlobalUsings = """
+        global using System;
+        global using System.Collections.Generic;
+        global using System.Threading;
+        global using System.Threading.Tasks;
+        global using LockContracts;
+        """;
+
+    private static readonly Lazy<ImmutableArray<MetadataReference>> References = new(() =>
+    {
+        var paths = ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!).Split(Path.PathSeparator)
+            .Where(p => Path.GetFileName(p).StartsWith("System.", StringComparison.Ordinal)
+                || Path.GetFileName(p) is "mscorlib.dll" or "netstandard.dll")
+            .ToList();
+        paths.Add(typeof(LockAttribute).Assembly.Location);
+        return paths.Distinct().Select(p => (MetadataReference)MetadataReference.CreateFromFile(p)).ToImmutableArray();
+    });
+
+    public static ImmutableArray<DiagnosticAnalyzer> AllAnalyzers { get; } = typeof(LockStateAnalyzer).Assembly.GetTypes()
+        .Where(t => !t.IsAbstract && typeof(DiagnosticAnalyzer).IsAssignableFrom(t) && t.GetCustomAttribute<DiagnosticAnalyzerAttribute>() is not null)
+        .Select(t => (DiagnosticAnalyzer)Activator.CreateInstance(t)!)
+        .ToImmutableArray();
+
+    /// <summary>Verifies that exactly the marked diagnostics are reported; returns them for further assertions.</summary>
+    public static async Task<ImmutableArray<Diagnostic>> VerifyAsync(
+        string markup, string? defaultId = null, bool allowCompilerErrors = false, ImmutableArray<DiagnosticAnalyzer>? analyzers = null)
+    {
+        var (source, expected) = Markup.Parse(markup, defaultId);
+        var compilation = Compile(source);
+        var compilerErrors = compilation.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error).ToList();
+        if (!allowCompilerErrors && compilerErrors.Count > 0)
+        {
+            throw new XunitException("The test source does not compile:\n" + Listing(source, compilerErrors));
+        }
+
+        var actual = await AnalyzeAsync(compilation, analyzers);
+        var reported = actual.Where(d => d.Id.StartsWith("LOCK", StringComparison.Ordinal)).ToImmutableArray();
+        var expectedSet = expected.Select(e => (e.Id, e.Span)).OrderBy(e => e.Span.Start).ThenBy(e => e.Id).ToList();
+        var actualSet = reported.Select(d => (d.Id, d.Location.SourceSpan)).OrderBy(e => e.SourceSpan.Start).ThenBy(e => e.Id).ToList();
+        if (!expectedSet.SequenceEqual(actualSet))
+        {
+            var message = new StringBuilder();
+            message.AppendLine("The reported diagnostics differ from the markers.");
+            message.AppendLine("Expected:");
+            foreach (var e in expectedSet)
+            {
+                message.AppendLine($"  {e.Id} at {Describe(source, e.Span)}");
+            }
+
+            message.AppendLine("Reported:");
+            message.Append(Listing(source, reported));
+            throw new XunitException(message.ToString());
+        }
+
+        return reported;
+    }
+
+    /// <summary>Compiles a source (plus the test global usings) the way every test does.</summary>
+    public static CSharpCompilation Compile(params string[] sources)
+    {
+        var trees = sources.Select((s, i) => CSharpSyntaxTree.ParseText(s, new CSharpParseOptions(LanguageVersion.Latest), path: $"Test{i}.cs"))
+            .Append(CSharpSyntaxTree.ParseText(GlobalUsings, new CSharpParseOptions(LanguageVersion.Latest), path: "GlobalUsings.cs"));
+        return CSharpCompilation.Create(
+            "TestProject",
+            trees,
+            References.Value,
+            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
+    }
+
+    /// <summary>Runs every analyzer; an analyzer exception fails the test (in a user's build it would be AD0001).</summary>
+    public static async Task<ImmutableArray<Diagnostic>> AnalyzeAsync(Compilation compilation, ImmutableArray<DiagnosticAnalyzer>? analyzers = null)
+    {
+        var exceptions = new List<Exception>();
+        var options = new CompilationWithAnalyzersOptions(
+            new AnalyzerOptions(ImmutableArray<AdditionalText>.Empty),
+            (exception, analyzer, diagnostic) => { lock (exceptions) { exceptions.Add(exception); } },
+            concurrentAnalysis: true,
+            logAnalyzerExecutionTime: false);
+        var withAnalyzers = compilation.WithAnalyzers(analyzers ?? AllAnalyzers, options);
+        var diagnostics = await withAnalyzers.GetAllDiagnosticsAsync();
+        diagnostics = diagnostics.Where(d => d.Id.StartsWith("LOCK", StringComparison.Ordinal) || d.Id == "AD0001").ToImmutableArray();
+        ThrowOnAnalyzerFailure(exceptions, diagnostics);
+        return diagnostics;
+    }
+
+    public static void ThrowOnAnalyzerFailure(IReadOnlyCollection<Exception> exceptions, ImmutableArray<Diagnostic> diagnostics)
+    {
+        if (exceptions.Count > 0)
+        {
+            throw new XunitException("An analyzer threw:\n" + string.Join("\n\n", exceptions));
+        }
+
+        var ad0001 = diagnostics.Where(d => d.Id == "AD0001").ToList();
+        if (ad0001.Count > 0)
+        {
+            throw new XunitException("An analyzer failed (AD0001):\n" + string.Join("\n", ad0001.Select(d => d.GetMessage())));
+        }
+    }
+
+    /// <summary>The source with line numbers and each diagnostic underlined beneath its line.</summary>
+    public static string Listing(string source, IEnumerable<Diagnostic> diagnostics)
+    {
+        var text = SourceText.From(source);
+        var byLine = diagnostics.Where(d => d.Location.IsInSource)
+            .GroupBy(d => text.Lines.GetLineFromPosition(d.Location.SourceSpan.Start).LineNumber)
+            .ToDictionary(g => g.Key, g => g.ToList());
+        var output = new StringBuilder();
+        foreach (var line in text.Lines)
+        {
+            output.AppendLine($"{line.LineNumber + 1,4} | {line}");
+            if (!byLine.TryGetValue(line.LineNumber, out var here))
+            {
+                continue;
+            }
+
+            foreach (var diagnostic in here)
+            {
+                var span = diagnostic.Location.SourceSpan;
+                var column = span.Start - line.Start;
+                var width = Math.Max(1, Math.Min(span.End, line.End) - span.Start);
+                output.AppendLine($"     | {new string(' ', column)}{new string('^', width)} {diagnostic.Id}: {diagnostic.GetMessage()}");
+            }
+        }
+
+        var elsewhere = diagnostics.Where(d => !d.Location.IsInSource).ToList();
+        foreach (var diagnostic in elsewhere)
+        {
+            output.AppendLine($"     (no location) {diagnostic.Id}: {diagnostic.GetMessage()}");
+        }
+
+        return output.ToString();
+    }
+
+    private static string Describe(string source, TextSpan span)
+    {
+        var text = SourceText.From(source);
+        var position = text.Lines.GetLinePosition(span.Start);
+        return $"line {position.Line + 1}, column {position.Character + 1}: '{source.Substring(span.Start, span.Length)}'";
+    }
+}
