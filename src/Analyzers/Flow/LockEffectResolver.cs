@@ -27,6 +27,8 @@ namespace LockContracts.Analyzers.Flow
 
         public LockContractModel Model => _model;
 
+        public ValueOrigins Origins => _origins;
+
         /// <summary>The effects of a call, in the order they happen: requirements, releases, acquisitions.</summary>
         public ImmutableArray<LockEffect> EffectsOf(IInvocationOperation invocation)
         {
@@ -223,6 +225,7 @@ namespace LockContracts.Analyzers.Flow
         public static object? ValueKey(IOperation? value) => value switch
         {
             ILocalReferenceOperation local => local.Local,
+            IParameterReferenceOperation parameter => parameter.Parameter,
             IFlowCaptureReferenceOperation capture => capture.Id,
             IConversionOperation conversion => ValueKey(conversion.Operand),
             IAwaitOperation awaited => ValueKey(awaited.Operation),

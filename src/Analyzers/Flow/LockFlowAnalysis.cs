@@ -122,6 +122,12 @@ namespace LockContracts.Analyzers.Flow
             if (block.ConditionalSuccessor is not null && block.BranchValue is not null)
             {
                 var (whenTrue, whenFalse) = Split(state, block.BranchValue);
+                if (TestedVariable(block.BranchValue) is { } variable)
+                {
+                    whenTrue = whenTrue.WithKnown(variable, true);
+                    whenFalse = whenFalse.WithKnown(variable, false);
+                }
+
                 var taken = block.ConditionKind == ControlFlowConditionKind.WhenTrue ? whenTrue : whenFalse;
                 var other = block.ConditionKind == ControlFlowConditionKind.WhenTrue ? whenFalse : whenTrue;
                 Follow(block.ConditionalSuccessor, taken.WithoutTemporaryLinks(), exceptional);
@@ -334,7 +340,7 @@ namespace LockContracts.Analyzers.Flow
                 case IObjectCreationOperation creation:
                     return ApplyAll(_resolver.EffectsOf(creation), state);
                 case ISimpleAssignmentOperation { Target: ILocalReferenceOperation local } assignment:
-                    return MoveLinks(state, LockEffectResolver.ValueKey(assignment.Value), local.Local);
+                    return MoveLinks(state.WithoutKnown(local.Local), LockEffectResolver.ValueKey(assignment.Value), local.Local);
                 case IFlowCaptureOperation capture:
                     return MoveLinks(state, LockEffectResolver.ValueKey(capture.Value), capture.Id);
                 default:
@@ -389,6 +395,11 @@ namespace LockContracts.Analyzers.Flow
                     if (effect.ReturnsScope)
                     {
                         next = next.WithLink(new ValueLink(effect.Site, LinkKind.Scope, held, whenValue: true, alreadyApplied: true));
+                    }
+
+                    foreach (var known in state.Known)
+                    {
+                        next = next.WithLink(new ValueLink(known.Variable, LinkKind.Condition, held, known.Value, alreadyApplied: true));
                     }
 
                     return next;
@@ -446,7 +457,24 @@ namespace LockContracts.Analyzers.Flow
             var held = state.Held[index];
             return held.Count > 1
                 ? state.WithHeld(state.Held.SetItem(index, held.WithCount(held.Count - 1)))
-                : state.WithHeld(state.Held.RemoveAt(index));
+                : state.WithHeld(state.Held.RemoveAt(index)).WithoutLinksTo(held);
+        }
+
+        /// <summary>A boolean parameter the method never assigns, or a boolean local, tested by a branch.</summary>
+        private ISymbol? TestedVariable(IOperation condition)
+        {
+            while (condition is IConversionOperation or IUnaryOperation { OperatorKind: UnaryOperatorKind.Not })
+            {
+                condition = condition is IConversionOperation conversion ? conversion.Operand : ((IUnaryOperation)condition).Operand;
+            }
+
+            return condition switch
+            {
+                IParameterReferenceOperation { Parameter.Type.SpecialType: SpecialType.System_Boolean, Parameter.RefKind: RefKind.None } parameter
+                    when _resolver.Origins.IsUnchanged(parameter.Parameter) => parameter.Parameter,
+                ILocalReferenceOperation { Local.Type.SpecialType: SpecialType.System_Boolean } local => local.Local,
+                _ => null,
+            };
         }
 
         /// <summary>The states on the two sides of a branch on <paramref name="condition"/>, where a value tells whether a lock is held.</summary>
@@ -471,14 +499,20 @@ namespace LockContracts.Analyzers.Flow
             }
 
             var key = LockEffectResolver.ValueKey(value);
-            var link = key is null ? null : state.FindLink(key, LinkKind.Condition);
-            if (link is null)
+            var links = key is null ? ImmutableArray<ValueLink>.Empty : state.FindLinks(key, LinkKind.Condition);
+            if (links.IsEmpty)
             {
                 return (state, state);
             }
 
-            var whenTrue = Assume(state, link, true);
-            var whenFalse = Assume(state, link, false);
+            var whenTrue = state;
+            var whenFalse = state;
+            foreach (var link in links)
+            {
+                whenTrue = Assume(whenTrue, link, true);
+                whenFalse = Assume(whenFalse, link, false);
+            }
+
             return negated ? (whenFalse, whenTrue) : (whenTrue, whenFalse);
         }
 

@@ -98,15 +98,36 @@ namespace LockContracts.Analyzers.Flow
         public override int GetHashCode() => Key.GetHashCode() ^ (int)Kind;
     }
 
-    /// <summary>The lock state at a program point: locks held (must and may) and values tied to locks.</summary>
+    /// <summary>A boolean parameter or local whose value is known on this path, because a branch tested it.</summary>
+    internal readonly struct KnownValue : IEquatable<KnownValue>
+    {
+        public KnownValue(ISymbol variable, bool value)
+        {
+            Variable = variable;
+            Value = value;
+        }
+
+        public ISymbol Variable { get; }
+
+        public bool Value { get; }
+
+        public bool Equals(KnownValue other) => SymbolEqualityComparer.Default.Equals(Variable, other.Variable) && Value == other.Value;
+
+        public override bool Equals(object? obj) => obj is KnownValue other && Equals(other);
+
+        public override int GetHashCode() => SymbolEqualityComparer.Default.GetHashCode(Variable) ^ (Value ? 1 : 0);
+    }
+
+    /// <summary>The lock state at a program point: locks held (must and may), values tied to locks, and booleans known on this path.</summary>
     internal sealed class LockState : IEquatable<LockState>
     {
-        public static readonly LockState Empty = new(ImmutableArray<HeldLock>.Empty, ImmutableArray<ValueLink>.Empty);
+        public static readonly LockState Empty = new(ImmutableArray<HeldLock>.Empty, ImmutableArray<ValueLink>.Empty, ImmutableArray<KnownValue>.Empty);
 
-        public LockState(ImmutableArray<HeldLock> held, ImmutableArray<ValueLink> links)
+        public LockState(ImmutableArray<HeldLock> held, ImmutableArray<ValueLink> links, ImmutableArray<KnownValue> known)
         {
             Held = held;
             Links = links;
+            Known = known;
         }
 
         /// <summary>In acquisition order, outermost first.</summary>
@@ -114,9 +135,31 @@ namespace LockContracts.Analyzers.Flow
 
         public ImmutableArray<ValueLink> Links { get; }
 
-        public LockState WithHeld(ImmutableArray<HeldLock> held) => new(held, Links);
+        /// <summary>
+        /// Booleans a branch has decided on this path. A lock taken while one is known is tied to
+        /// it, so <c>if (flag) Enter(); ... if (flag) Exit();</c> balances.
+        /// </summary>
+        public ImmutableArray<KnownValue> Known { get; }
 
-        public LockState WithLinks(ImmutableArray<ValueLink> links) => new(Held, links);
+        public LockState WithHeld(ImmutableArray<HeldLock> held) => new(held, Links, Known);
+
+        public LockState WithLinks(ImmutableArray<ValueLink> links) => new(Held, links, Known);
+
+        public LockState WithKnown(ISymbol variable, bool value) =>
+            new(Held, Links, Known.RemoveAll(k => SymbolEqualityComparer.Default.Equals(k.Variable, variable)).Add(new KnownValue(variable, value)));
+
+        public LockState WithoutKnown(ISymbol variable)
+        {
+            foreach (var known in Known)
+            {
+                if (SymbolEqualityComparer.Default.Equals(known.Variable, variable))
+                {
+                    return new(Held, Links, Known.RemoveAll(k => SymbolEqualityComparer.Default.Equals(k.Variable, variable)));
+                }
+            }
+
+            return this;
+        }
 
         /// <summary>The index of the most recently taken entry for this lock in a compatible mode, or -1.</summary>
         public int FindHeld(LockIdentity identity, LockMode? mode, bool exactInstance)
@@ -147,14 +190,40 @@ namespace LockContracts.Analyzers.Flow
             return null;
         }
 
+        public ImmutableArray<ValueLink> FindLinks(object key, LinkKind kind)
+        {
+            var result = ImmutableArray<ValueLink>.Empty;
+            foreach (var link in Links)
+            {
+                if (link.Kind == kind && Equals(link.Key, key))
+                {
+                    result = result.Add(link);
+                }
+            }
+
+            return result;
+        }
+
         public LockState WithoutLink(ValueLink link) => WithLinks(Links.Remove(link));
+
+        /// <summary>Drops the links that say a lock is already held, once it no longer is.</summary>
+        public LockState WithoutLinksTo(HeldLock released)
+        {
+            var any = false;
+            foreach (var link in Links)
+            {
+                any |= link.AlreadyApplied && link.Lock.SameLock(released);
+            }
+
+            return any ? WithLinks(Links.RemoveAll(l => l.AlreadyApplied && l.Lock.SameLock(released))) : this;
+        }
 
         public LockState WithLink(ValueLink link)
         {
             var links = Links;
             for (var i = 0; i < links.Length; i++)
             {
-                if (links[i].Kind == link.Kind && Equals(links[i].Key, link.Key))
+                if (links[i].Kind == link.Kind && Equals(links[i].Key, link.Key) && links[i].Lock.SameLock(link.Lock))
                 {
                     return WithLinks(links.SetItem(i, link));
                 }
@@ -211,13 +280,22 @@ namespace LockContracts.Analyzers.Flow
             var links = first.Links;
             foreach (var link in second.Links)
             {
-                if (first.FindLink(link.Key, link.Kind) is null)
+                if (!links.Contains(link))
                 {
                     links = links.Add(link);
                 }
             }
 
-            return new LockState(held.ToImmutable(), links);
+            var known = first.Known;
+            foreach (var value in first.Known)
+            {
+                if (!second.Known.Contains(value))
+                {
+                    known = known.Remove(value);
+                }
+            }
+
+            return new LockState(held.ToImmutable(), links, known);
         }
 
         private static HeldLock? FindSame(ImmutableArray<HeldLock> held, HeldLock candidate)
@@ -235,9 +313,17 @@ namespace LockContracts.Analyzers.Flow
 
         public bool Equals(LockState? other)
         {
-            if (other is null || other.Held.Length != Held.Length || other.Links.Length != Links.Length)
+            if (other is null || other.Held.Length != Held.Length || other.Links.Length != Links.Length || other.Known.Length != Known.Length)
             {
                 return false;
+            }
+
+            foreach (var k in Known)
+            {
+                if (!other.Known.Contains(k))
+                {
+                    return false;
+                }
             }
 
             foreach (var h in Held)

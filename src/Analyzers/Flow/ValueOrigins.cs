@@ -14,6 +14,7 @@ namespace LockContracts.Analyzers.Flow
     {
         private readonly Dictionary<CaptureId, IOperation?> _captures = new();
         private readonly Dictionary<ILocalSymbol, IOperation?> _locals = new(SymbolEqualityComparer.Default);
+        private readonly HashSet<IParameterSymbol> _assignedParameters = new(SymbolEqualityComparer.Default);
 
         public ValueOrigins(ControlFlowGraph graph)
         {
@@ -37,6 +38,9 @@ namespace LockContracts.Analyzers.Flow
         public IOperation? LocalValue(ILocalSymbol local) =>
             _locals.TryGetValue(local, out var value) ? value : null;
 
+        /// <summary>A parameter the method never assigns keeps the value it was called with.</summary>
+        public bool IsUnchanged(IParameterSymbol parameter) => !_assignedParameters.Contains(parameter);
+
         private void Scan(IOperation root)
         {
             var stack = new Stack<IOperation>();
@@ -57,6 +61,12 @@ namespace LockContracts.Analyzers.Flow
                     case ICompoundAssignmentOperation { Target: ILocalReferenceOperation local }:
                         _locals[local.Local] = null;
                         break;
+                    case IAssignmentOperation { Target: IParameterReferenceOperation parameter }:
+                        _assignedParameters.Add(parameter.Parameter);
+                        break;
+                    case IArgumentOperation { Value: IParameterReferenceOperation parameter, Parameter.RefKind: not RefKind.None }:
+                        _assignedParameters.Add(parameter.Parameter);
+                        break;
                     case IArgumentOperation { Value: ILocalReferenceOperation local, Parameter.RefKind: not RefKind.None }:
                         _locals[local.Local] = null;
                         break;
@@ -67,6 +77,10 @@ namespace LockContracts.Analyzers.Flow
                             if (reference is ILocalReferenceOperation target)
                             {
                                 _locals[target.Local] = null;
+                            }
+                            else if (reference is IParameterReferenceOperation parameter)
+                            {
+                                _assignedParameters.Add(parameter.Parameter);
                             }
                         }
 
