@@ -431,7 +431,8 @@ namespace LockContracts.Analyzers.Flow
                         return state.WithHeld(state.Held.SetItem(index, state.Held[index].WithDefinite(true)));
                     }
 
-                    return state.WithHeld(state.Held.Add(new HeldLock(effect.Lock, effect.Mode, 1, true, effect.Location, effect.Site)));
+                    // An assertion proves the caller's lock, it does not take one: nothing here must release it.
+                    return state.WithHeld(state.Held.Add(new HeldLock(effect.Lock, effect.Mode, 1, true, effect.Location, acquiredBy: null)));
                 }
 
                 default:

@@ -65,7 +65,7 @@ namespace LockContracts.Analyzers.Rules
                 }
 
                 var declared = FindOwnClaim(context, held.Identity, ClaimKind.Acquires) ?? FindOwnClaim(context, held.Identity, ClaimKind.TryAcquires);
-                if (declared is not null)
+                if (declared is not null || (held.Identity.LockClass is { } heldClass && context.OrdersInstancesOf(heldClass)))
                 {
                     continue;
                 }
@@ -82,7 +82,7 @@ namespace LockContracts.Analyzers.Rules
                 var what = $"'{own.Identity.ClassOrDisplay}' ({own.Identity.Display})";
                 switch (own.Claim.Kind)
                 {
-                    case ClaimKind.Acquires when index < 0 || !exit.Held[index].Definite:
+                    case ClaimKind.Acquires when (index < 0 || !exit.Held[index].Definite) && !HoldsEnoughOrderedInstances(context, own.Identity, exit):
                         context.Report(Descriptor, context.MethodLocation, null,
                             $"'{context.MethodName}' declares [Acquires] of {what} but returns without holding it on {(index < 0 ? "any" : "every")} path");
                         break;
@@ -97,6 +97,38 @@ namespace LockContracts.Analyzers.Rules
                         break;
                 }
             }
+        }
+
+        /// <summary>
+        /// A method that acquires several instances of one class decides their order at run time
+        /// (by id, by address): it keeps its contract if it returns holding that many instances.
+        /// </summary>
+        private static bool HoldsEnoughOrderedInstances(MethodRuleContext context, LockIdentity claimed, LockState exit)
+        {
+            if (claimed.LockClass is not { } lockClass || !context.OrdersInstancesOf(lockClass))
+            {
+                return false;
+            }
+
+            var declared = 0;
+            foreach (var own in context.OwnClaims)
+            {
+                if (own.Claim.Kind == ClaimKind.Acquires && own.Identity.LockClass == lockClass)
+                {
+                    declared++;
+                }
+            }
+
+            var held = 0;
+            foreach (var h in exit.Held)
+            {
+                if (h.Definite && h.Identity.LockClass == lockClass)
+                {
+                    held += h.Count;
+                }
+            }
+
+            return held >= declared;
         }
 
         private static OwnClaim? FindOwnClaim(MethodRuleContext context, LockIdentity identity, ClaimKind kind)

@@ -1,0 +1,330 @@
+using System;
+using System.Runtime.CompilerServices;
+using System.Threading;
+
+namespace LockContracts.Lockdep
+{
+    /// <summary>
+    /// An exclusive, non-recursive lock that Lockdep validates: every acquisition is checked against the
+    /// lock-order graph before it blocks. It wraps <c>System.Threading.Lock</c> (on .NET 9 and
+    /// later) or <see cref="Monitor"/>; like them it is owned by a thread, so it must not be held across
+    /// <c>await</c> (use <see cref="CheckedAsyncLock"/> for that).
+    /// </summary>
+    /// <example>
+    /// <code>
+    /// [Lock("Page.Lock")] public readonly CheckedLock Lock = new("Page.Lock");
+    /// using (page.Lock.EnterScope()) { ... }
+    /// </code>
+    /// </example>
+    public sealed class CheckedLock
+    {
+        private static long s_instances;
+
+#if NET9_0_OR_GREATER
+        private readonly Lock _lock = new();
+#else
+        private readonly object _lock = new();
+#endif
+        private readonly LockClass _class;
+        private readonly long _instance;
+
+        /// <summary>Creates a lock of the given class.</summary>
+        /// <param name="className">The lock class, the same name as in <c>[Lock("…")]</c>, for example <c>"Page.Lock"</c>.</param>
+        public CheckedLock(string className)
+        {
+            _class = LockClass.Get(className);
+            _instance = Interlocked.Increment(ref s_instances);
+        }
+
+        /// <summary>The lock class.</summary>
+        public string ClassName => _class.Name;
+
+        /// <summary>Whether the current thread holds this lock.</summary>
+        public bool IsHeldByCurrentThread => RawIsHeld();
+
+        internal LockClass Class => _class;
+
+        /// <summary>Takes the lock, waiting as long as needed.</summary>
+        /// <exception cref="LockOrderViolationException">In <see cref="LockdepMode.Throw"/> mode, when taking it is a violation; the lock is not taken.</exception>
+        [Acquires, NoLockAnalysis]
+        public void Enter()
+        {
+            if (!LockdepSwitch.Enabled)
+            {
+                RawEnter();
+                return;
+            }
+
+            EnterChecked(_class);
+        }
+
+        /// <summary>
+        /// Takes the lock as nesting level <paramref name="subclass"/> of its class, for code that holds
+        /// another instance of the same class and has a fixed order between them (a parent before its
+        /// child). Level 0 is the class itself; level n is reported as <c>"Class/n"</c>.
+        /// </summary>
+        /// <param name="subclass">0 to <see cref="Lockdep.MaxSubclasses"/> − 1.</param>
+        [Acquires, NoLockAnalysis]
+        public void EnterNested(int subclass)
+        {
+            if (!LockdepSwitch.Enabled)
+            {
+                RawEnter();
+                return;
+            }
+
+            EnterChecked(_class.GetSubclass(subclass));
+        }
+
+        /// <summary>Takes the lock if it is free, without waiting.</summary>
+        /// <returns>True when the lock was taken.</returns>
+        [TryAcquires(true), NoLockAnalysis]
+        public bool TryEnter() => TryEnterCore(0);
+
+        /// <summary>Takes the lock if it becomes free within <paramref name="timeout"/>.</summary>
+        /// <param name="timeout">How long to wait.</param>
+        /// <returns>True when the lock was taken.</returns>
+        [TryAcquires(true), NoLockAnalysis]
+        public bool TryEnter(TimeSpan timeout) => TryEnterCore((int)timeout.TotalMilliseconds);
+
+        /// <summary>Releases the lock.</summary>
+        /// <exception cref="LockOrderViolationException">In <see cref="LockdepMode.Throw"/> mode, when the current thread does not hold it (LOCK102).</exception>
+        [Releases, NoLockAnalysis]
+        public void Exit()
+        {
+            if (!LockdepSwitch.Enabled)
+            {
+                RawExit();
+                return;
+            }
+
+            var state = ThreadLockState.CurrentOrNull;
+            if (state is not null && state.TryPopTop(this))
+            {
+                RawExit();
+                return;
+            }
+
+            ExitSlow(state);
+        }
+
+        /// <summary>Takes the lock and returns a scope whose <c>Dispose</c> releases it.</summary>
+        /// <returns>The scope; dispose it exactly once.</returns>
+        [Acquires]
+        public Scope EnterScope()
+        {
+            Enter();
+            return new Scope(this);
+        }
+
+        /// <summary>Like <see cref="EnterNested(int)"/>, returning a scope whose <c>Dispose</c> releases it.</summary>
+        /// <param name="subclass">0 to <see cref="Lockdep.MaxSubclasses"/> − 1.</param>
+        /// <returns>The scope; dispose it exactly once.</returns>
+        [Acquires]
+        public Scope EnterNestedScope(int subclass)
+        {
+            EnterNested(subclass);
+            return new Scope(this);
+        }
+
+        /// <summary>
+        /// Takes two instances of one lock class in a stable order (the order they were created in,
+        /// whatever the argument order), the second as nesting level 1. The equivalent of "lock both in
+        /// address order". When both arguments are the same lock it is taken once.
+        /// </summary>
+        /// <param name="first">One lock.</param>
+        /// <param name="second">Another lock of the same class.</param>
+        /// <exception cref="ArgumentException">The locks are of different classes.</exception>
+        [Acquires(On = "first"), Acquires(On = "second"), NoLockAnalysis]
+        public static void EnterBoth(CheckedLock first, CheckedLock second)
+        {
+            var (outer, inner) = Order(first, second);
+            outer.Enter();
+            if (inner is null)
+            {
+                return;
+            }
+
+            try
+            {
+                inner.EnterNested(1);
+            }
+            catch
+            {
+                outer.Exit();
+                throw;
+            }
+        }
+
+        /// <summary>Releases two locks taken with <see cref="EnterBoth"/>.</summary>
+        /// <param name="first">One lock.</param>
+        /// <param name="second">The other lock.</param>
+        [Releases(On = "first"), Releases(On = "second"), NoLockAnalysis]
+        public static void ExitBoth(CheckedLock first, CheckedLock second)
+        {
+            var (outer, inner) = Order(first, second);
+            inner?.Exit();
+            outer.Exit();
+        }
+
+        /// <summary>Like <see cref="EnterBoth"/>, returning a scope whose <c>Dispose</c> releases both.</summary>
+        /// <param name="first">One lock.</param>
+        /// <param name="second">Another lock of the same class.</param>
+        /// <returns>The scope; dispose it exactly once.</returns>
+        [Acquires(On = "first"), Acquires(On = "second")]
+        public static PairScope EnterBothScope(CheckedLock first, CheckedLock second)
+        {
+            EnterBoth(first, second);
+            return new PairScope(first, second);
+        }
+
+        /// <inheritdoc/>
+        public override string ToString() => $"CheckedLock({ClassName})";
+
+        [NoLockAnalysis]
+        private void EnterChecked(LockClass lockClass)
+        {
+            var state = ThreadLockState.Current;
+            var key = state.NextKey(lockClass.Id, LockMode.Exclusive, tryAcquire: false);
+            if (!state.IsValidated(key))
+            {
+                Validator.BeforeAcquire(state, this, lockClass, LockMode.Exclusive, tryAcquire: false, key);
+            }
+
+            RawEnter();
+            state.Push(this, lockClass.Id, LockMode.Exclusive, key);
+        }
+
+        [NoLockAnalysis]
+        private bool TryEnterCore(int milliseconds)
+        {
+            if (!LockdepSwitch.Enabled)
+            {
+                return RawTryEnter(milliseconds);
+            }
+
+            var state = ThreadLockState.Current;
+            var key = state.NextKey(_class.Id, LockMode.Exclusive, tryAcquire: true);
+            if (!state.IsValidated(key))
+            {
+                Validator.BeforeAcquire(state, this, _class, LockMode.Exclusive, tryAcquire: true, key);
+            }
+
+            if (!RawTryEnter(milliseconds))
+            {
+                return false;
+            }
+
+            state.Push(this, _class.Id, LockMode.Exclusive, key);
+            return true;
+        }
+
+        [MethodImpl(MethodImplOptions.NoInlining), NoLockAnalysis]
+        private void ExitSlow(ThreadLockState? state)
+        {
+            var index = state?.IndexOf(this, LockMode.Exclusive) ?? -1;
+            if (index >= 0)
+            {
+                RawExit();
+                state!.RemoveAt(index);
+                return;
+            }
+
+            if (RawIsHeld())
+            {
+                // Taken while Lockdep was disabled: there is nothing to untrack.
+                RawExit();
+                return;
+            }
+
+            Validator.BadRelease(_class, "is released by a thread that does not hold it");
+        }
+
+        private static (CheckedLock Outer, CheckedLock? Inner) Order(CheckedLock first, CheckedLock second)
+        {
+            if (first is null)
+            {
+                throw new ArgumentNullException(nameof(first));
+            }
+
+            if (second is null)
+            {
+                throw new ArgumentNullException(nameof(second));
+            }
+
+            if (ReferenceEquals(first, second))
+            {
+                return (first, null);
+            }
+
+            if (!ReferenceEquals(first._class, second._class))
+            {
+                throw new ArgumentException(
+                    $"EnterBoth orders two instances of one lock class; got \"{first.ClassName}\" and \"{second.ClassName}\". " +
+                    "Take locks of different classes one after the other, in the declared order.",
+                    nameof(second));
+            }
+
+            return first._instance < second._instance ? (first, second) : (second, first);
+        }
+
+#if NET9_0_OR_GREATER
+        [MethodImpl(MethodImplOptions.AggressiveInlining), NoLockAnalysis]
+        private void RawEnter() => _lock.Enter();
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining), NoLockAnalysis]
+        private void RawExit() => _lock.Exit();
+
+        [NoLockAnalysis]
+        private bool RawTryEnter(int milliseconds) => _lock.TryEnter(milliseconds);
+
+        private bool RawIsHeld() => _lock.IsHeldByCurrentThread;
+#else
+        [MethodImpl(MethodImplOptions.AggressiveInlining), NoLockAnalysis]
+        private void RawEnter() => Monitor.Enter(_lock);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining), NoLockAnalysis]
+        private void RawExit() => Monitor.Exit(_lock);
+
+        [NoLockAnalysis]
+        private bool RawTryEnter(int milliseconds) => Monitor.TryEnter(_lock, milliseconds);
+
+        private bool RawIsHeld() => Monitor.IsEntered(_lock);
+#endif
+
+        /// <summary>Releases the lock when disposed; returned by <see cref="EnterScope"/>.</summary>
+        public readonly struct Scope : IDisposable
+        {
+            private readonly CheckedLock _owner;
+
+            internal Scope(CheckedLock owner) => _owner = owner;
+
+            /// <summary>Releases the lock.</summary>
+            [NoLockAnalysis]
+            public void Dispose() => _owner?.Exit();
+        }
+
+        /// <summary>Releases both locks when disposed; returned by <see cref="EnterBothScope"/>.</summary>
+        public readonly struct PairScope : IDisposable
+        {
+            private readonly CheckedLock _first;
+            private readonly CheckedLock _second;
+
+            internal PairScope(CheckedLock first, CheckedLock second)
+            {
+                _first = first;
+                _second = second;
+            }
+
+            /// <summary>Releases both locks.</summary>
+            [NoLockAnalysis]
+            public void Dispose()
+            {
+                if (_first is not null)
+                {
+                    ExitBoth(_first, _second);
+                }
+            }
+        }
+    }
+}
