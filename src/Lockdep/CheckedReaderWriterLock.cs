@@ -53,7 +53,24 @@ namespace LockContracts.Lockdep
 
         /// <summary>Takes the lock for read.</summary>
         [Acquires(Shared = true), NoLockAnalysis]
-        public void EnterRead() => EnterCore(LockMode.Shared, 0);
+        public void EnterRead()
+        {
+            if (!LockdepSwitch.Enabled)
+            {
+                _lock.EnterReadLock();
+                return;
+            }
+
+            var state = ThreadLockState.Current;
+            var key = state.NextKey(_class.Id, LockMode.Shared, tryAcquire: false);
+            if (!state.IsValidated(key))
+            {
+                Validator.BeforeAcquire(state, this, _class, LockMode.Shared, tryAcquire: false, key);
+            }
+
+            _lock.EnterReadLock();
+            state.Push(this, _class.Id, LockMode.Shared, key);
+        }
 
         /// <summary>Takes the lock for read as nesting level <paramref name="subclass"/> of its class (see <see cref="CheckedLock.EnterNested"/>).</summary>
         /// <param name="subclass">0 to <see cref="Lockdep.MaxSubclasses"/> − 1.</param>
@@ -67,7 +84,23 @@ namespace LockContracts.Lockdep
 
         /// <summary>Releases a read hold.</summary>
         [Releases, NoLockAnalysis]
-        public void ExitRead() => ExitCore(LockMode.Shared);
+        public void ExitRead()
+        {
+            if (!LockdepSwitch.Enabled)
+            {
+                _lock.ExitReadLock();
+                return;
+            }
+
+            var state = ThreadLockState.CurrentOrNull;
+            if (state is not null && state.TryPopTop(this, LockMode.Shared))
+            {
+                _lock.ExitReadLock();
+                return;
+            }
+
+            ExitSlow(state, LockMode.Shared);
+        }
 
         /// <summary>Takes the lock for write.</summary>
         [Acquires, NoLockAnalysis]
@@ -221,15 +254,10 @@ namespace LockContracts.Lockdep
             }
 
             var state = ThreadLockState.CurrentOrNull;
-            if (state is not null && state.Count > 0)
+            if (state is not null && state.TryPopTop(this, mode))
             {
-                ref readonly var top = ref state.Held[state.Count - 1];
-                if (ReferenceEquals(top.Lock, this) && top.Mode == mode)
-                {
-                    RawExit(mode);
-                    state.TryPopTop(this);
-                    return;
-                }
+                RawExit(mode);
+                return;
             }
 
             ExitSlow(state, mode);

@@ -306,7 +306,8 @@ namespace LockContracts.Lockdep
                 var path = TryInsert(source, target);
                 if (path is null)
                 {
-                    s_expandedOrigin[ExpandedKey(source, target)] = edge.Key;
+                    // The first class edge that produced this expanded edge is the one whose stack is shown.
+                    s_expandedOrigin.TryAdd(ExpandedKey(source, target), edge.Key);
                     continue;
                 }
 

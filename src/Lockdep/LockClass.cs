@@ -20,12 +20,11 @@ namespace LockContracts.Lockdep
 
         private readonly LockClass?[] _subclasses;
 
-        private LockClass(string name, int id, LockClass? baseClass, int subclass)
+        private LockClass(string name, int id, LockClass? baseClass)
         {
             Name = name;
             Id = id;
             BaseClass = baseClass ?? this;
-            Subclass = subclass;
             _subclasses = baseClass is null ? new LockClass?[Lockdep.MaxSubclasses] : Array.Empty<LockClass?>();
             if (baseClass is null)
             {
@@ -38,8 +37,6 @@ namespace LockContracts.Lockdep
         public int Id { get; }
 
         public LockClass BaseClass { get; }
-
-        public int Subclass { get; }
 
         public static int Count => Volatile.Read(ref s_count);
 
@@ -95,7 +92,7 @@ namespace LockContracts.Lockdep
                         "ids or instance data creates a class per object. Give such locks one shared class name.");
                 }
 
-                var created = new LockClass(name, s_count, baseClass, subclass);
+                var created = new LockClass(name, s_count, baseClass);
                 var table = s_byId;
                 if (created.Id == table.Length)
                 {

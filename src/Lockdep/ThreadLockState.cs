@@ -89,15 +89,21 @@ namespace LockContracts.Lockdep
         }
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public bool TryPopTop(object lockObject)
+        public bool TryPopTop(object lockObject, LockMode mode = LockMode.Exclusive)
         {
             var top = Count - 1;
-            if (top < 0 || !ReferenceEquals(Held[top].Lock, lockObject))
+            if (top < 0)
             {
                 return false;
             }
 
-            Held[top].Lock = null!;
+            ref var entry = ref Held[top];
+            if (!ReferenceEquals(entry.Lock, lockObject) || entry.Mode != mode)
+            {
+                return false;
+            }
+
+            entry.Lock = null!;
             Count = top;
             return true;
         }
@@ -114,19 +120,6 @@ namespace LockContracts.Lockdep
             }
 
             return -1;
-        }
-
-        public bool Holds(object lockObject)
-        {
-            for (var i = Count - 1; i >= 0; i--)
-            {
-                if (ReferenceEquals(Held[i].Lock, lockObject))
-                {
-                    return true;
-                }
-            }
-
-            return false;
         }
 
         /// <summary>Releases out of order: the entries above move down and their chain keys are rebuilt.</summary>

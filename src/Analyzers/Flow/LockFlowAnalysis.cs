@@ -235,7 +235,7 @@ namespace LockContracts.Analyzers.Flow
             }
 
             var result = ImmutableArray.CreateBuilder<ControlFlowRegion>();
-            for (var current = region; current is not null; current = current.EnclosingRegion)
+            for (var current = region; current is not null && !ReferenceEquals(current, _graph.Root); current = current.EnclosingRegion)
             {
                 if (current.Kind != ControlFlowRegionKind.Try || current.EnclosingRegion is not { } parent)
                 {
@@ -261,9 +261,10 @@ namespace LockContracts.Analyzers.Flow
             return handlers;
         }
 
-        private static ControlFlowRegion? EnclosingFinally(ControlFlowRegion? region)
+        /// <summary>The finally region around <paramref name="region"/> within this graph (a lambda's graph stops at its own root).</summary>
+        private ControlFlowRegion? EnclosingFinally(ControlFlowRegion? region)
         {
-            for (var current = region; current is not null; current = current.EnclosingRegion)
+            for (var current = region; current is not null && !ReferenceEquals(current, _graph.Root); current = current.EnclosingRegion)
             {
                 if (current.Kind == ControlFlowRegionKind.Finally)
                 {
