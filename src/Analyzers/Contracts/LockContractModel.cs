@@ -63,7 +63,7 @@ namespace LockContracts.Analyzers.Contracts
             {
                 if (KnownSymbols.Is(attribute.AttributeClass, Symbols.LockAttribute)
                     && attribute.ConstructorArguments.Length == 1
-                    && attribute.ConstructorArguments[0].Value is string name
+                    && attribute.ConstructorArguments[0].ScalarValue() is string name
                     && name.Trim().Length > 0)
                 {
                     return name;
@@ -365,7 +365,7 @@ namespace LockContracts.Analyzers.Contracts
 
                 foreach (var argument in arguments)
                 {
-                    switch (argument.Value)
+                    switch (argument.ScalarValue())
                     {
                         case string s:
                             name = s;
@@ -382,13 +382,13 @@ namespace LockContracts.Analyzers.Contracts
                 {
                     switch (named.Key)
                     {
-                        case "On" when named.Value.Value is string target && target.Length > 0:
+                        case "On" when named.Value.ScalarValue() is string target && target.Length > 0:
                             on = target;
                             break;
-                        case "Shared" when named.Value.Value is true && mode == LockMode.Exclusive:
+                        case "Shared" when named.Value.ScalarValue() is true && mode == LockMode.Exclusive:
                             mode = LockMode.Shared;
                             break;
-                        case "Upgradeable" when named.Value.Value is true:
+                        case "Upgradeable" when named.Value.ScalarValue() is true:
                             mode = LockMode.Upgradeable;
                             break;
                     }
@@ -494,7 +494,7 @@ namespace LockContracts.Analyzers.Contracts
                                     {
                                         if (KnownSymbols.Is(attribute.AttributeClass, symbols.LockAttribute)
                                             && attribute.ConstructorArguments.Length == 1
-                                            && attribute.ConstructorArguments[0].Value is string declared)
+                                            && attribute.ConstructorArguments[0].ScalarValue() is string declared)
                                         {
                                             index._declaredClasses.Add(declared);
                                         }
@@ -542,13 +542,13 @@ namespace LockContracts.Analyzers.Contracts
                     {
                         foreach (var value in argument.Values)
                         {
-                            if (value.Value is string s && s.Trim().Length > 0)
+                            if (value.ScalarValue() is string s && s.Trim().Length > 0)
                             {
                                 builder.Add(s);
                             }
                         }
                     }
-                    else if (argument.Value is string single && single.Trim().Length > 0)
+                    else if (argument.ScalarValue() is string single && single.Trim().Length > 0)
                     {
                         builder.Add(single);
                     }

@@ -57,7 +57,7 @@ namespace LockContracts.Analyzers.Rules
                 var attributeClass = attribute.AttributeClass;
                 if (KnownSymbols.Is(attributeClass, symbols.LockAttribute))
                 {
-                    if (attribute.ConstructorArguments.Length == 1 && !(attribute.ConstructorArguments[0].Value is string name && name.Trim().Length > 0))
+                    if (attribute.ConstructorArguments.Length == 1 && !(attribute.ConstructorArguments[0].ScalarValue() is string name && name.Trim().Length > 0))
                     {
                         Report(context.ReportDiagnostic, attribute, "[Lock] needs a non-empty lock class name such as \"Inode.Rwsem\"");
                     }
@@ -79,7 +79,7 @@ namespace LockContracts.Analyzers.Rules
                     {
                         if (named.Key == "Under" && !named.Value.IsNull && named.Value.Kind == TypedConstantKind.Array)
                         {
-                            CheckNames(context.ReportDiagnostic, model, attribute, named.Value.Values.Select(v => v.Value as string).OfType<string>());
+                            CheckNames(context.ReportDiagnostic, model, attribute, named.Value.Values.Select(v => v.ScalarValue() as string).OfType<string>());
                         }
                     }
                 }
@@ -109,8 +109,8 @@ namespace LockContracts.Analyzers.Rules
                     continue;
                 }
 
-                var name = isLockClaim ? attribute.ConstructorArguments.Select(a => a.Value).OfType<string>().FirstOrDefault() : null;
-                var on = attribute.NamedArguments.Where(a => a.Key == "On").Select(a => a.Value.Value as string).FirstOrDefault() ?? "this";
+                var name = isLockClaim ? attribute.ConstructorArguments.Select(a => a.ScalarValue()).OfType<string>().FirstOrDefault() : null;
+                var on = attribute.NamedArguments.Where(a => a.Key == "On").Select(a => a.Value.ScalarValue() as string).FirstOrDefault() ?? "this";
                 if (name is not null)
                 {
                     CheckNames(context.ReportDiagnostic, model, attribute, new[] { name });
@@ -118,7 +118,7 @@ namespace LockContracts.Analyzers.Rules
 
                 if (isState)
                 {
-                    var validWhileHeld = attribute.NamedArguments.Where(a => a.Key == "ValidWhileHeld").Select(a => a.Value.Value as string).FirstOrDefault();
+                    var validWhileHeld = attribute.NamedArguments.Where(a => a.Key == "ValidWhileHeld").Select(a => a.Value.ScalarValue() as string).FirstOrDefault();
                     if (validWhileHeld is not null)
                     {
                         CheckNames(context.ReportDiagnostic, model, attribute, new[] { validWhileHeld });
