@@ -144,6 +144,11 @@ namespace LockContracts.Analyzers.Rules
                 {
                     Report(report, attribute, $"{display} without a lock name means 'this lock object', but '{method.Name}' is static; name the lock class or set On to a parameter");
                 }
+                else if (method.IsStatic && name is not null && model.FindLockMember(method.ContainingType, name) is { IsStatic: false } member)
+                {
+                    Report(report, attribute,
+                        $"{display} names the '{name}' of 'this' ({member.Name} is an instance member), but '{method.Name}' is static; set On to the parameter whose lock it is");
+                }
                 else if (method.IsStatic && isState)
                 {
                     Report(report, attribute, $"{display} is on static method '{method.Name}', which has no 'this'; set On to the parameter whose state it is");

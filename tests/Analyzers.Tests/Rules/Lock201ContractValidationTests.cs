@@ -111,6 +111,25 @@ public class Lock201ContractValidationTests
         """);
 
     [Fact]
+    public Task InstanceLockOfThisOnAStaticMethod() => Verify("""
+        class Page
+        {
+            [Lock("Page.Lock")] public readonly object Lock = new();
+            [[|Releases("Page.Lock")|]] [NoLockAnalysis] public static void Unlock(Page page) => Monitor.Exit(page.Lock);
+            [Releases("Page.Lock", On = "page")] public static void UnlockPage(Page page) => Monitor.Exit(page.Lock);
+        }
+        """);
+
+    [Fact]
+    public Task StaticLockOfAStaticMethodIsFine() => Verify("""
+        static class Registry
+        {
+            [Lock("Registry.Gate")] static readonly object Gate = new();
+            [RequiresHeld("Registry.Gate")] static void Add() { }
+        }
+        """);
+
+    [Fact]
     public Task LockOrderWithOneName() => Verify("""
         [assembly: [|LockOrder("A")|]]
         class C { [Lock("A")] readonly object _a = new(); }
