@@ -15,8 +15,7 @@ namespace LockContracts.Analyzers
             "LOCK001", OrderCategory, DiagnosticSeverity.Error,
             "Lock-order cycle: possible deadlock",
             "Possible deadlock: {0}",
-            "Locks taken in a cycle of orders by different paths can deadlock when those paths run on different threads, even if no test ever saw it happen.",
-            WellKnownDiagnosticTags.CompilationEnd);
+            "Locks taken in a cycle of orders by different paths can deadlock when those paths run on different threads, even if no test ever saw it happen.");
 
         public static readonly DiagnosticDescriptor AgainstDeclaredOrder = Create(
             "LOCK002", OrderCategory, DiagnosticSeverity.Error,

@@ -7,9 +7,12 @@ using Microsoft.CodeAnalysis.Operations;
 
 namespace LockContracts.Analyzers.Flow
 {
-    /// <summary>Receives every lock effect with the state just before it, once the flow has reached its fixpoint.</summary>
+    /// <summary>Receives every call and lock effect with the state just before it, once the flow has reached its fixpoint.</summary>
     internal interface ILockObserver
     {
+        /// <summary>A call (method, accessor, constructor or delegate), after its arguments and before its own effects.</summary>
+        void OnCall(IOperation call, LockState before);
+
         void OnEffect(LockEffect effect, LockState before);
     }
 
@@ -335,10 +338,13 @@ namespace LockContracts.Analyzers.Flow
                         return Apply(release, state.WithoutLink(scope));
                     }
 
+                    _observer?.OnCall(invocation, state);
                     return ApplyAll(_resolver.EffectsOf(invocation), state);
                 case IPropertyReferenceOperation property:
+                    _observer?.OnCall(property, state);
                     return ApplyAll(_resolver.EffectsOf(property), state);
                 case IObjectCreationOperation creation:
+                    _observer?.OnCall(creation, state);
                     return ApplyAll(_resolver.EffectsOf(creation), state);
                 case ISimpleAssignmentOperation { Target: ILocalReferenceOperation local } assignment:
                     return MoveLinks(state.WithoutKnown(local.Local), LockEffectResolver.ValueKey(assignment.Value), local.Local);

@@ -16,6 +16,19 @@ namespace LockContracts.Analyzers.Flow
         private readonly Dictionary<ILocalSymbol, IOperation?> _locals = new(SymbolEqualityComparer.Default);
         private readonly HashSet<IParameterSymbol> _assignedParameters = new(SymbolEqualityComparer.Default);
 
+        /// <summary>No origins: for a method without a body.</summary>
+        public static readonly ValueOrigins None = new();
+
+        private ValueOrigins()
+        {
+        }
+
+        /// <summary>Origins in an operation tree that is not a graph (no flow captures; declarations carry initializers).</summary>
+        public ValueOrigins(IOperation root)
+        {
+            Scan(root);
+        }
+
         public ValueOrigins(ControlFlowGraph graph)
         {
             foreach (var block in graph.Blocks)
@@ -51,7 +64,17 @@ namespace LockContracts.Analyzers.Flow
                 switch (operation)
                 {
                     case IFlowAnonymousFunctionOperation:
+                    case IAnonymousFunctionOperation:
+                    case ILocalFunctionOperation:
                         continue;
+                    case IVariableDeclaratorOperation declarator:
+                        var initial = declarator.GetVariableInitializer()?.Value;
+                        if (initial is not null)
+                        {
+                            _locals[declarator.Symbol] = _locals.ContainsKey(declarator.Symbol) ? null : initial;
+                        }
+
+                        break;
                     case IFlowCaptureOperation capture:
                         _captures[capture.Id] = _captures.ContainsKey(capture.Id) ? null : capture.Value;
                         break;

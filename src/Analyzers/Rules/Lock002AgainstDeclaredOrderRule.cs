@@ -32,5 +32,33 @@ namespace LockContracts.Analyzers.Rules
                 }
             }
         }
+
+        public override void OnCall(MethodRuleContext context, IOperation call, LockState before)
+        {
+            if (context.Model.Order.IsEmpty)
+            {
+                return;
+            }
+
+            foreach (var acquisition in context.MayAcquireAt(call))
+            {
+                if (acquisition.LockClass is not { } taken)
+                {
+                    continue;
+                }
+
+                foreach (var held in before.Held)
+                {
+                    var heldClass = held.Identity.LockClass;
+                    if (heldClass is not null && heldClass != taken && context.Model.Order.Precedes(taken, heldClass))
+                    {
+                        var display = acquisition.Display + ", through " + string.Join(" → ", acquisition.Through);
+                        context.Report(Descriptor, call.Syntax.GetLocation(), new[] { held.Location, acquisition.Path[acquisition.Path.Length - 1].Location },
+                            taken, display, heldClass, held.Identity.Display);
+                        return;
+                    }
+                }
+            }
+        }
     }
 }

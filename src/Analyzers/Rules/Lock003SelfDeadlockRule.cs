@@ -41,6 +41,36 @@ namespace LockContracts.Analyzers.Rules
             }
         }
 
+        public override void OnCall(MethodRuleContext context, IOperation call, LockState before)
+        {
+            foreach (var acquisition in context.MayAcquireAt(call))
+            {
+                if (acquisition.Key is not { } key || acquisition.Primitive.IsReentrant() || acquisition.Retaken)
+                {
+                    continue;
+                }
+
+                foreach (var held in before.Held)
+                {
+                    if (!held.Definite || held.Identity.Key != key || held.Identity.IsReentrant)
+                    {
+                        continue;
+                    }
+
+                    var through = string.Join(" → ", acquisition.Through);
+                    var message = held.Identity.Primitive == LockPrimitive.ReaderWriterLockSlim
+                        ? ReaderWriterConflict(held.Mode, acquisition.Mode, held.Identity)
+                        : $"'{held.Identity.ClassOrDisplay}' ({held.Identity.Display}) is taken again, through {through}, while this thread already holds it; {held.Identity.Primitive.Describe()} is not re-entrant, so the thread waits for itself forever";
+                    if (message is not null)
+                    {
+                        context.Report(Descriptor, call.Syntax.GetLocation(), new[] { held.Location, acquisition.Path[acquisition.Path.Length - 1].Location },
+                            held.Identity.Primitive == LockPrimitive.ReaderWriterLockSlim ? message.Replace(" is entered in ", ", through " + through + ", is entered in ") : message);
+                        return;
+                    }
+                }
+            }
+        }
+
         private void CheckRecursion(MethodRuleContext context, LockEffect effect, LockState before)
         {
             var identity = effect.Lock;

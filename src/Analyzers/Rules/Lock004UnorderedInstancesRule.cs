@@ -43,5 +43,27 @@ namespace LockContracts.Analyzers.Rules
                 return;
             }
         }
+
+        public override void OnCall(MethodRuleContext context, IOperation call, LockState before)
+        {
+            foreach (var acquisition in context.MayAcquireAt(call))
+            {
+                if (acquisition.LockClass is not { } lockClass || acquisition.Key is not { } key || context.OrdersInstancesOf(lockClass))
+                {
+                    continue;
+                }
+
+                foreach (var held in before.Held)
+                {
+                    if (held.Identity.LockClass == lockClass && held.Identity.Key is { } heldKey && heldKey != key)
+                    {
+                        var display = acquisition.Display + ", through " + string.Join(" → ", acquisition.Through) + ",";
+                        context.Report(Descriptor, call.Syntax.GetLocation(), new[] { held.Location, acquisition.Path[acquisition.Path.Length - 1].Location },
+                            lockClass, display, held.Identity.Display);
+                        return;
+                    }
+                }
+            }
+        }
     }
 }

@@ -19,6 +19,11 @@ namespace LockContracts.Analyzers.Rules
         {
         }
 
+        /// <summary>Called for every call made while some lock is held, with the state just before it.</summary>
+        public virtual void OnCall(MethodRuleContext context, IOperation call, LockState before)
+        {
+        }
+
         /// <summary>Called with the state where the method returns normally.</summary>
         public virtual void OnExit(MethodRuleContext context, LockState exit)
         {
@@ -43,20 +48,33 @@ namespace LockContracts.Analyzers.Rules
     internal sealed class MethodRuleContext
     {
         private readonly System.Action<Diagnostic> _report;
+        private readonly System.Action<OrderEdge> _addEdge;
         private readonly HashSet<(string, Location)> _reported = new();
+        private readonly Dictionary<IOperation, ImmutableArray<SummaryAcquisition>> _callSummaries = new();
 
         public MethodRuleContext(
-            LockContractModel model, IMethodSymbol method, MethodContract contract, ImmutableArray<OwnClaim> ownClaims, LockState entry, System.Action<Diagnostic> report)
+            LockProgram program, LockEffectResolver resolver, IMethodSymbol method, IMethodSymbol member, MethodContract contract,
+            ImmutableArray<OwnClaim> ownClaims, LockState entry, System.Action<Diagnostic> report, System.Action<OrderEdge> addEdge)
         {
-            Model = model;
+            Program = program;
+            Resolver = resolver;
             Method = method;
+            Member = member;
             Contract = contract;
             OwnClaims = ownClaims;
             Entry = entry;
             _report = report;
+            _addEdge = addEdge;
         }
 
-        public LockContractModel Model { get; }
+        public LockProgram Program { get; }
+
+        public LockContractModel Model => Program.Model;
+
+        public LockEffectResolver Resolver { get; }
+
+        /// <summary>The member being analyzed; <see cref="Method"/> may be a lambda or local function inside it.</summary>
+        public IMethodSymbol Member { get; }
 
         public IMethodSymbol Method { get; }
 
@@ -69,6 +87,20 @@ namespace LockContracts.Analyzers.Rules
         public string MethodName => Method.MethodKind is MethodKind.AnonymousFunction ? "the lambda" : LockEffectResolver.DisplayName(Method);
 
         public Location MethodLocation => Method.Locations.IsEmpty ? Location.None : Method.Locations[0];
+
+        /// <summary>What a call made here may take, in this method's terms; computed once per call site.</summary>
+        public ImmutableArray<SummaryAcquisition> MayAcquireAt(IOperation call)
+        {
+            if (!_callSummaries.TryGetValue(call, out var acquisitions))
+            {
+                acquisitions = Program.Summaries.MayAcquireAt(call, Resolver);
+                _callSummaries.Add(call, acquisitions);
+            }
+
+            return acquisitions;
+        }
+
+        public void AddEdge(OrderEdge edge) => _addEdge(edge);
 
         /// <summary>Reports once per rule and location, however many paths reach it.</summary>
         public void Report(DiagnosticDescriptor descriptor, Location location, IEnumerable<Location>? additional, params object[] arguments)

@@ -1,0 +1,99 @@
+using System;
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Threading;
+using LockContracts.Analyzers.Contracts;
+using LockContracts.Analyzers.Rules;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.FlowAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace LockContracts.Analyzers.Flow
+{
+    /// <summary>
+    /// Everything the analysis knows about one compilation: the contract model, method summaries,
+    /// and the lock-order graph, built on first need and then shared by every method's analysis.
+    /// </summary>
+    internal sealed class LockProgram
+    {
+        private readonly Lazy<LockOrderGraph> _graph;
+
+        public LockProgram(Compilation compilation)
+        {
+            Model = new LockContractModel(compilation);
+            Summaries = new LockSummaries(Model);
+            _graph = new Lazy<LockOrderGraph>(BuildGraph, LazyThreadSafetyMode.ExecutionAndPublication);
+        }
+
+        public LockContractModel Model { get; }
+
+        public LockSummaries Summaries { get; }
+
+        /// <summary>The whole compilation's lock-order graph, computed once.</summary>
+        public LockOrderGraph Graph => _graph.Value;
+
+        private LockOrderGraph BuildGraph()
+        {
+            var edges = new ConcurrentBag<OrderEdge>();
+            var rules = System.Collections.Immutable.ImmutableArray.Create<MethodRule>(new Lock001LockOrderCycleRule());
+            foreach (var tree in Model.Compilation.SyntaxTrees)
+            {
+                foreach (var declaration in Declarations(tree.GetRoot()))
+                {
+                    if (!Summaries.MayTouchLocks(declaration))
+                    {
+                        continue;
+                    }
+
+                    var model = Summaries.SemanticModelFor(tree);
+                    if (GraphOf(declaration, model) is not { } graph || SymbolOf(declaration, model) is not { } method)
+                    {
+                        continue;
+                    }
+
+                    var contract = Model.GetContract(method);
+                    if (!contract.NoAnalysis)
+                    {
+                        MethodLockAnalysis.Analyze(graph, method, method, contract, this, rules, _ => { }, edges.Add, CancellationToken.None);
+                    }
+                }
+            }
+
+            return new LockOrderGraph(edges, Model.Order);
+        }
+
+        /// <summary>Members with bodies; lambdas and local functions are analyzed with the member that contains them.</summary>
+        private static IEnumerable<SyntaxNode> Declarations(SyntaxNode root)
+        {
+            foreach (var node in root.DescendantNodes(n => n is not (BaseMethodDeclarationSyntax or AccessorDeclarationSyntax or ArrowExpressionClauseSyntax)))
+            {
+                switch (node)
+                {
+                    case BaseMethodDeclarationSyntax method when method.Body is not null || method.ExpressionBody is not null:
+                    case AccessorDeclarationSyntax accessor when accessor.Body is not null || accessor.ExpressionBody is not null:
+                        yield return node;
+                        break;
+                    case ArrowExpressionClauseSyntax { Parent: PropertyDeclarationSyntax or IndexerDeclarationSyntax }:
+                        yield return node;
+                        break;
+                }
+            }
+        }
+
+        private static IMethodSymbol? SymbolOf(SyntaxNode declaration, SemanticModel model) => declaration switch
+        {
+            ArrowExpressionClauseSyntax { Parent: PropertyDeclarationSyntax property } => (model.GetDeclaredSymbol(property) as IPropertySymbol)?.GetMethod,
+            ArrowExpressionClauseSyntax { Parent: IndexerDeclarationSyntax indexer } => (model.GetDeclaredSymbol(indexer) as IPropertySymbol)?.GetMethod,
+            _ => model.GetDeclaredSymbol(declaration) as IMethodSymbol,
+        };
+
+        private static ControlFlowGraph? GraphOf(SyntaxNode declaration, SemanticModel model) => model.GetOperation(declaration) switch
+        {
+            IMethodBodyOperation body => ControlFlowGraph.Create(body),
+            IConstructorBodyOperation body => ControlFlowGraph.Create(body),
+            IBlockOperation { Parent: null } block => ControlFlowGraph.Create(block),
+            _ => null,
+        };
+    }
+}

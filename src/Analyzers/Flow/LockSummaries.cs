@@ -1,0 +1,793 @@
+using System;
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Linq;
+using System.Threading;
+using LockContracts.Analyzers.Contracts;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.FlowAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace LockContracts.Analyzers.Flow
+{
+    /// <summary>One step of evidence: a call made, or the operation that took the lock, and where.</summary>
+    internal sealed class CallStep
+    {
+        public CallStep(string name, Location location)
+        {
+            Name = name;
+            Location = location;
+        }
+
+        public string Name { get; }
+
+        public Location Location { get; }
+    }
+
+    /// <summary>A lock a method may take, directly or through calls, with the calls that lead there.</summary>
+    internal sealed class SummaryAcquisition
+    {
+        public SummaryAcquisition(string? lockClass, string? owner, string display, LockMode mode, LockPrimitive primitive, ImmutableArray<CallStep> path, bool retaken = false)
+        {
+            Retaken = retaken;
+            LockClass = lockClass;
+            Owner = owner;
+            Display = display;
+            Mode = mode;
+            Primitive = primitive;
+            Path = path;
+        }
+
+        public string? LockClass { get; }
+
+        /// <summary>Whose lock, in the terms of the summarized method (<c>this</c>, a parameter, <c>static:Type</c>); null when unknown.</summary>
+        public string? Owner { get; }
+
+        public string Display { get; }
+
+        public LockMode Mode { get; }
+
+        public LockPrimitive Primitive { get; }
+
+        /// <summary>The calls from the summarized method down to the acquisition; the last step is the acquisition itself.</summary>
+        public ImmutableArray<CallStep> Path { get; }
+
+        public string? Key => LockClass is not null && Owner is not null ? Owner + "::" + LockClass : null;
+
+        /// <summary>Taken again by a method that first releases it ([Releases], [TemporarilyReleases]): not a second acquisition by the holder.</summary>
+        public bool Retaken { get; }
+
+        /// <summary>The callees passed through, outermost first (empty for a direct acquisition).</summary>
+        public IEnumerable<string> Through => Path.Take(Path.Length - 1).Select(s => s.Name);
+    }
+
+    /// <summary>What one method does by itself: the locks it takes and the calls it makes (flow-insensitive).</summary>
+    internal sealed class DirectSummary
+    {
+        public static readonly DirectSummary Empty = new(ImmutableArray<SummaryAcquisition>.Empty, ImmutableArray<DirectCall>.Empty);
+
+        public DirectSummary(ImmutableArray<SummaryAcquisition> acquisitions, ImmutableArray<DirectCall> calls)
+        {
+            Acquisitions = acquisitions;
+            Calls = calls;
+        }
+
+        public ImmutableArray<SummaryAcquisition> Acquisitions { get; }
+
+        public ImmutableArray<DirectCall> Calls { get; }
+    }
+
+    /// <summary>A call site: its possible targets and the paths of what it passes, to translate the callee's owners.</summary>
+    internal sealed class DirectCall
+    {
+        public DirectCall(ImmutableArray<IMethodSymbol> targets, string? receiver, ImmutableDictionary<string, string?> arguments, Location location)
+        {
+            Targets = targets;
+            Receiver = receiver;
+            Arguments = arguments;
+            Location = location;
+        }
+
+        public ImmutableArray<IMethodSymbol> Targets { get; }
+
+        public string? Receiver { get; }
+
+        public ImmutableDictionary<string, string?> Arguments { get; }
+
+        public Location Location { get; }
+
+        /// <summary>An owner path of the callee, in the caller's terms; null when it cannot be named there.</summary>
+        public string? Translate(string? owner)
+        {
+            if (owner is null)
+            {
+                return null;
+            }
+
+            if (owner.StartsWith("static:", StringComparison.Ordinal))
+            {
+                return owner;
+            }
+
+            var dot = owner.IndexOf('.');
+            var head = dot < 0 ? owner : owner.Substring(0, dot);
+            var rest = dot < 0 ? string.Empty : owner.Substring(dot);
+            string? mapped;
+            if (head == "this")
+            {
+                mapped = Receiver;
+            }
+            else if (!Arguments.TryGetValue(head, out mapped))
+            {
+                return null;
+            }
+
+            return mapped is null ? null : mapped + rest;
+        }
+    }
+
+    /// <summary>
+    /// Method summaries for one compilation: which locks each method may take, directly or through
+    /// calls to any depth, with the call path as evidence. Computed on demand and memoized; safe
+    /// under concurrent analysis; recursion (mutual included) ends because each summary is a
+    /// breadth-first walk over per-method direct summaries, which never depend on each other.
+    /// </summary>
+    internal sealed class LockSummaries
+    {
+        /// <summary>A walk that reaches more methods than this stops there: a summary is evidence, not a proof of absence.</summary>
+        private const int MaxMethodsPerSummary = 20_000;
+
+        private static readonly ImmutableHashSet<string> PrimitiveNames = ImmutableHashSet.Create(
+            "Enter", "TryEnter", "EnterScope", "Wait", "WaitAsync", "WaitOne",
+            "EnterReadLock", "EnterWriteLock", "EnterUpgradeableReadLock",
+            "TryEnterReadLock", "TryEnterWriteLock", "TryEnterUpgradeableReadLock");
+
+        private readonly LockContractModel _model;
+        private readonly ConcurrentDictionary<IMethodSymbol, DirectSummary> _direct = new(SymbolEqualityComparer.Default);
+        private readonly ConcurrentDictionary<IMethodSymbol, ImmutableArray<SummaryAcquisition>> _closures = new(SymbolEqualityComparer.Default);
+        private readonly ConcurrentDictionary<SyntaxTree, SemanticModel> _semanticModels = new();
+        private readonly ConcurrentDictionary<ISymbol, ImmutableArray<IMethodSymbol>> _delegateTargets = new(SymbolEqualityComparer.Default);
+        private readonly Lazy<Dictionary<IMethodSymbol, List<IMethodSymbol>>> _implementations;
+        private readonly Lazy<ImmutableHashSet<string>> _contractMemberNames;
+
+        public LockSummaries(LockContractModel model)
+        {
+            _model = model;
+            _implementations = new Lazy<Dictionary<IMethodSymbol, List<IMethodSymbol>>>(BuildImplementations, LazyThreadSafetyMode.ExecutionAndPublication);
+            _contractMemberNames = new Lazy<ImmutableHashSet<string>>(BuildContractMemberNames, LazyThreadSafetyMode.ExecutionAndPublication);
+        }
+
+        public LockContractModel Model => _model;
+
+        /// <summary>Every lock the method may take, directly or through calls, each class and owner once with its shortest path.</summary>
+        public ImmutableArray<SummaryAcquisition> MayAcquire(IMethodSymbol method) =>
+            _closures.GetOrAdd(method.OriginalDefinition, Walk);
+
+        /// <summary>What a call may take, in the caller's terms: the union over its possible targets.</summary>
+        public ImmutableArray<SummaryAcquisition> MayAcquireAt(IOperation call, LockEffectResolver resolver)
+        {
+            var targets = TargetsOf(call, resolver);
+            if (targets.IsEmpty)
+            {
+                return ImmutableArray<SummaryAcquisition>.Empty;
+            }
+
+            var site = DescribeCall(call, targets, resolver);
+            var result = ImmutableArray.CreateBuilder<SummaryAcquisition>();
+            var seen = new HashSet<string>();
+            foreach (var target in targets)
+            {
+                foreach (var acquisition in MayAcquire(target))
+                {
+                    var owner = site.Translate(acquisition.Owner);
+                    var translated = new SummaryAcquisition(
+                        acquisition.LockClass, owner, TranslateDisplay(acquisition, owner), acquisition.Mode, acquisition.Primitive,
+                        acquisition.Path.Insert(0, new CallStep(LockEffectResolver.DisplayName(target), site.Location)), acquisition.Retaken);
+                    if (seen.Add(acquisition.LockClass + "|" + owner + "|" + acquisition.Display))
+                    {
+                        result.Add(translated);
+                    }
+                }
+            }
+
+            return result.ToImmutable();
+        }
+
+        /// <summary>True when the declaration's syntax could take or require a lock; a cheap filter before binding it.</summary>
+        public bool MayTouchLocks(SyntaxNode declaration)
+        {
+            if (declaration is MemberDeclarationSyntax { AttributeLists.Count: > 0 })
+            {
+                return true;
+            }
+
+            var names = _contractMemberNames.Value;
+            foreach (var token in declaration.DescendantTokens())
+            {
+                if (token.IsKind(SyntaxKind.LockKeyword))
+                {
+                    return true;
+                }
+
+                if (token.IsKind(SyntaxKind.IdentifierToken) && (PrimitiveNames.Contains(token.ValueText) || names.Contains(token.ValueText)))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+#pragma warning disable RS1030 // Summaries of callees in other documents need their bodies; the model is created once per tree and cached.
+        public SemanticModel SemanticModelFor(SyntaxTree tree) => _semanticModels.GetOrAdd(tree, t => _model.Compilation.GetSemanticModel(t));
+#pragma warning restore RS1030
+
+        /// <summary>The methods a call may run: the target, the implementations of an uncontracted virtual or interface member, delegate targets, and lambdas run in place.</summary>
+        public ImmutableArray<IMethodSymbol> TargetsOf(IOperation call, LockEffectResolver resolver)
+        {
+            var targets = ImmutableArray.CreateBuilder<IMethodSymbol>();
+            IMethodSymbol? method = call switch
+            {
+                IInvocationOperation invocation => invocation.TargetMethod,
+                IPropertyReferenceOperation property => property.Parent is IAssignmentOperation assignment && assignment.Target == property
+                    ? property.Property.SetMethod : property.Property.GetMethod,
+                IObjectCreationOperation creation => creation.Constructor,
+                _ => null,
+            };
+
+            if (method is null)
+            {
+                return ImmutableArray<IMethodSymbol>.Empty;
+            }
+
+            if (method.MethodKind == MethodKind.DelegateInvoke && call is IInvocationOperation delegateCall)
+            {
+                return DelegateTargets(delegateCall.Instance, resolver);
+            }
+
+            targets.Add(method);
+            if ((method.IsAbstract || method.IsVirtual || method.IsOverride) && _model.GetContract(method).IsEmpty)
+            {
+                if (_implementations.Value.TryGetValue(method.OriginalDefinition, out var implementations))
+                {
+                    targets.AddRange(implementations);
+                }
+            }
+
+            if (call is IInvocationOperation { Arguments.IsEmpty: false } withArguments && RunsDelegatesInPlace(method))
+            {
+                foreach (var argument in withArguments.Arguments)
+                {
+                    if (FunctionOf(argument.Value) is { } function)
+                    {
+                        targets.Add(function);
+                    }
+                }
+            }
+
+            return targets.ToImmutable();
+        }
+
+        private ImmutableArray<SummaryAcquisition> Walk(IMethodSymbol root)
+        {
+            var result = ImmutableArray.CreateBuilder<SummaryAcquisition>();
+            var seen = new HashSet<string>();
+            var visited = new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default) { root };
+            var queue = new Queue<(IMethodSymbol Method, Func<string?, string?> Translate, ImmutableArray<CallStep> Path)>();
+            queue.Enqueue((root, owner => owner, ImmutableArray<CallStep>.Empty));
+            while (queue.Count > 0 && visited.Count < MaxMethodsPerSummary)
+            {
+                var (method, translate, path) = queue.Dequeue();
+                var direct = Direct(method);
+                foreach (var acquisition in direct.Acquisitions)
+                {
+                    var owner = translate(acquisition.Owner);
+                    if (seen.Add(acquisition.LockClass + "|" + owner + "|" + (acquisition.LockClass is null ? acquisition.Display : string.Empty)))
+                    {
+                        result.Add(new SummaryAcquisition(
+                            acquisition.LockClass, owner, owner is null ? acquisition.Display : TranslateDisplay(acquisition, owner),
+                            acquisition.Mode, acquisition.Primitive, path.AddRange(acquisition.Path), acquisition.Retaken));
+                    }
+                }
+
+                foreach (var call in direct.Calls)
+                {
+                    foreach (var target in call.Targets)
+                    {
+                        if (visited.Add(target.OriginalDefinition))
+                        {
+                            var outer = translate;
+                            var site = call;
+                            queue.Enqueue((target, owner => outer(site.Translate(owner)), path.Add(new CallStep(LockEffectResolver.DisplayName(target), call.Location))));
+                        }
+                    }
+                }
+            }
+
+            return result.ToImmutable();
+        }
+
+        private static string TranslateDisplay(SummaryAcquisition acquisition, string? owner)
+        {
+            if (owner is null || acquisition.Owner is null || acquisition.LockClass is null)
+            {
+                return acquisition.Display;
+            }
+
+            var member = acquisition.Display.LastIndexOf('.') is var dot && dot >= 0 ? acquisition.Display.Substring(dot) : "." + acquisition.LockClass;
+            if (owner.StartsWith("static:", StringComparison.Ordinal))
+            {
+                return acquisition.Display;
+            }
+
+            return (owner == "this" ? string.Empty : owner) + (owner == "this" ? member.TrimStart('.') : member);
+        }
+
+        /// <summary>What a method does by itself, read from its contract and, when it has a body in this compilation, its operations.</summary>
+        public DirectSummary Direct(IMethodSymbol method) => _direct.GetOrAdd(method.OriginalDefinition, ComputeDirect);
+
+        private DirectSummary ComputeDirect(IMethodSymbol method)
+        {
+            var contract = _model.GetContract(method);
+            var acquisitions = ImmutableArray.CreateBuilder<SummaryAcquisition>();
+            var calls = ImmutableArray.CreateBuilder<DirectCall>();
+            var body = contract.NoAnalysis ? null : BodyOf(method);
+            var resolver = new LockEffectResolver(_model, body is null ? ValueOrigins.None : new ValueOrigins(body));
+            foreach (var claim in contract.Claims)
+            {
+                if (claim.Kind != ClaimKind.Acquires || claim.IsSelfLock || claim.IsOnReturn)
+                {
+                    continue;
+                }
+
+                var parameter = claim.IsOnThis ? null : method.Parameters.FirstOrDefault(p => p.Name == claim.On);
+                if (!claim.IsOnThis && parameter is null)
+                {
+                    continue;
+                }
+
+                var path = claim.IsOnThis ? (method.IsStatic ? null : "this") : parameter!.Name;
+                var type = claim.IsOnThis ? method.ContainingType : parameter!.Type;
+                var identity = resolver.ResolveClaim(claim, path, type, null, method);
+                if (identity is not null)
+                {
+                    acquisitions.Add(FromIdentity(identity, claim.Mode, new CallStep("[Acquires]", claim.GetLocation() ?? Location.None)));
+                }
+            }
+
+            if (body is not null)
+            {
+                Scan(body, resolver, acquisitions, calls);
+            }
+
+            MarkRetaken(method, contract, resolver, acquisitions);
+
+            return acquisitions.Count == 0 && calls.Count == 0 ? DirectSummary.Empty : new DirectSummary(acquisitions.ToImmutable(), calls.ToImmutable());
+        }
+
+        /// <summary>A method that releases a lock it was called with may take it again: for its callers that is no recursion.</summary>
+        private static void MarkRetaken(IMethodSymbol method, MethodContract contract, LockEffectResolver resolver, ImmutableArray<SummaryAcquisition>.Builder acquisitions)
+        {
+            foreach (var claim in contract.Claims)
+            {
+                if (claim.Kind is not (ClaimKind.Releases or ClaimKind.TemporarilyReleases) || claim.IsSelfLock || claim.IsOnReturn)
+                {
+                    continue;
+                }
+
+                var parameter = claim.IsOnThis ? null : method.Parameters.FirstOrDefault(p => p.Name == claim.On);
+                var path = claim.IsOnThis ? (method.IsStatic ? null : "this") : parameter?.Name;
+                var type = claim.IsOnThis ? method.ContainingType : parameter?.Type;
+                if (resolver.ResolveClaim(claim, path, type, null, method) is not { } released)
+                {
+                    continue;
+                }
+
+                for (var i = 0; i < acquisitions.Count; i++)
+                {
+                    var a = acquisitions[i];
+                    if (a.LockClass == released.LockClass && (a.Owner is null || released.Owner is null || a.Owner == released.Owner))
+                    {
+                        acquisitions[i] = new SummaryAcquisition(a.LockClass, a.Owner, a.Display, a.Mode, a.Primitive, a.Path, retaken: true);
+                    }
+                }
+            }
+        }
+
+        private void Scan(IOperation body, LockEffectResolver resolver, ImmutableArray<SummaryAcquisition>.Builder acquisitions, ImmutableArray<DirectCall>.Builder calls)
+        {
+            var stack = new Stack<IOperation>();
+            stack.Push(body);
+            while (stack.Count > 0)
+            {
+                var operation = stack.Pop();
+                switch (operation)
+                {
+                    case IAnonymousFunctionOperation:
+                    case ILocalFunctionOperation:
+                        // Run later, or only when called: reached through the call that runs them.
+                        continue;
+                    case ILockOperation lockStatement:
+                        if (resolver.ResolveObject(lockStatement.LockedValue, null) is { } locked)
+                        {
+                            acquisitions.Add(FromIdentity(locked, LockMode.Exclusive, new CallStep("lock", lockStatement.LockedValue.Syntax.GetLocation())));
+                        }
+
+                        break;
+                    case IInvocationOperation:
+                    case IPropertyReferenceOperation:
+                    case IObjectCreationOperation:
+                        var effects = operation switch
+                        {
+                            IInvocationOperation i => resolver.EffectsOf(i),
+                            IPropertyReferenceOperation p => resolver.EffectsOf(p),
+                            _ => resolver.EffectsOf((IObjectCreationOperation)operation),
+                        };
+                        foreach (var effect in effects)
+                        {
+                            if (effect.Kind == EffectKind.Acquire)
+                            {
+                                acquisitions.Add(FromIdentity(effect.Lock, effect.Mode, new CallStep(effect.OperationName, effect.Location)));
+                            }
+                        }
+
+                        var targets = TargetsOf(operation, resolver).Where(HasSomethingToSummarize).ToImmutableArray();
+                        if (!targets.IsEmpty)
+                        {
+                            calls.Add(DescribeCall(operation, targets, resolver));
+                        }
+
+                        break;
+                }
+
+                foreach (var child in operation.ChildOperations)
+                {
+                    stack.Push(child);
+                }
+            }
+        }
+
+        private bool HasSomethingToSummarize(IMethodSymbol method) =>
+            !method.Locations.IsEmpty && method.Locations[0].IsInSource || !_model.GetContract(method).IsEmpty;
+
+        private static SummaryAcquisition FromIdentity(LockIdentity identity, LockMode mode, CallStep site) =>
+            new(identity.LockClass, identity.Owner ?? (identity.LockClass is null ? identity.ObjectPath : null), identity.Display, mode, identity.Primitive, ImmutableArray.Create(site));
+
+        private static DirectCall DescribeCall(IOperation call, ImmutableArray<IMethodSymbol> targets, LockEffectResolver resolver)
+        {
+            IOperation? receiver = call switch
+            {
+                IInvocationOperation invocation => invocation.Instance,
+                IPropertyReferenceOperation property => property.Instance,
+                _ => null,
+            };
+            var arguments = call switch
+            {
+                IInvocationOperation invocation => invocation.Arguments,
+                IPropertyReferenceOperation property => property.Arguments,
+                IObjectCreationOperation creation => creation.Arguments,
+                _ => ImmutableArray<IArgumentOperation>.Empty,
+            };
+            var map = ImmutableDictionary.CreateBuilder<string, string?>();
+            foreach (var argument in arguments)
+            {
+                if (argument.Parameter is { } parameter)
+                {
+                    map[parameter.Name] = resolver.PathOf(argument.Value);
+                }
+            }
+
+            var receiverPath = call is IObjectCreationOperation ? null : receiver is null ? null : resolver.PathOf(receiver);
+            return new DirectCall(targets, receiverPath, map.ToImmutable(), call.Syntax.GetLocation());
+        }
+
+        /// <summary>The body of a method, local function or lambda declared in this compilation, as an operation tree.</summary>
+        private IOperation? BodyOf(IMethodSymbol method)
+        {
+            foreach (var reference in method.DeclaringSyntaxReferences)
+            {
+                var syntax = reference.GetSyntax();
+                var model = SemanticModelFor(syntax.SyntaxTree);
+                var operation = syntax switch
+                {
+                    PropertyDeclarationSyntax { ExpressionBody: { } arrow } => model.GetOperation(arrow),
+                    IndexerDeclarationSyntax { ExpressionBody: { } arrow } => model.GetOperation(arrow),
+                    _ => model.GetOperation(syntax),
+                };
+                switch (operation)
+                {
+                    case IAnonymousFunctionOperation function:
+                        return function.Body;
+                    case ILocalFunctionOperation local:
+                        return (IOperation?)local.Body ?? local.IgnoredBody;
+                    case null:
+                        continue;
+                    default:
+                        return operation;
+                }
+            }
+
+            return null;
+        }
+
+        /// <summary>The lambda or method a delegate-typed argument denotes.</summary>
+        private static IMethodSymbol? FunctionOf(IOperation? value)
+        {
+            while (true)
+            {
+                switch (value)
+                {
+                    case IConversionOperation conversion:
+                        value = conversion.Operand;
+                        continue;
+                    case IDelegateCreationOperation creation:
+                        value = creation.Target;
+                        continue;
+                    case IAnonymousFunctionOperation function:
+                        return function.Symbol;
+                    case IFlowAnonymousFunctionOperation flowFunction:
+                        return flowFunction.Symbol;
+                    case IMethodReferenceOperation reference:
+                        return reference.Method;
+                    default:
+                        return null;
+                }
+            }
+        }
+
+        /// <summary>Library methods that run the delegates they are given before they return.</summary>
+        private static bool RunsDelegatesInPlace(IMethodSymbol method)
+        {
+            var type = method.ContainingType;
+            if (type is null)
+            {
+                return false;
+            }
+
+            var ns = type.ContainingNamespace?.ToDisplayString();
+            return (ns, type.Name, method.Name) switch
+            {
+                ("System.Linq", "Enumerable", _) => true,
+                ("System.Threading.Tasks", "Parallel", _) => true,
+                ("System.Collections.Generic", "List", "ForEach" or "Find" or "FindAll" or "FindIndex" or "FindLast" or "Exists" or "TrueForAll" or "RemoveAll" or "ConvertAll" or "Sort") => true,
+                ("System", "Array", "ForEach" or "Find" or "FindAll" or "FindIndex" or "Exists" or "TrueForAll" or "ConvertAll" or "Sort") => true,
+                ("System.Collections.Concurrent", "ConcurrentDictionary", "GetOrAdd" or "AddOrUpdate") => true,
+                _ => false,
+            };
+        }
+
+        /// <summary>The handlers a delegate call may run: subscribers of an event, or the functions stored in a delegate field.</summary>
+        private ImmutableArray<IMethodSymbol> DelegateTargets(IOperation? receiver, LockEffectResolver resolver)
+        {
+            var symbol = resolver.StorageOf(receiver);
+            if (symbol is IFieldSymbol { AssociatedSymbol: IEventSymbol fieldLikeEvent })
+            {
+                symbol = fieldLikeEvent;
+            }
+
+            return symbol is IEventSymbol or IFieldSymbol or IPropertySymbol
+                ? _delegateTargets.GetOrAdd(symbol.OriginalDefinition, FindStoredFunctions)
+                : ImmutableArray<IMethodSymbol>.Empty;
+        }
+
+        /// <summary>
+        /// Functions stored in an event, field or property anywhere in the compilation: handlers added
+        /// with <c>+=</c>, lambdas or methods assigned, and, one level back, the arguments given for a
+        /// parameter that is assigned to it (a callback passed to a constructor).
+        /// </summary>
+        private ImmutableArray<IMethodSymbol> FindStoredFunctions(ISymbol storage)
+        {
+            var result = ImmutableArray.CreateBuilder<IMethodSymbol>();
+            var forwardedParameters = new List<IParameterSymbol>();
+            foreach (var tree in _model.Compilation.SyntaxTrees)
+            {
+                if (tree.GetText().ToString().IndexOf(storage.Name, StringComparison.Ordinal) < 0)
+                {
+                    continue;
+                }
+
+                var model = SemanticModelFor(tree);
+                foreach (var assignment in tree.GetRoot().DescendantNodes().OfType<AssignmentExpressionSyntax>())
+                {
+                    if (!NameOf(assignment.Left).Equals(storage.Name, StringComparison.Ordinal)
+                        || !SymbolEqualityComparer.Default.Equals(model.GetSymbolInfo(assignment.Left).Symbol?.OriginalDefinition, storage))
+                    {
+                        continue;
+                    }
+
+                    var value = model.GetOperation(assignment.Right);
+                    if (FunctionOf(value) is { } function)
+                    {
+                        result.Add(function);
+                    }
+                    else if (Unconverted(value) is IParameterReferenceOperation parameter)
+                    {
+                        forwardedParameters.Add(parameter.Parameter);
+                    }
+                }
+            }
+
+            foreach (var parameter in forwardedParameters)
+            {
+                if (parameter.ContainingSymbol is IMethodSymbol receiver)
+                {
+                    result.AddRange(ArgumentsPassedFor(receiver, parameter));
+                }
+            }
+
+            return result.ToImmutable();
+        }
+
+        private IEnumerable<IMethodSymbol> ArgumentsPassedFor(IMethodSymbol method, IParameterSymbol parameter)
+        {
+            var name = method.MethodKind == MethodKind.Constructor ? method.ContainingType.Name : method.Name;
+            foreach (var tree in _model.Compilation.SyntaxTrees)
+            {
+                var root = tree.GetRoot();
+                SemanticModel? model = null;
+                foreach (var node in root.DescendantNodes())
+                {
+                    var candidate = node switch
+                    {
+                        InvocationExpressionSyntax invocation => NameOf(invocation.Expression) == name,
+                        ObjectCreationExpressionSyntax creation => creation.Type.ToString().EndsWith(name, StringComparison.Ordinal),
+                        ImplicitObjectCreationExpressionSyntax or ConstructorInitializerSyntax => method.MethodKind == MethodKind.Constructor,
+                        _ => false,
+                    };
+                    if (!candidate)
+                    {
+                        continue;
+                    }
+
+                    model ??= SemanticModelFor(tree);
+
+                    var operation = model.GetOperation(node);
+                    var (target, arguments) = operation switch
+                    {
+                        IInvocationOperation i => (i.TargetMethod, i.Arguments),
+                        IObjectCreationOperation c => (c.Constructor, c.Arguments),
+                        _ => (null, ImmutableArray<IArgumentOperation>.Empty),
+                    };
+                    if (target is null || !SymbolEqualityComparer.Default.Equals(target.OriginalDefinition, method.OriginalDefinition))
+                    {
+                        continue;
+                    }
+
+                    foreach (var argument in arguments)
+                    {
+                        if (SymbolEqualityComparer.Default.Equals(argument.Parameter?.OriginalDefinition, parameter.OriginalDefinition)
+                            && FunctionOf(argument.Value) is { } function)
+                        {
+                            yield return function;
+                        }
+                    }
+                }
+            }
+        }
+
+        private static IOperation? Unconverted(IOperation? operation)
+        {
+            while (operation is IConversionOperation conversion)
+            {
+                operation = conversion.Operand;
+            }
+
+            return operation;
+        }
+
+        private static string NameOf(ExpressionSyntax expression) => expression switch
+        {
+            IdentifierNameSyntax identifier => identifier.Identifier.ValueText,
+            MemberAccessExpressionSyntax member => member.Name.Identifier.ValueText,
+            MemberBindingExpressionSyntax binding => binding.Name.Identifier.ValueText,
+            _ => string.Empty,
+        };
+
+        /// <summary>Overrides and interface implementations declared in this compilation, by the member they implement.</summary>
+        private Dictionary<IMethodSymbol, List<IMethodSymbol>> BuildImplementations()
+        {
+            var map = new Dictionary<IMethodSymbol, List<IMethodSymbol>>(SymbolEqualityComparer.Default);
+            void Add(IMethodSymbol member, IMethodSymbol implementation)
+            {
+                if (!map.TryGetValue(member.OriginalDefinition, out var list))
+                {
+                    list = new List<IMethodSymbol>();
+                    map.Add(member.OriginalDefinition, list);
+                }
+
+                if (!list.Contains(implementation, SymbolEqualityComparer.Default))
+                {
+                    list.Add(implementation);
+                }
+            }
+
+            foreach (var type in SourceTypes(_model.Compilation.Assembly.GlobalNamespace))
+            {
+                foreach (var member in type.GetMembers())
+                {
+                    if (member is IMethodSymbol { IsAbstract: false } method)
+                    {
+                        for (var overridden = method.OverriddenMethod; overridden is not null; overridden = overridden.OverriddenMethod)
+                        {
+                            Add(overridden, method);
+                        }
+                    }
+                }
+
+                foreach (var @interface in type.AllInterfaces)
+                {
+                    foreach (var member in @interface.GetMembers())
+                    {
+                        if (member is IMethodSymbol interfaceMethod
+                            && type.FindImplementationForInterfaceMember(interfaceMethod) is IMethodSymbol { IsAbstract: false } implementation
+                            && SymbolEqualityComparer.Default.Equals(implementation.ContainingType, type))
+                        {
+                            Add(interfaceMethod, implementation);
+                        }
+                    }
+                }
+            }
+
+            return map;
+        }
+
+        /// <summary>Names of members that carry a lock contract, here or in annotated references: calls to them may touch locks.</summary>
+        private ImmutableHashSet<string> BuildContractMemberNames()
+        {
+            var names = ImmutableHashSet.CreateBuilder<string>();
+            if (!_model.Symbols.HasAnnotations)
+            {
+                return names.ToImmutable();
+            }
+
+            var roots = new List<INamespaceSymbol> { _model.Compilation.Assembly.GlobalNamespace };
+            foreach (var reference in _model.Compilation.SourceModule.ReferencedAssemblySymbols)
+            {
+                if (reference.Modules.Any(m => m.ReferencedAssemblies.Any(r => r.Name == "LockContracts.Annotations")))
+                {
+                    roots.Add(reference.GlobalNamespace);
+                }
+            }
+
+            foreach (var root in roots)
+            {
+                foreach (var type in SourceTypes(root))
+                {
+                    foreach (var member in type.GetMembers())
+                    {
+                        if (member is IMethodSymbol method && !_model.GetContract(method).IsEmpty)
+                        {
+                            names.Add(method.MethodKind == MethodKind.Constructor ? type.Name : method.AssociatedSymbol?.Name ?? method.Name);
+                        }
+                    }
+                }
+            }
+
+            return names.ToImmutable();
+        }
+
+        private static IEnumerable<INamedTypeSymbol> SourceTypes(INamespaceSymbol root)
+        {
+            var stack = new Stack<INamespaceOrTypeSymbol>();
+            stack.Push(root);
+            while (stack.Count > 0)
+            {
+                foreach (var member in stack.Pop().GetMembers())
+                {
+                    if (member is INamespaceSymbol ns)
+                    {
+                        stack.Push(ns);
+                    }
+                    else if (member is INamedTypeSymbol type)
+                    {
+                        stack.Push(type);
+                        yield return type;
+                    }
+                }
+            }
+        }
+    }
+}

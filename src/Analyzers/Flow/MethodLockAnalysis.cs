@@ -1,0 +1,158 @@
+using System;
+using System.Collections.Immutable;
+using System.Linq;
+using System.Threading;
+using LockContracts.Analyzers.Contracts;
+using LockContracts.Analyzers.Rules;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.FlowAnalysis;
+
+namespace LockContracts.Analyzers.Flow
+{
+    /// <summary>
+    /// Runs the lock-state flow over one member's graph, and over the graphs of the lambdas and
+    /// local functions inside it, and hands every effect and call to the rules.
+    /// </summary>
+    internal static class MethodLockAnalysis
+    {
+        /// <summary>Analyzes <paramref name="graph"/>; returns false when the flow did not settle and nothing was checked.</summary>
+        public static bool Analyze(
+            ControlFlowGraph graph, IMethodSymbol method, IMethodSymbol member, MethodContract contract, LockProgram program,
+            ImmutableArray<MethodRule> rules, Action<Diagnostic> report, Action<OrderEdge> addEdge, CancellationToken cancellationToken)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var resolver = new LockEffectResolver(program.Model, new ValueOrigins(graph));
+            var ownClaims = ResolveOwnClaims(method, contract, resolver);
+            var entry = EntryState(method, ownClaims);
+            var context = new MethodRuleContext(program, resolver, method, member, contract, ownClaims, entry, report, addEdge);
+            var analysis = LockFlowAnalysis.Run(graph, resolver, entry, new RuleObserver(context, rules));
+            if (analysis is null)
+            {
+                return false;
+            }
+
+            if (analysis.ExitState is { } exit)
+            {
+                foreach (var rule in rules)
+                {
+                    rule.OnExit(context, exit);
+                }
+            }
+
+            foreach (var function in analysis.NestedFunctions)
+            {
+                var nested = program.Model.GetContract(function.Symbol);
+                if (!nested.NoAnalysis)
+                {
+                    Analyze(graph.GetAnonymousFunctionControlFlowGraph(function, cancellationToken), function.Symbol, member, nested, program, rules, report, addEdge, cancellationToken);
+                }
+            }
+
+            foreach (var localFunction in graph.LocalFunctions)
+            {
+                var nested = program.Model.GetContract(localFunction);
+                if (!nested.NoAnalysis)
+                {
+                    Analyze(graph.GetLocalFunctionControlFlowGraph(localFunction, cancellationToken), localFunction, member, nested, program, rules, report, addEdge, cancellationToken);
+                }
+            }
+
+            return true;
+        }
+
+        /// <summary>The method's own claims as locks of its parameters and of <c>this</c>; a lock type's own methods are left out.</summary>
+        private static ImmutableArray<OwnClaim> ResolveOwnClaims(IMethodSymbol method, MethodContract contract, LockEffectResolver resolver)
+        {
+            if (contract.Claims.IsEmpty)
+            {
+                return ImmutableArray<OwnClaim>.Empty;
+            }
+
+            var result = ImmutableArray.CreateBuilder<OwnClaim>();
+            foreach (var claim in contract.Claims)
+            {
+                if (claim.IsSelfLock || claim.IsOnReturn)
+                {
+                    continue;
+                }
+
+                string? path;
+                ITypeSymbol? type;
+                if (claim.IsOnThis)
+                {
+                    path = method.IsStatic ? null : "this";
+                    type = method.ContainingType;
+                }
+                else
+                {
+                    var parameter = method.Parameters.FirstOrDefault(p => p.Name == claim.On);
+                    if (parameter is null)
+                    {
+                        continue;
+                    }
+
+                    path = parameter.Name;
+                    type = parameter.Type;
+                }
+
+                var identity = resolver.ResolveClaim(claim, path, type, null, method);
+                if (identity is not null)
+                {
+                    result.Add(new OwnClaim(claim, identity));
+                }
+            }
+
+            return result.ToImmutable();
+        }
+
+        /// <summary>A body starts holding what its callers must hold: [RequiresHeld], [Releases], [TemporarilyReleases].</summary>
+        private static LockState EntryState(IMethodSymbol method, ImmutableArray<OwnClaim> ownClaims)
+        {
+            var held = ImmutableArray.CreateBuilder<HeldLock>();
+            foreach (var own in ownClaims)
+            {
+                if (own.Claim.Kind is ClaimKind.RequiresHeld or ClaimKind.Releases or ClaimKind.TemporarilyReleases
+                    && !held.Any(h => h.Identity.Equals(own.Identity)))
+                {
+                    var location = own.Claim.GetLocation() ?? (method.Locations.IsEmpty ? Location.None : method.Locations[0]);
+                    held.Add(new HeldLock(own.Identity, own.Claim.Mode, 1, definite: true, location, acquiredBy: null));
+                }
+            }
+
+            return held.Count == 0 ? LockState.Empty : LockState.Empty.WithHeld(held.ToImmutable());
+        }
+
+        private sealed class RuleObserver : ILockObserver
+        {
+            private readonly MethodRuleContext _context;
+            private readonly ImmutableArray<MethodRule> _rules;
+
+            public RuleObserver(MethodRuleContext context, ImmutableArray<MethodRule> rules)
+            {
+                _context = context;
+                _rules = rules;
+            }
+
+            public void OnCall(IOperation call, LockState before)
+            {
+                if (before.Held.IsEmpty)
+                {
+                    return;
+                }
+
+                foreach (var rule in _rules)
+                {
+                    rule.OnCall(_context, call, before);
+                }
+            }
+
+            public void OnEffect(LockEffect effect, LockState before)
+            {
+                foreach (var rule in _rules)
+                {
+                    rule.OnEffect(_context, effect, before);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,57 @@
+using System.Collections.Immutable;
+using LockContracts.Analyzers.Flow;
+using Microsoft.CodeAnalysis;
+
+namespace LockContracts.Analyzers.Rules
+{
+    /// <summary>
+    /// LOCK001: records the order edges of a method — holding A while taking B, directly or through
+    /// a call whose summary takes B — for the compilation's lock-order graph, whose cycles are
+    /// possible deadlocks.
+    /// </summary>
+    /// <remarks>
+    /// Bad: <c>Transfer</c> takes <c>_accounts</c> then <c>_audit</c>; <c>FlushAudit</c> takes <c>_audit</c> then calls
+    /// <c>Snapshot</c>, which takes <c>_accounts</c>. Good: one order everywhere, declared with [LockOrder].
+    /// Try-acquisitions add no edge (they cannot block); nesting within one class is LOCK004.
+    /// </remarks>
+    internal sealed class Lock001LockOrderCycleRule : MethodRule
+    {
+        public override DiagnosticDescriptor Descriptor => Descriptors.LockOrderCycle;
+
+        public override void OnEffect(MethodRuleContext context, LockEffect effect, LockState before)
+        {
+            if (effect.Kind != EffectKind.Acquire || effect.Lock.LockClass is not { } taken)
+            {
+                return;
+            }
+
+            foreach (var held in before.Held)
+            {
+                if (held.Identity.LockClass is { } heldClass && heldClass != taken)
+                {
+                    context.AddEdge(new OrderEdge(heldClass, taken, context.Member, context.MethodName, held.Location,
+                        ImmutableArray.Create(new CallStep(effect.OperationName, effect.Location))));
+                }
+            }
+        }
+
+        public override void OnCall(MethodRuleContext context, IOperation call, LockState before)
+        {
+            foreach (var acquisition in context.MayAcquireAt(call))
+            {
+                if (acquisition.LockClass is not { } taken)
+                {
+                    continue;
+                }
+
+                foreach (var held in before.Held)
+                {
+                    if (held.Identity.LockClass is { } heldClass && heldClass != taken)
+                    {
+                        context.AddEdge(new OrderEdge(heldClass, taken, context.Member, context.MethodName, held.Location, acquisition.Path));
+                    }
+                }
+            }
+        }
+    }
+}
