@@ -56,6 +56,6 @@ namespace LockContracts.Analyzers.Flow
         /// <summary>The member being called, for messages ("Ledger.AddToTotal", "Monitor.Enter").</summary>
         public string OperationName { get; }
 
-        public Location Location => Site.Syntax.GetLocation();
+        public Location Location => LockEffectResolver.CallLocation(Site);
     }
 }

@@ -566,8 +566,25 @@ namespace LockContracts.Analyzers.Flow
             return method.ReturnType.AllInterfaces.Any(i => i.SpecialType == SpecialType.System_IDisposable);
         }
 
+        /// <summary>Where a call reads in the source: <c>handler?.Invoke()</c> whole, not just its <c>.Invoke()</c> part.</summary>
+        public static Location CallLocation(IOperation call)
+        {
+            var syntax = call.Syntax;
+            while (syntax.Parent is Microsoft.CodeAnalysis.CSharp.Syntax.ConditionalAccessExpressionSyntax access && access.WhenNotNull == syntax)
+            {
+                syntax = access;
+            }
+
+            return syntax.GetLocation();
+        }
+
         public static string DisplayName(IMethodSymbol method)
         {
+            if (method.MethodKind == MethodKind.AnonymousFunction)
+            {
+                return method.ContainingSymbol is IMethodSymbol container ? "a lambda in " + DisplayName(container) : "a lambda";
+            }
+
             var type = method.ContainingType?.Name;
             var name = method.MethodKind switch
             {

@@ -481,7 +481,7 @@ namespace LockContracts.Analyzers.Flow
             }
 
             var receiverPath = call is IObjectCreationOperation ? null : receiver is null ? null : resolver.PathOf(receiver);
-            return new DirectCall(targets, receiverPath, map.ToImmutable(), call.Syntax.GetLocation());
+            return new DirectCall(targets, receiverPath, map.ToImmutable(), LockEffectResolver.CallLocation(call));
         }
 
         /// <summary>The body of a method, local function or lambda declared in this compilation, as an operation tree.</summary>

@@ -53,7 +53,7 @@ namespace LockContracts.Analyzers.Rules
                     if (heldClass is not null && heldClass != taken && context.Model.Order.Precedes(taken, heldClass))
                     {
                         var display = acquisition.Display + ", through " + string.Join(" → ", acquisition.Through);
-                        context.Report(Descriptor, call.Syntax.GetLocation(), new[] { held.Location, acquisition.Path[acquisition.Path.Length - 1].Location },
+                        context.Report(Descriptor, LockEffectResolver.CallLocation(call), new[] { held.Location, acquisition.Path[acquisition.Path.Length - 1].Location },
                             taken, display, heldClass, held.Identity.Display);
                         return;
                     }

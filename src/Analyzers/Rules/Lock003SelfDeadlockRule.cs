@@ -63,7 +63,7 @@ namespace LockContracts.Analyzers.Rules
                         : $"'{held.Identity.ClassOrDisplay}' ({held.Identity.Display}) is taken again, through {through}, while this thread already holds it; {held.Identity.Primitive.Describe()} is not re-entrant, so the thread waits for itself forever";
                     if (message is not null)
                     {
-                        context.Report(Descriptor, call.Syntax.GetLocation(), new[] { held.Location, acquisition.Path[acquisition.Path.Length - 1].Location },
+                        context.Report(Descriptor, LockEffectResolver.CallLocation(call), new[] { held.Location, acquisition.Path[acquisition.Path.Length - 1].Location },
                             held.Identity.Primitive == LockPrimitive.ReaderWriterLockSlim ? message.Replace(" is entered in ", ", through " + through + ", is entered in ") : message);
                         return;
                     }

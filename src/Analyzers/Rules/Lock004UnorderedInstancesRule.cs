@@ -58,7 +58,7 @@ namespace LockContracts.Analyzers.Rules
                     if (held.Identity.LockClass == lockClass && held.Identity.Key is { } heldKey && heldKey != key)
                     {
                         var display = acquisition.Display + ", through " + string.Join(" → ", acquisition.Through) + ",";
-                        context.Report(Descriptor, call.Syntax.GetLocation(), new[] { held.Location, acquisition.Path[acquisition.Path.Length - 1].Location },
+                        context.Report(Descriptor, LockEffectResolver.CallLocation(call), new[] { held.Location, acquisition.Path[acquisition.Path.Length - 1].Location },
                             lockClass, display, held.Identity.Display);
                         return;
                     }

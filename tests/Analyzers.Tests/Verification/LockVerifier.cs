@@ -43,10 +43,11 @@ public static class LockVerifier
 
     /// <summary>Verifies that exactly the marked diagnostics are reported; returns them for further assertions.</summary>
     public static async Task<ImmutableArray<Diagnostic>> VerifyAsync(
-        string markup, string? defaultId = null, bool allowCompilerErrors = false, ImmutableArray<DiagnosticAnalyzer>? analyzers = null)
+        string markup, string? defaultId = null, bool allowCompilerErrors = false, ImmutableArray<DiagnosticAnalyzer>? analyzers = null,
+        IEnumerable<MetadataReference>? references = null)
     {
         var (source, expected) = Markup.Parse(markup, defaultId);
-        var compilation = Compile(source);
+        var compilation = Compile(new[] { source }, references);
         var compilerErrors = compilation.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error).ToList();
         if (!allowCompilerErrors && compilerErrors.Count > 0)
         {
@@ -76,15 +77,51 @@ public static class LockVerifier
     }
 
     /// <summary>Compiles a source (plus the test global usings) the way every test does.</summary>
-    public static CSharpCompilation Compile(params string[] sources)
+    public static CSharpCompilation Compile(params string[] sources) => Compile(sources, null);
+
+    /// <summary>Compiles sources, one file each, with extra references (a library built by <see cref="CompileLibrary"/>).</summary>
+    public static CSharpCompilation Compile(IEnumerable<string> sources, IEnumerable<MetadataReference>? references, string assemblyName = "TestProject")
     {
         var trees = sources.Select((s, i) => CSharpSyntaxTree.ParseText(s, new CSharpParseOptions(LanguageVersion.Latest), path: $"Test{i}.cs"))
             .Append(CSharpSyntaxTree.ParseText(GlobalUsings, new CSharpParseOptions(LanguageVersion.Latest), path: "GlobalUsings.cs"));
         return CSharpCompilation.Create(
-            "TestProject",
+            assemblyName,
             trees,
-            References.Value,
+            References.Value.Concat(references ?? Enumerable.Empty<MetadataReference>()),
             new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
+    }
+
+    /// <summary>Builds a library to reference from a test, so contracts are read from metadata as in another assembly.</summary>
+    public static MetadataReference CompileLibrary(string source, string assemblyName)
+    {
+        var compilation = Compile(new[] { source }, null, assemblyName);
+        using var stream = new MemoryStream();
+        var result = compilation.Emit(stream);
+        if (!result.Success)
+        {
+            throw new XunitException("The library does not compile:\n" + Listing(source, result.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error)));
+        }
+
+        return MetadataReference.CreateFromImage(stream.ToArray());
+    }
+
+    /// <summary>
+    /// Analyzes one span of one document the way an editor does as the user types
+    /// (<see cref="CompilationWithAnalyzers.GetAnalyzerSemanticDiagnosticsAsync(SemanticModel, TextSpan?, CancellationToken)"/>):
+    /// only what the per-method analysis of that span reports, nothing from compilation end.
+    /// </summary>
+    public static async Task<ImmutableArray<Diagnostic>> AnalyzeSpanLikeAnEditorAsync(Compilation compilation, SyntaxTree tree, TextSpan span)
+    {
+        var exceptions = new List<Exception>();
+        var options = new CompilationWithAnalyzersOptions(
+            new AnalyzerOptions(ImmutableArray<AdditionalText>.Empty),
+            (exception, analyzer, diagnostic) => { lock (exceptions) { exceptions.Add(exception); } },
+            concurrentAnalysis: true,
+            logAnalyzerExecutionTime: false);
+        var withAnalyzers = compilation.WithAnalyzers(AllAnalyzers, options);
+        var diagnostics = await withAnalyzers.GetAnalyzerSemanticDiagnosticsAsync(compilation.GetSemanticModel(tree), span, CancellationToken.None);
+        ThrowOnAnalyzerFailure(exceptions, diagnostics);
+        return diagnostics;
     }
 
     /// <summary>Runs every analyzer; an analyzer exception fails the test (in a user's build it would be AD0001).</summary>

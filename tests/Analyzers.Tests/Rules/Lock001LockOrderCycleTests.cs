@@ -1,0 +1,482 @@
+using LockContracts.Analyzers.Tests.Verification;
+using Microsoft.CodeAnalysis;
+
+namespace LockContracts.Analyzers.Tests.Rules;
+
+public class Lock001LockOrderCycleTests
+{
+    private static Task<System.Collections.Immutable.ImmutableArray<Diagnostic>> Verify(string source) => LockVerifier.VerifyAsync(source, "LOCK001");
+
+    private static int LineOf(string source, string text)
+    {
+        var clean = Markup.Parse(source, "LOCK001").Source;
+        var index = clean.IndexOf(text, StringComparison.Ordinal);
+        Assert.True(index >= 0, $"'{text}' is not in the source");
+        return clean.Take(index).Count(c => c == '\n') + 1;
+    }
+
+    private const string Ledger = """
+        class Ledger
+        {
+            readonly object _accounts = new();
+            readonly object _audit = new();
+            readonly List<string> _log = new();
+            readonly Dictionary<string, decimal> _balances = new();
+
+            public void Transfer(string from, string to, decimal amount)
+            {
+                lock (_accounts)
+                {
+                    _balances[from] -= amount;
+                    _balances[to] += amount;
+                    lock ([|_audit|]) { _log.Add($"{from}->{to}"); }
+                }
+            }
+
+            public void FlushAudit()
+            {
+                lock (_audit)
+                {
+                    var snapshot = Snapshot();
+                    _log.Add(snapshot.Count.ToString());
+                }
+            }
+
+            Dictionary<string, decimal> Snapshot()
+            {
+                lock (_accounts) { return new Dictionary<string, decimal>(_balances); }
+            }
+        }
+        """;
+
+    [Fact]
+    public async Task BothPathsAreShownInTheMessage()
+    {
+        var diagnostic = Assert.Single(await Verify(Ledger));
+        var transfer = LineOf(Ledger, "lock (_audit) { _log.Add");
+        var call = LineOf(Ledger, "var snapshot = Snapshot();");
+        var snapshot = LineOf(Ledger, "lock (_accounts) { return");
+        Assert.Equal(
+            $"Possible deadlock: Ledger.Transfer takes Ledger._accounts then Ledger._audit (Test0.cs:{transfer}); " +
+            $"Ledger.FlushAudit takes Ledger._audit then, through Ledger.Snapshot, Ledger._accounts (Test0.cs:{call} → {snapshot})",
+            diagnostic.GetMessage());
+        var other = Assert.Single(diagnostic.AdditionalLocations);
+        Assert.Equal(call, other.GetLineSpan().StartLinePosition.Line + 1);
+    }
+
+    [Fact]
+    public async Task ShowsLiveWhenTheEditorAnalyzesOnlyTheMethodWithTheFirstEdge()
+    {
+        var source = Markup.Parse(Ledger, "LOCK001").Source;
+        var compilation = LockVerifier.Compile(source);
+        var tree = compilation.SyntaxTrees.First();
+        var transfer = tree.GetRoot().DescendantNodes().OfType<Microsoft.CodeAnalysis.CSharp.Syntax.MethodDeclarationSyntax>().Single(m => m.Identifier.ValueText == "Transfer");
+        var diagnostics = await LockVerifier.AnalyzeSpanLikeAnEditorAsync(compilation, tree, transfer.Span);
+        Assert.Equal("LOCK001", Assert.Single(diagnostics, d => d.Id.StartsWith("LOCK", StringComparison.Ordinal)).Id);
+
+        var flush = tree.GetRoot().DescendantNodes().OfType<Microsoft.CodeAnalysis.CSharp.Syntax.MethodDeclarationSyntax>().Single(m => m.Identifier.ValueText == "FlushAudit");
+        Assert.DoesNotContain(await LockVerifier.AnalyzeSpanLikeAnEditorAsync(compilation, tree, flush.Span), d => d.Id == "LOCK001");
+    }
+
+    [Fact]
+    public Task TwoClassesTakeTwoLocksInOppositeOrders() => Verify("""
+        class Orders
+        {
+            public readonly object Gate = new();
+            public void Ship(Stock stock) { lock (Gate) { lock ([|stock.Gate|]) { } } }
+        }
+        class Stock
+        {
+            public readonly object Gate = new();
+            public void Recount(Orders orders) { lock (Gate) { lock (orders.Gate) { } } }
+        }
+        """);
+
+    [Fact]
+    public async Task ThreeLockCycleHasEveryEdgeAsALocation()
+    {
+        var diagnostic = Assert.Single(await Verify("""
+            class C
+            {
+                readonly object _a = new(), _b = new(), _c = new();
+                void AB() { lock (_a) { lock ([|_b|]) { } } }
+                void BC() { lock (_b) { lock (_c) { } } }
+                void CA() { lock (_c) { lock (_a) { } } }
+            }
+            """));
+        Assert.Equal(2, diagnostic.AdditionalLocations.Count);
+        Assert.Contains("C.AB takes C._a then C._b", diagnostic.GetMessage());
+        Assert.Contains("C.BC takes C._b then C._c", diagnostic.GetMessage());
+        Assert.Contains("C.CA takes C._c then C._a", diagnostic.GetMessage());
+    }
+
+    [Fact]
+    public async Task FourLockCycle()
+    {
+        var diagnostic = Assert.Single(await Verify("""
+            class C
+            {
+                readonly object _a = new(), _b = new(), _c = new(), _d = new();
+                void AB() { lock (_a) { lock ([|_b|]) { } } }
+                void BC() { lock (_b) { lock (_c) { } } }
+                void CD() { lock (_c) { lock (_d) { } } }
+                void DA() { lock (_d) { lock (_a) { } } }
+            }
+            """));
+        Assert.Equal(3, diagnostic.AdditionalLocations.Count);
+    }
+
+    [Fact]
+    public Task CycleAcrossFilesIsReportedOnceAtTheFirstSite() => Verify("""
+        class C
+        {
+            readonly object _a = new(), _b = new();
+            void One() { lock (_a) { lock ([|_b|]) { } } }
+            void Two() { lock (_b) { lock (_a) { } } }
+            void Three() { lock (_b) { lock (_a) { } } }
+        }
+        """);
+
+    [Fact]
+    public Task ThroughTwoLevelsOfCalls() => Verify("""
+        class C
+        {
+            readonly object _a = new(), _b = new();
+            void One() { lock (_a) { [|Middle()|]; } }
+            void Middle() => Inner();
+            void Inner() { lock (_b) { } }
+            void Two() { lock (_b) { lock (_a) { } } }
+        }
+        """);
+
+    [Fact]
+    public Task LoggerCallingBackIntoItsSinkUnderItsLock() => Verify("""
+        interface ISink { void Write(string line); }
+        class Logger
+        {
+            readonly object _gate = new();
+            readonly List<ISink> _sinks = new();
+            public void Log(string line)
+            {
+                lock (_gate)
+                {
+                    foreach (var sink in _sinks) [|sink.Write(line)|];
+                }
+            }
+            public int Count() { lock (_gate) { return _sinks.Count; } }
+        }
+        class FileSink : ISink
+        {
+            readonly object _file = new();
+            readonly Logger _owner;
+            public FileSink(Logger owner) => _owner = owner;
+            public void Write(string line)
+            {
+                lock (_file) { if (_owner.Count() > 10) Console.WriteLine(line); }
+            }
+        }
+        """);
+
+    [Fact]
+    public Task CacheWhoseEvictionCallbackTakesTheOwnersLock() => Verify("""
+        class Cache
+        {
+            readonly object _gate = new();
+            readonly Action<string> _onEvict;
+            readonly Dictionary<string, string> _items = new();
+            public Cache(Action<string> onEvict) => _onEvict = onEvict;
+            public void Evict(string key)
+            {
+                lock (_gate)
+                {
+                    _items.Remove(key);
+                    [|_onEvict(key)|];
+                }
+            }
+            public void Put(string key, string value) { lock (_gate) { _items[key] = value; } }
+        }
+        class Session
+        {
+            readonly object _sync = new();
+            readonly Cache _cache;
+            readonly HashSet<string> _open = new();
+            public Session() => _cache = new Cache(key => { lock (_sync) { _open.Remove(key); } });
+            public void Open(string key) { lock (_sync) { _open.Add(key); _cache.Put(key, key); } }
+        }
+        """);
+
+    [Fact]
+    public Task EventRaisedUnderALockWhoseHandlerTakesAnother() => Verify("""
+        class Account
+        {
+            readonly object _gate = new();
+            decimal _balance;
+            public event EventHandler? Changed;
+            public void Deposit(decimal amount)
+            {
+                lock (_gate)
+                {
+                    _balance += amount;
+                    [|Changed?.Invoke(this, EventArgs.Empty)|];
+                }
+            }
+            public decimal Balance { get { lock (_gate) { return _balance; } } }
+        }
+        class Dashboard
+        {
+            readonly object _view = new();
+            decimal _shown;
+            public Dashboard(Account account)
+            {
+                account.Changed += OnChanged;
+                void Refresh() { lock (_view) { _shown = account.Balance; } }
+                Refresh();
+            }
+            void OnChanged(object? sender, EventArgs e) { lock (_view) { _shown = 0; } }
+            public void Render(Account account) { lock (_view) { _shown = account.Balance; } }
+        }
+        """);
+
+    [Fact]
+    public Task CollectionLockAndItemLockInBothOrders() => Verify("""
+        class Item
+        {
+            public readonly object Sync = new();
+            public Basket? Owner;
+            public void Discard() { lock (Sync) { [|Owner?.Remove(this)|]; } }
+        }
+        class Basket
+        {
+            readonly object _items = new();
+            readonly List<Item> _list = new();
+            public void Remove(Item item) { lock (_items) { _list.Remove(item); } }
+            public void Clear()
+            {
+                lock (_items)
+                {
+                    foreach (var item in _list) lock (item.Sync) { item.Owner = null; }
+                }
+            }
+        }
+        """);
+
+    [Fact]
+    public Task ThroughAVirtualOverride() => Verify("""
+        abstract class Store
+        {
+            protected readonly object Gate = new();
+            public void Save() { lock (Gate) { [|Flush()|]; } }
+            protected abstract void Flush();
+        }
+        class Journal : Store
+        {
+            static readonly object Disk = new();
+            protected override void Flush() { lock (Disk) { } }
+            public void Rotate() { lock (Disk) { Save(); } }
+        }
+        """);
+
+    [Fact]
+    public Task ThroughAPropertyGetterAndAConstructor() => Verify("""
+        class Registry
+        {
+            public static readonly object Gate = new();
+            public static int Count { get { lock (Gate) { return 0; } } }
+        }
+        class Widget
+        {
+            static readonly object Created = new();
+            public Widget() { lock (Created) { } }
+            static void A() { lock (Created) { _ = [|Registry.Count|]; } }
+            static void B() { lock (Registry.Gate) { _ = new Widget(); } }
+        }
+        """);
+
+    [Fact]
+    public Task ThroughALambdaRunInPlace() => Verify("""
+        using System.Linq;
+        class C
+        {
+            readonly object _a = new(), _b = new();
+            readonly List<int> _items = new();
+            void One() { lock (_a) { [|_items.ForEach(i => { lock (_b) { } })|]; } }
+            void Two() { lock (_b) { _ = _items.Any(i => { lock (_a) { return true; } }); } }
+        }
+        """);
+
+    [Fact]
+    public Task LambdaStoredToRunLaterIsNotNested() => Verify("""
+        class C
+        {
+            readonly object _a = new(), _b = new();
+            void One() { lock (_a) { Task.Run(() => { lock (_b) { } }); } }
+            void Two() { lock (_b) { lock (_a) { } } }
+        }
+        """);
+
+    [Fact]
+    public Task TryAcquisitionAddsNoEdge() => Verify("""
+        class C
+        {
+            readonly object _a = new(), _b = new();
+            void One() { lock (_a) { if (Monitor.TryEnter(_b)) Monitor.Exit(_b); } }
+            void Two() { lock (_b) { lock (_a) { } } }
+        }
+        """);
+
+    [Fact]
+    public Task ConsistentOrderEverywhereIsSilent() => Verify("""
+        class C
+        {
+            readonly object _a = new(), _b = new(), _c = new();
+            void One() { lock (_a) { lock (_b) { lock (_c) { } } } }
+            void Two() { lock (_a) { Inner(); } }
+            void Inner() { lock (_c) { } }
+            void Three() { lock (_b) { lock (_c) { } } }
+        }
+        """);
+
+    [Fact]
+    public Task ReleasedBeforeTheCallAddsNoEdge() => Verify("""
+        class C
+        {
+            readonly object _a = new(), _b = new();
+            void One() { lock (_a) { } TakeB(); }
+            void TakeB() { lock (_b) { } }
+            void Two() { lock (_b) { lock (_a) { } } }
+        }
+        """);
+
+    [Fact]
+    public Task DeclaredOrderMakesTheReverseALock002Instead() => LockVerifier.VerifyAsync("""
+        [assembly: LockOrder("C._a", "C._b")]
+        class C
+        {
+            readonly object _a = new(), _b = new();
+            void One() { lock (_a) { lock (_b) { } } }
+            void Two() { lock (_b) { lock ({|LOCK002:_a|}) { } } }
+        }
+        """);
+
+    [Fact]
+    public Task InstancesOfOneClassAreLock004NotACycle() => LockVerifier.VerifyAsync("""
+        class Account
+        {
+            public readonly object Gate = new();
+            static void Move(Account a, Account b) { lock (a.Gate) { lock ({|LOCK004:b.Gate|}) { } } }
+        }
+        """);
+
+    [Fact]
+    public Task LocksWhoseOriginCannotBeNamedAddNoEdge() => Verify("""
+        class C
+        {
+            void One(object a, object b) { lock (a) { lock (b) { } } }
+            void Two(object a, object b) { lock (b) { lock (a) { } } }
+        }
+        """);
+
+    [Fact]
+    public Task MutualRecursionTerminates() => Verify("""
+        class C
+        {
+            readonly object _a = new(), _b = new();
+            void One(int n) { lock (_a) { [|Ping(n)|]; } }
+            void Ping(int n) { if (n > 0) Pong(n - 1); }
+            void Pong(int n) { if (n > 0) Ping(n - 1); lock (_b) { } }
+            void Two() { lock (_b) { One(1); } }
+        }
+        """);
+
+    [Fact]
+    public Task SemaphoreAndReaderWriterLockCycle() => Verify("""
+        class Index
+        {
+            readonly SemaphoreSlim _writer = new(1, 1);
+            readonly ReaderWriterLockSlim _map = new();
+            async Task RebuildAsync()
+            {
+                await _writer.WaitAsync();
+                try { [|_map.EnterWriteLock()|]; _map.ExitWriteLock(); }
+                finally { _writer.Release(); }
+            }
+            void Lookup()
+            {
+                _map.EnterReadLock();
+                try { _writer.Wait(); _writer.Release(); }
+                finally { _map.ExitReadLock(); }
+            }
+        }
+        """);
+
+    [Fact]
+    public Task ContractsFromAReferencedAssemblyContributeEdges()
+    {
+        var library = LockVerifier.CompileLibrary("""
+            public sealed class Journal
+            {
+                [Lock("Journal.Gate")] public readonly object Gate = new();
+                [Acquires("Journal.Gate")] [NoLockAnalysis] public void Begin() => Monitor.Enter(Gate);
+                [Releases("Journal.Gate")] [NoLockAnalysis] public void End() => Monitor.Exit(Gate);
+            }
+            """, "JournalLibrary");
+        return LockVerifier.VerifyAsync("""
+            class Store
+            {
+                readonly object _sync = new();
+                void One(Journal journal) { lock (_sync) { [|journal.Begin()|]; journal.End(); } }
+                void Two(Journal journal) { journal.Begin(); try { lock (_sync) { } } finally { journal.End(); } }
+            }
+            """, "LOCK001", references: new[] { library });
+    }
+
+    [Fact]
+    public Task ThreadingLockAndStaticLocks() => Verify("""
+        static class Config
+        {
+            static readonly Lock Gate = new();
+            public static void Reload() { using (Gate.EnterScope()) { [|Cache.Clear()|]; } }
+            public static void Touch() { lock (Gate) { } }
+        }
+        static class Cache
+        {
+            static readonly object Sync = new();
+            public static void Clear() { lock (Sync) { } }
+            public static void Warm() { lock (Sync) { Config.Touch(); } }
+        }
+        """);
+
+    [Fact]
+    public Task ParallelLoopUnderALockWaitsForItsWorkers() => Verify("""
+        class C
+        {
+            readonly object _a = new(), _b = new();
+            void One(int[] items) { lock (_a) { [|Parallel.ForEach(items, i => { lock (_b) { } })|]; } }
+            void Two() { lock (_b) { lock (_a) { } } }
+        }
+        """);
+
+    [Fact]
+    public Task ConcurrentDictionaryFactoryRunsInPlace() => Verify("""
+        class C
+        {
+            readonly object _a = new(), _b = new();
+            readonly System.Collections.Concurrent.ConcurrentDictionary<int, int> _map = new();
+            void One() { lock (_a) { [|_map.GetOrAdd(1, k => { lock (_b) { return k; } })|]; } }
+            void Two() { lock (_b) { lock (_a) { } } }
+        }
+        """);
+
+    [Fact]
+    public Task DelegateFieldAssignedALambdaDirectly() => Verify("""
+        class Timer
+        {
+            readonly object _gate = new();
+            readonly object _state = new();
+            Action? _tick;
+            public Timer() { _tick = () => { lock (_state) { } }; }
+            void Fire() { lock (_gate) { [|_tick?.Invoke()|]; } }
+            void Reset() { lock (_state) { lock (_gate) { } } }
+        }
+        """);
+}
