@@ -36,6 +36,13 @@ namespace LockContracts
 
         /// <summary>Whose lock: <c>"this"</c> (default), a parameter's name, or <c>"return"</c>.</summary>
         public string On { get; set; } = "this";
+
+        /// <summary>
+        /// True when the caller states the nesting level of this instance explicitly (lockdep's
+        /// nesting subclasses): its order against other instances of the class is decided by that
+        /// level, so nesting it inside another instance is not LOCK004.
+        /// </summary>
+        public bool Nested { get; set; }
     }
 
     /// <summary>The method returns with a lock released; callers must hold it before the call.</summary>

@@ -64,7 +64,7 @@ namespace LockContracts.Lockdep
         /// child). Level 0 is the class itself; level n is reported as <c>"Class/n"</c>.
         /// </summary>
         /// <param name="subclass">0 to <see cref="Lockdep.MaxSubclasses"/> − 1.</param>
-        [Acquires, NoLockAnalysis]
+        [Acquires(Nested = true), NoLockAnalysis]
         public void EnterNested(int subclass)
         {
             if (!LockdepSwitch.Enabled)
@@ -120,7 +120,7 @@ namespace LockContracts.Lockdep
         /// <summary>Like <see cref="EnterNested(int)"/>, returning a scope whose <c>Dispose</c> releases it.</summary>
         /// <param name="subclass">0 to <see cref="Lockdep.MaxSubclasses"/> − 1.</param>
         /// <returns>The scope; dispose it exactly once.</returns>
-        [Acquires]
+        [Acquires(Nested = true)]
         public Scope EnterNestedScope(int subclass)
         {
             EnterNested(subclass);

@@ -74,7 +74,7 @@ namespace LockContracts.Lockdep
 
         /// <summary>Takes the lock for read as nesting level <paramref name="subclass"/> of its class (see <see cref="CheckedLock.EnterNested"/>).</summary>
         /// <param name="subclass">0 to <see cref="Lockdep.MaxSubclasses"/> − 1.</param>
-        [Acquires(Shared = true), NoLockAnalysis]
+        [Acquires(Shared = true, Nested = true), NoLockAnalysis]
         public void EnterReadNested(int subclass) => EnterCore(LockMode.Shared, subclass);
 
         /// <summary>Takes the lock for read if that is possible without waiting.</summary>
@@ -108,7 +108,7 @@ namespace LockContracts.Lockdep
 
         /// <summary>Takes the lock for write as nesting level <paramref name="subclass"/> of its class (see <see cref="CheckedLock.EnterNested"/>).</summary>
         /// <param name="subclass">0 to <see cref="Lockdep.MaxSubclasses"/> − 1.</param>
-        [Acquires, NoLockAnalysis]
+        [Acquires(Nested = true), NoLockAnalysis]
         public void EnterWriteNested(int subclass) => EnterCore(LockMode.Exclusive, subclass);
 
         /// <summary>Takes the lock for write if that is possible without waiting.</summary>

@@ -18,7 +18,7 @@ namespace LockContracts.Lockdep
         public static void BeforeAcquire(
             ThreadLockState state, object lockObject, LockClass lockClass, LockMode mode, bool tryAcquire, ulong key)
         {
-            var generation = Volatile(ref DependencyGraph.Generation);
+            var generation = System.Threading.Volatile.Read(ref DependencyGraph.Generation);
             var flowAcquire = lockObject is CheckedAsyncLock;
             var flow = FlowStack.ActiveCount != 0 ? FlowStack.LiveHead() : null;
             var cacheable = flow is null && !flowAcquire;
@@ -240,8 +240,6 @@ namespace LockContracts.Lockdep
                 throw new LockOrderViolationException(violation);
             }
         }
-
-        private static int Volatile(ref int location) => System.Threading.Volatile.Read(ref location);
 
         private static string Describe(LockMode mode) => mode switch
         {

@@ -378,6 +378,7 @@ namespace LockContracts.Analyzers.Contracts
 
                 var on = "this";
                 var mode = LockMode.Exclusive;
+                var nested = false;
                 foreach (var named in attribute.NamedArguments)
                 {
                     switch (named.Key)
@@ -391,10 +392,13 @@ namespace LockContracts.Analyzers.Contracts
                         case "Upgradeable" when named.Value.ScalarValue() is true:
                             mode = LockMode.Upgradeable;
                             break;
+                        case "Nested" when named.Value.ScalarValue() is true:
+                            nested = true;
+                            break;
                     }
                 }
 
-                claims.Add(new LockClaim(kind.Value, name, on, mode, whenReturns, attribute));
+                claims.Add(new LockClaim(kind.Value, name, on, mode, whenReturns, attribute, nested));
             }
         }
 

@@ -24,8 +24,9 @@ namespace LockContracts.Analyzers.Contracts
     /// <summary>One lock attribute on a method: what it does to which lock of which target.</summary>
     internal sealed class LockClaim
     {
-        public LockClaim(ClaimKind kind, string? name, string on, LockMode mode, bool whenReturns, AttributeData attribute)
+        public LockClaim(ClaimKind kind, string? name, string on, LockMode mode, bool whenReturns, AttributeData attribute, bool nested = false)
         {
+            Nested = nested;
             Kind = kind;
             Name = name;
             On = on;
@@ -45,6 +46,9 @@ namespace LockContracts.Analyzers.Contracts
         public LockMode Mode { get; }
 
         public bool WhenReturns { get; }
+
+        /// <summary>[Acquires(Nested = true)]: the caller gives the nesting level, which orders the instances.</summary>
+        public bool Nested { get; }
 
         public AttributeData Attribute { get; }
 

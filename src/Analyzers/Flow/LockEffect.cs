@@ -48,8 +48,11 @@ namespace LockContracts.Analyzers.Flow
         /// <summary>The call returns a scope whose Dispose releases the lock.</summary>
         public bool ReturnsScope { get; init; }
 
-        /// <summary>The call whose contract acquires several instances of one class: their order is decided there.</summary>
+        /// <summary>The call whose contract acquires several locks: their order among themselves is decided there.</summary>
         public bool OrderedByCallee { get; init; }
+
+        /// <summary>An [Acquires(Nested = true)] call: the caller's explicit nesting level orders this instance.</summary>
+        public bool ExplicitNesting { get; init; }
 
         public IOperation Site { get; }
 

@@ -245,14 +245,7 @@ namespace LockContracts.Analyzers.Flow
             var first = new List<LockEffect>();
             var releases = new List<LockEffect>();
             var acquires = new List<LockEffect>();
-            var acquiredClasses = new Dictionary<string, int>();
-            foreach (var claim in contract.Claims)
-            {
-                if (claim.Kind is ClaimKind.Acquires or ClaimKind.TryAcquires && claim.Name is not null)
-                {
-                    acquiredClasses[claim.Name] = acquiredClasses.TryGetValue(claim.Name, out var n) ? n + 1 : 1;
-                }
-            }
+            var acquiresSeveral = contract.Claims.Count(c => c.Kind is ClaimKind.Acquires or ClaimKind.TryAcquires) > 1;
 
             foreach (var claim in contract.Claims)
             {
@@ -268,7 +261,8 @@ namespace LockContracts.Analyzers.Flow
                     ClaimKind.Acquires => new LockEffect(EffectKind.Acquire, identity, claim.Mode, site, name)
                     {
                         ReturnsScope = ReturnsDisposable(method),
-                        OrderedByCallee = claim.Name is not null && acquiredClasses[claim.Name] > 1,
+                        OrderedByCallee = acquiresSeveral,
+                        ExplicitNesting = claim.Nested,
                     },
                     ClaimKind.TryAcquires => new LockEffect(EffectKind.TryAcquire, identity, claim.Mode, site, name) { WhenReturns = claim.WhenReturns },
                     ClaimKind.Releases => new LockEffect(EffectKind.Release, identity, claim.Mode, site, name) { AnyMode = true },
@@ -548,14 +542,26 @@ namespace LockContracts.Analyzers.Flow
                 || operation is ILocalReferenceOperation;
         }
 
+        /// <summary>A scope to dispose: a type with Dispose(), or a Task or ValueTask of one (awaited before the using).</summary>
         private static bool ReturnsDisposable(IMethodSymbol method)
         {
-            if (method.ReturnsVoid || method.ReturnType.SpecialType == SpecialType.System_Boolean)
+            if (method.ReturnsVoid)
             {
                 return false;
             }
 
-            foreach (var member in method.ReturnType.GetMembers("Dispose"))
+            var type = method.ReturnType;
+            if (type is INamedTypeSymbol { IsGenericType: true, Name: "Task" or "ValueTask", TypeArguments.Length: 1 } task)
+            {
+                type = task.TypeArguments[0];
+            }
+
+            if (type.SpecialType == SpecialType.System_Boolean)
+            {
+                return false;
+            }
+
+            foreach (var member in type.GetMembers("Dispose"))
             {
                 if (member is IMethodSymbol { Parameters.IsEmpty: true })
                 {
@@ -563,7 +569,7 @@ namespace LockContracts.Analyzers.Flow
                 }
             }
 
-            return method.ReturnType.AllInterfaces.Any(i => i.SpecialType == SpecialType.System_IDisposable);
+            return type.AllInterfaces.Any(i => i.SpecialType == SpecialType.System_IDisposable);
         }
 
         /// <summary>Where a call reads in the source: <c>handler?.Invoke()</c> whole, not just its <c>.Invoke()</c> part.</summary>

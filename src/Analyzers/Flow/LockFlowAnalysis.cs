@@ -332,10 +332,16 @@ namespace LockContracts.Analyzers.Flow
                 case IInvocationOperation invocation:
                     if (invocation.TargetMethod.Name == "Dispose" && invocation.Arguments.IsEmpty
                         && LockEffectResolver.ValueKey(invocation.Instance) is { } scopeKey
-                        && state.FindLink(scopeKey, LinkKind.Scope) is { } scope)
+                        && state.FindLinks(scopeKey, LinkKind.Scope) is { IsEmpty: false } scopes)
                     {
-                        var release = new LockEffect(EffectKind.Release, scope.Lock.Identity, scope.Lock.Mode, invocation, "Dispose");
-                        return Apply(release, state.WithoutLink(scope));
+                        // One scope may hold several locks (a pair taken in order): disposing it releases them all.
+                        foreach (var scope in scopes)
+                        {
+                            var release = new LockEffect(EffectKind.Release, scope.Lock.Identity, scope.Lock.Mode, invocation, "Dispose");
+                            state = Apply(release, state.WithoutLink(scope));
+                        }
+
+                        return state;
                     }
 
                     _observer?.OnCall(invocation, state);

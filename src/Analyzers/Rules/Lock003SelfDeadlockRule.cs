@@ -87,7 +87,7 @@ namespace LockContracts.Analyzers.Rules
                 }
 
                 string? message;
-                if (identity.Primitive == LockPrimitive.ReaderWriterLockSlim)
+                if (identity.Primitive == LockPrimitive.ReaderWriterLockSlim || held.Mode != LockMode.Exclusive || effect.Mode != LockMode.Exclusive)
                 {
                     message = ReaderWriterConflict(held.Mode, effect.Mode, identity);
                 }
@@ -114,7 +114,7 @@ namespace LockContracts.Analyzers.Rules
             var name = $"'{identity.ClassOrDisplay}' ({identity.Display})";
             if (held == LockMode.Shared && taken != LockMode.Shared)
             {
-                return $"{name} is entered in {Describe(taken)} mode while this thread holds it in read mode; a read lock cannot be upgraded (ReaderWriterLockSlim throws LockRecursionException, and two upgrading readers would deadlock): take it with EnterUpgradeableReadLock first";
+                return $"{name} is entered in {Describe(taken)} mode while this thread holds it in read mode; a read lock cannot be upgraded (ReaderWriterLockSlim throws LockRecursionException, and two upgrading readers would deadlock): take it in upgradeable mode first";
             }
 
             if (identity.AllowsRecursion || (held == LockMode.Upgradeable && taken != LockMode.Upgradeable))
@@ -122,7 +122,9 @@ namespace LockContracts.Analyzers.Rules
                 return null;
             }
 
-            return $"{name} is entered in {Describe(taken)} mode while this thread already holds it in {Describe(held)} mode; ReaderWriterLockSlim is not re-entrant here and throws LockRecursionException";
+            return identity.Primitive == LockPrimitive.ReaderWriterLockSlim
+                ? $"{name} is entered in {Describe(taken)} mode while this thread already holds it in {Describe(held)} mode; ReaderWriterLockSlim is not re-entrant here and throws LockRecursionException"
+                : $"{name} is entered in {Describe(taken)} mode while this thread already holds it in {Describe(held)} mode; {identity.Primitive.Describe()} is not re-entrant, so the thread waits for itself forever";
         }
 
         private static string Describe(LockMode mode) => mode switch

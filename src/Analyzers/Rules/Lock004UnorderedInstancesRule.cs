@@ -17,7 +17,7 @@ namespace LockContracts.Analyzers.Rules
         public override void OnEffect(MethodRuleContext context, LockEffect effect, LockState before)
         {
             var lockClass = effect.Lock.LockClass;
-            if (effect.Kind != EffectKind.Acquire || lockClass is null || !effect.Lock.IsInstanceKnown || before.Held.IsEmpty)
+            if (effect.Kind != EffectKind.Acquire || lockClass is null || !effect.Lock.IsInstanceKnown || before.Held.IsEmpty || effect.ExplicitNesting)
             {
                 return;
             }

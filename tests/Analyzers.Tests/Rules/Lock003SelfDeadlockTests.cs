@@ -83,7 +83,7 @@ public class Lock003SelfDeadlockTests
             }
             """, "LOCK003");
         Assert.Contains("read mode", Assert.Single(diagnostics).GetMessage());
-        Assert.Contains("EnterUpgradeableReadLock", diagnostics[0].GetMessage());
+        Assert.Contains("upgradeable mode first", diagnostics[0].GetMessage());
     }
 
     [Fact]
