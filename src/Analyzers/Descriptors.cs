@@ -56,7 +56,7 @@ namespace LockContracts.Analyzers
         public static readonly DiagnosticDescriptor StateNotEstablished = Create(
             "LOCK104", HeldCategory, DiagnosticSeverity.Error,
             "Required state not established",
-            "'{0}' requires state '{1}' on {2}, which does not hold here{3}",
+            "{0}",
             "A protocol step ([RequiresState]) is safe only after the step that establishes it ([EstablishesState]), while the lock that keeps it valid is held.");
 
         public static readonly DiagnosticDescriptor MalformedContract = Create(

@@ -20,6 +20,7 @@ namespace LockContracts.Analyzers.Contracts
     {
         private readonly ConcurrentDictionary<IMethodSymbol, MethodContract> _contracts = new(SymbolEqualityComparer.Default);
         private readonly ConcurrentDictionary<ISymbol, string> _memberClasses = new(SymbolEqualityComparer.Default);
+        private readonly ConcurrentDictionary<ISymbol, ImmutableArray<string>?> _recheck = new(SymbolEqualityComparer.Default);
         private readonly ConcurrentDictionary<ITypeSymbol, ConcurrentDictionary<string, ISymbol?>> _lockMembers = new(SymbolEqualityComparer.Default);
         private readonly ConcurrentDictionary<ITypeSymbol, bool> _lockTypes = new(SymbolEqualityComparer.Default);
         private readonly ConcurrentDictionary<ISymbol, ImmutableArray<ExpressionSyntax>> _creations = new(SymbolEqualityComparer.Default);
@@ -45,6 +46,40 @@ namespace LockContracts.Analyzers.Contracts
         {
             var definition = (method.ReducedFrom ?? method).OriginalDefinition;
             return _contracts.GetOrAdd(definition, m => ReadInherited(m));
+        }
+
+        /// <summary>
+        /// For a [MustRecheck] field or property: the lock classes under which it must be read again
+        /// (empty: any lock). Null for any other member.
+        /// </summary>
+        public ImmutableArray<string>? RecheckUnder(ISymbol member)
+        {
+            if (Symbols.MustRecheckAttribute is null || member is not (IFieldSymbol or IPropertySymbol))
+            {
+                return null;
+            }
+
+            return _recheck.GetOrAdd(member.OriginalDefinition, m =>
+            {
+                foreach (var attribute in m.GetAttributes())
+                {
+                    if (KnownSymbols.Is(attribute.AttributeClass, Symbols.MustRecheckAttribute))
+                    {
+                        var under = ImmutableArray.CreateBuilder<string>();
+                        foreach (var named in attribute.NamedArguments)
+                        {
+                            if (named.Key == "Under" && named.Value.Kind == TypedConstantKind.Array && !named.Value.IsNull)
+                            {
+                                under.AddRange(named.Value.Values.Select(v => v.ScalarValue() as string).OfType<string>());
+                            }
+                        }
+
+                        return under.ToImmutable();
+                    }
+                }
+
+                return (ImmutableArray<string>?)null;
+            });
         }
 
         /// <summary>The lock class of a field or property: its [Lock] name, or the implicit "Type.member".</summary>
@@ -323,17 +358,21 @@ namespace LockContracts.Analyzers.Contracts
         private MethodContract Read(IMethodSymbol method)
         {
             var claims = ImmutableArray.CreateBuilder<LockClaim>();
+            var states = ImmutableArray.CreateBuilder<StateClaim>();
             var noAnalysis = false;
-            ReadAttributes(method.GetAttributes(), claims, ref noAnalysis);
+            ReadAttributes(method.GetAttributes(), claims, states, ref noAnalysis);
             if (method.AssociatedSymbol is IPropertySymbol property)
             {
-                ReadAttributes(property.GetAttributes(), claims, ref noAnalysis);
+                ReadAttributes(property.GetAttributes(), claims, states, ref noAnalysis);
             }
 
-            return claims.Count == 0 && !noAnalysis ? MethodContract.Empty : new MethodContract(claims.ToImmutable(), noAnalysis);
+            return claims.Count == 0 && states.Count == 0 && !noAnalysis
+                ? MethodContract.Empty
+                : new MethodContract(claims.ToImmutable(), noAnalysis, states.ToImmutable());
         }
 
-        private void ReadAttributes(ImmutableArray<AttributeData> attributes, ImmutableArray<LockClaim>.Builder claims, ref bool noAnalysis)
+        private void ReadAttributes(
+            ImmutableArray<AttributeData> attributes, ImmutableArray<LockClaim>.Builder claims, ImmutableArray<StateClaim>.Builder states, ref bool noAnalysis)
         {
             foreach (var attribute in attributes)
             {
@@ -346,6 +385,28 @@ namespace LockContracts.Analyzers.Contracts
                 if (KnownSymbols.Is(type, Symbols.NoLockAnalysisAttribute))
                 {
                     noAnalysis = true;
+                    continue;
+                }
+
+                var establishes = KnownSymbols.Is(type, Symbols.EstablishesStateAttribute);
+                if ((establishes || KnownSymbols.Is(type, Symbols.RequiresStateAttribute))
+                    && attribute.ConstructorArguments.Length == 1 && attribute.ConstructorArguments[0].ScalarValue() is string stateName && stateName.Length > 0)
+                {
+                    var stateOn = "this";
+                    string? validWhileHeld = null;
+                    foreach (var named in attribute.NamedArguments)
+                    {
+                        if (named.Key == "On" && named.Value.ScalarValue() is string target && target.Length > 0)
+                        {
+                            stateOn = target;
+                        }
+                        else if (named.Key == "ValidWhileHeld" && named.Value.ScalarValue() is string lockClass && lockClass.Length > 0)
+                        {
+                            validWhileHeld = lockClass;
+                        }
+                    }
+
+                    states.Add(new StateClaim(establishes, stateName, stateOn, validWhileHeld, attribute));
                     continue;
                 }
 

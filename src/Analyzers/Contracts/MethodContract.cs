@@ -62,15 +62,42 @@ namespace LockContracts.Analyzers.Contracts
         public Location? GetLocation() => Attribute.ApplicationSyntaxReference?.GetSyntax().GetLocation();
     }
 
+    /// <summary>[EstablishesState] or [RequiresState]: a protocol state of one object.</summary>
+    internal sealed class StateClaim
+    {
+        public StateClaim(bool establishes, string state, string on, string? validWhileHeld, AttributeData attribute)
+        {
+            Establishes = establishes;
+            State = state;
+            On = on;
+            ValidWhileHeld = validWhileHeld;
+            Attribute = attribute;
+        }
+
+        public bool Establishes { get; }
+
+        public string State { get; }
+
+        public string On { get; }
+
+        /// <summary>The lock class of the same object whose release ends the state; null when it lasts until the method returns.</summary>
+        public string? ValidWhileHeld { get; }
+
+        public AttributeData Attribute { get; }
+
+        public Location? GetLocation() => Attribute.ApplicationSyntaxReference?.GetSyntax().GetLocation();
+    }
+
     /// <summary>The lock contract of one method, read from its attributes (or the member it overrides or implements).</summary>
     internal sealed class MethodContract
     {
         public static readonly MethodContract Empty = new(ImmutableArray<LockClaim>.Empty, noAnalysis: false);
 
-        public MethodContract(ImmutableArray<LockClaim> claims, bool noAnalysis)
+        public MethodContract(ImmutableArray<LockClaim> claims, bool noAnalysis, ImmutableArray<StateClaim> states = default)
         {
             Claims = claims;
             NoAnalysis = noAnalysis;
+            States = states.IsDefault ? ImmutableArray<StateClaim>.Empty : states;
             foreach (var claim in claims)
             {
                 if (claim.IsSelfLock && claim.Kind is ClaimKind.Acquires or ClaimKind.Releases or ClaimKind.TryAcquires)
@@ -87,6 +114,8 @@ namespace LockContracts.Analyzers.Contracts
 
         public ImmutableArray<LockClaim> Claims { get; }
 
+        public ImmutableArray<StateClaim> States { get; }
+
         /// <summary>[NoLockAnalysis]: the body is trusted and not analyzed.</summary>
         public bool NoAnalysis { get; }
 
@@ -99,6 +128,6 @@ namespace LockContracts.Analyzers.Contracts
         /// <summary>The method returns with a different set of locks held than it was called with.</summary>
         public bool ChangesLocks { get; }
 
-        public bool IsEmpty => Claims.IsEmpty && !NoAnalysis;
+        public bool IsEmpty => Claims.IsEmpty && States.IsEmpty && !NoAnalysis;
     }
 }

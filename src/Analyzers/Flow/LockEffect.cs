@@ -12,6 +12,8 @@ namespace LockContracts.Analyzers.Flow
         Exclude,
         AssertHeld,
         TemporarilyRelease,
+        EstablishState,
+        RequireState,
     }
 
     /// <summary>What one operation does to one lock: the common language of BCL primitives and contracts.</summary>
@@ -53,6 +55,13 @@ namespace LockContracts.Analyzers.Flow
 
         /// <summary>An [Acquires(Nested = true)] call: the caller's explicit nesting level orders this instance.</summary>
         public bool ExplicitNesting { get; init; }
+
+        /// <summary>For a state effect: the state's name and whose it is; <see cref="Lock"/> is the lock whose release ends it, if any.</summary>
+        public string? StateName { get; init; }
+
+        public string? StateOwner { get; init; }
+
+        public bool StateEndsWithLock { get; init; }
 
         public IOperation Site { get; }
 

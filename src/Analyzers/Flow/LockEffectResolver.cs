@@ -236,7 +236,7 @@ namespace LockContracts.Analyzers.Flow
         private ImmutableArray<LockEffect> ContractEffects(IMethodSymbol method, IOperation? receiver, ImmutableArray<IArgumentOperation> arguments, IOperation site)
         {
             var contract = _model.GetContract(method);
-            if (contract.Claims.IsEmpty)
+            if (contract.Claims.IsEmpty && contract.States.IsEmpty)
             {
                 return ImmutableArray<LockEffect>.Empty;
             }
@@ -280,8 +280,32 @@ namespace LockContracts.Analyzers.Flow
                 }).Add(effect);
             }
 
+            var established = new List<LockEffect>();
+            foreach (var stateClaim in contract.States)
+            {
+                var pseudo = new LockClaim(ClaimKind.RequiresHeld, stateClaim.ValidWhileHeld, stateClaim.On, LockMode.Exclusive, true, stateClaim.Attribute);
+                var target = CallTarget(pseudo, method, receiver, arguments, site);
+                var owner = target.Path ?? (stateClaim.On == "this" && method.IsStatic ? "static:" + method.ContainingType.Name : null);
+                if (owner is null)
+                {
+                    continue;
+                }
+
+                var endsWith = stateClaim.ValidWhileHeld is null ? null : ResolveClaim(pseudo, target.Path, target.Type, target.Operation, method);
+                var effect = new LockEffect(
+                    stateClaim.Establishes ? EffectKind.EstablishState : EffectKind.RequireState,
+                    endsWith ?? new LockIdentity(null, null, null, Shorten(owner), LockPrimitive.Custom), LockMode.Exclusive, site, name)
+                {
+                    StateName = stateClaim.State,
+                    StateOwner = owner,
+                    StateEndsWithLock = endsWith is not null,
+                };
+                (stateClaim.Establishes ? established : first).Insert(stateClaim.Establishes ? established.Count : 0, effect);
+            }
+
             first.AddRange(releases);
             first.AddRange(acquires);
+            first.AddRange(established);
             return first.ToImmutableArray();
         }
 

@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using System.Collections.Immutable;
+using System.Linq;
 using LockContracts.Analyzers.Contracts;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.FlowAnalysis;
@@ -213,7 +214,8 @@ namespace LockContracts.Analyzers.Flow
                 return;
             }
 
-            var clean = state.WithoutTemporaryLinks();
+            // An exception abandons what the try was computing: a value it had not yet rechecked is never used.
+            var clean = state.WithoutTemporaryLinks().WithoutPendingRechecks();
             foreach (var handler in handlers)
             {
                 var isFinally = handler.Kind == ControlFlowRegionKind.Finally;
@@ -348,7 +350,9 @@ namespace LockContracts.Analyzers.Flow
                     return ApplyAll(_resolver.EffectsOf(invocation), state);
                 case IPropertyReferenceOperation property:
                     _observer?.OnCall(property, state);
-                    return ApplyAll(_resolver.EffectsOf(property), state);
+                    return Read(ApplyAll(_resolver.EffectsOf(property), state), property, property.Property, property.Instance);
+                case IFieldReferenceOperation field:
+                    return Read(state, field, field.Field, field.Instance);
                 case IObjectCreationOperation creation:
                     _observer?.OnCall(creation, state);
                     return ApplyAll(_resolver.EffectsOf(creation), state);
@@ -436,6 +440,27 @@ namespace LockContracts.Analyzers.Flow
                     return index < 0 ? state : ReleaseOne(state, index);
                 }
 
+                case EffectKind.TemporarilyRelease:
+                {
+                    // Held before and after, but everything that needed it held continuously is gone.
+                    var reads = state.Reads;
+                    for (var i = 0; i < reads.Length; i++)
+                    {
+                        if (reads[i].Lock is { } under && under.Matches(effect.Lock))
+                        {
+                            reads = reads.SetItem(i, new ValueRead(reads[i].Member, reads[i].Owner, reads[i].Under, reads[i].ReadAt, under, true, effect.Location));
+                        }
+                    }
+
+                    return EndStates(state.WithReads(reads.Distinct().ToImmutableArray()), effect.Lock);
+                }
+
+                case EffectKind.EstablishState:
+                {
+                    var established = new ProtocolState(effect.StateName!, effect.StateOwner!, effect.StateEndsWithLock ? effect.Lock : null, effect.Location);
+                    return state.WithStates(state.States.RemoveAll(s => s.Same(established)).Add(established));
+                }
+
                 case EffectKind.AssertHeld:
                 {
                     var index = state.FindHeld(effect.Lock, null, exactInstance: false);
@@ -463,15 +488,90 @@ namespace LockContracts.Analyzers.Flow
                 return (state.WithHeld(state.Held.SetItem(index, nested)), nested);
             }
 
-            return (state.WithHeld(state.Held.Add(held)), held);
+            return (ObligeRechecks(state.WithHeld(state.Held.Add(held)), held), held);
+        }
+
+        /// <summary>Values read before this lock was taken, that it protects, must now be read again under it.</summary>
+        private static LockState ObligeRechecks(LockState state, HeldLock taken)
+        {
+            var reads = state.Reads;
+            foreach (var read in state.Reads)
+            {
+                if (read.Lock is null && read.Concerns(taken.Identity.LockClass))
+                {
+                    var obligation = new ValueRead(read.Member, read.Owner, read.Under, read.ReadAt, taken.Identity, true, taken.Location);
+                    if (!reads.Contains(obligation))
+                    {
+                        reads = reads.Add(obligation);
+                    }
+                }
+            }
+
+            return reads == state.Reads ? state : state.WithReads(reads);
         }
 
         private static LockState ReleaseOne(LockState state, int index)
         {
             var held = state.Held[index];
-            return held.Count > 1
-                ? state.WithHeld(state.Held.SetItem(index, held.WithCount(held.Count - 1)))
-                : state.WithHeld(state.Held.RemoveAt(index)).WithoutLinksTo(held);
+            if (held.Count > 1)
+            {
+                return state.WithHeld(state.Held.SetItem(index, held.WithCount(held.Count - 1)));
+            }
+
+            var released = state.WithHeld(state.Held.RemoveAt(index)).WithoutLinksTo(held);
+            if (released.Reads.Any(r => r.Lock is { } l && l.Matches(held.Identity)))
+            {
+                released = released.WithReads(released.Reads.RemoveAll(r => r.Lock is { } l && l.Matches(held.Identity)));
+            }
+
+            return EndStates(released, held.Identity);
+        }
+
+        /// <summary>States kept valid by <paramref name="released"/> end with it.</summary>
+        private static LockState EndStates(LockState state, LockIdentity released)
+        {
+            return state.States.Any(s => s.EndsWith is { } l && l.Matches(released))
+                ? state.WithStates(state.States.RemoveAll(s => s.EndsWith is { } l && l.Matches(released)))
+                : state;
+        }
+
+        /// <summary>
+        /// A read of a [MustRecheck] member: with no lock it protects held, it is pending; with such a
+        /// lock held, it is the recheck that lock was waiting for.
+        /// </summary>
+        private LockState Read(LockState state, IOperation reference, ISymbol member, IOperation? instance)
+        {
+            // Writes are no rechecks, and neither is `Count--`: it updates without deciding anything anew.
+            if (reference.Parent is IAssignmentOperation assignment && assignment.Target == reference
+                || reference.Parent is IIncrementOrDecrementOperation
+                || _resolver.Model.RecheckUnder(member) is not { } under)
+            {
+                return state;
+            }
+
+            var owner = member.IsStatic ? "static:" + member.ContainingType.Name : _resolver.PathOf(instance);
+            if (owner is null)
+            {
+                return state;
+            }
+
+            var location = reference.Syntax.GetLocation();
+            var protecting = state.Held.Where(h => h.Definite && (under.IsEmpty || (h.Identity.LockClass is { } c && under.Contains(c)))).ToList();
+            var reads = state.Reads;
+            if (protecting.Count == 0)
+            {
+                var pending = new ValueRead(member, owner, under, location, null, false, null);
+                reads = reads.RemoveAll(r => r.Lock is null && r.SameValue(pending)).Add(pending);
+                return state.WithReads(reads);
+            }
+
+            foreach (var held in protecting)
+            {
+                var fresh = new ValueRead(member, owner, under, location, held.Identity, false, null);
+                reads = reads.RemoveAll(r => r.SameValue(fresh) && (r.Lock is null || r.Lock.Matches(held.Identity))).Add(fresh);
+            }
+
+            return state.WithReads(reads);
         }
 
         /// <summary>A boolean parameter the method never assigns, or a boolean local, tested by a branch.</summary>

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Immutable;
+using System.Linq;
 using LockContracts.Analyzers.Contracts;
 using Microsoft.CodeAnalysis;
 
@@ -98,6 +99,84 @@ namespace LockContracts.Analyzers.Flow
         public override int GetHashCode() => Key.GetHashCode() ^ (int)Kind;
     }
 
+    /// <summary>
+    /// A read of a [MustRecheck] member of one object. Read with no relevant lock held, it is
+    /// pending; once such a lock is taken it needs a recheck under that lock until the member of the
+    /// same object is read again there. A read made under the lock needs a recheck again after the
+    /// lock is temporarily released.
+    /// </summary>
+    internal sealed class ValueRead : IEquatable<ValueRead>
+    {
+        public ValueRead(ISymbol member, string owner, ImmutableArray<string> under, Location readAt, LockIdentity? @lock, bool needsRecheck, Location? since)
+        {
+            Member = member;
+            Owner = owner;
+            Under = under;
+            ReadAt = readAt;
+            Lock = @lock;
+            NeedsRecheck = needsRecheck;
+            Since = since;
+        }
+
+        public ISymbol Member { get; }
+
+        /// <summary>The object's access path, such as <c>inode</c> or <c>page.Mapping</c>.</summary>
+        public string Owner { get; }
+
+        /// <summary>The lock classes under which it must be read again; empty means any lock.</summary>
+        public ImmutableArray<string> Under { get; }
+
+        public Location ReadAt { get; }
+
+        /// <summary>The lock the read relates to; null for a read made before any such lock was taken.</summary>
+        public LockIdentity? Lock { get; }
+
+        public bool NeedsRecheck { get; }
+
+        /// <summary>Where the lock was taken (or retaken) since the read.</summary>
+        public Location? Since { get; }
+
+        public bool Concerns(string? lockClass) => Under.IsEmpty || (lockClass is not null && Under.Contains(lockClass));
+
+        public bool SameValue(ValueRead other) => SymbolEqualityComparer.Default.Equals(Member, other.Member) && Owner == other.Owner;
+
+        public bool Equals(ValueRead? other) =>
+            other is not null && SameValue(other) && Equals(Lock, other.Lock) && NeedsRecheck == other.NeedsRecheck
+            && ReadAt == other.ReadAt && Since == other.Since;
+
+        public override bool Equals(object? obj) => Equals(obj as ValueRead);
+
+        public override int GetHashCode() => Owner.GetHashCode() ^ ReadAt.GetHashCode();
+    }
+
+    /// <summary>A protocol state of one object ([EstablishesState]), ended by releasing <see cref="EndsWith"/>.</summary>
+    internal sealed class ProtocolState : IEquatable<ProtocolState>
+    {
+        public ProtocolState(string name, string owner, LockIdentity? endsWith, Location establishedAt)
+        {
+            Name = name;
+            Owner = owner;
+            EndsWith = endsWith;
+            EstablishedAt = establishedAt;
+        }
+
+        public string Name { get; }
+
+        public string Owner { get; }
+
+        public LockIdentity? EndsWith { get; }
+
+        public Location EstablishedAt { get; }
+
+        public bool Same(ProtocolState other) => Name == other.Name && Owner == other.Owner;
+
+        public bool Equals(ProtocolState? other) => other is not null && Same(other) && Equals(EndsWith, other.EndsWith);
+
+        public override bool Equals(object? obj) => Equals(obj as ProtocolState);
+
+        public override int GetHashCode() => Name.GetHashCode() ^ Owner.GetHashCode();
+    }
+
     /// <summary>A boolean parameter or local whose value is known on this path, because a branch tested it.</summary>
     internal readonly struct KnownValue : IEquatable<KnownValue>
     {
@@ -121,13 +200,19 @@ namespace LockContracts.Analyzers.Flow
     /// <summary>The lock state at a program point: locks held (must and may), values tied to locks, and booleans known on this path.</summary>
     internal sealed class LockState : IEquatable<LockState>
     {
-        public static readonly LockState Empty = new(ImmutableArray<HeldLock>.Empty, ImmutableArray<ValueLink>.Empty, ImmutableArray<KnownValue>.Empty);
+        public static readonly LockState Empty = new(
+            ImmutableArray<HeldLock>.Empty, ImmutableArray<ValueLink>.Empty, ImmutableArray<KnownValue>.Empty,
+            ImmutableArray<ValueRead>.Empty, ImmutableArray<ProtocolState>.Empty);
 
-        public LockState(ImmutableArray<HeldLock> held, ImmutableArray<ValueLink> links, ImmutableArray<KnownValue> known)
+        public LockState(
+            ImmutableArray<HeldLock> held, ImmutableArray<ValueLink> links, ImmutableArray<KnownValue> known,
+            ImmutableArray<ValueRead> reads, ImmutableArray<ProtocolState> states)
         {
             Held = held;
             Links = links;
             Known = known;
+            Reads = reads;
+            States = states;
         }
 
         /// <summary>In acquisition order, outermost first.</summary>
@@ -141,12 +226,22 @@ namespace LockContracts.Analyzers.Flow
         /// </summary>
         public ImmutableArray<KnownValue> Known { get; }
 
-        public LockState WithHeld(ImmutableArray<HeldLock> held) => new(held, Links, Known);
+        /// <summary>Reads of [MustRecheck] members that are pending or await a recheck (union at joins).</summary>
+        public ImmutableArray<ValueRead> Reads { get; }
 
-        public LockState WithLinks(ImmutableArray<ValueLink> links) => new(Held, links, Known);
+        /// <summary>Protocol states that hold on every path here (intersection at joins).</summary>
+        public ImmutableArray<ProtocolState> States { get; }
+
+        public LockState WithHeld(ImmutableArray<HeldLock> held) => new(held, Links, Known, Reads, States);
+
+        public LockState WithLinks(ImmutableArray<ValueLink> links) => new(Held, links, Known, Reads, States);
+
+        public LockState WithReads(ImmutableArray<ValueRead> reads) => new(Held, Links, Known, reads, States);
+
+        public LockState WithStates(ImmutableArray<ProtocolState> states) => new(Held, Links, Known, Reads, states);
 
         public LockState WithKnown(ISymbol variable, bool value) =>
-            new(Held, Links, Known.RemoveAll(k => SymbolEqualityComparer.Default.Equals(k.Variable, variable)).Add(new KnownValue(variable, value)));
+            new(Held, Links, Known.RemoveAll(k => SymbolEqualityComparer.Default.Equals(k.Variable, variable)).Add(new KnownValue(variable, value)), Reads, States);
 
         public LockState WithoutKnown(ISymbol variable)
         {
@@ -154,7 +249,7 @@ namespace LockContracts.Analyzers.Flow
             {
                 if (SymbolEqualityComparer.Default.Equals(known.Variable, variable))
                 {
-                    return new(Held, Links, Known.RemoveAll(k => SymbolEqualityComparer.Default.Equals(k.Variable, variable)));
+                    return new(Held, Links, Known.RemoveAll(k => SymbolEqualityComparer.Default.Equals(k.Variable, variable)), Reads, States);
                 }
             }
 
@@ -232,6 +327,10 @@ namespace LockContracts.Analyzers.Flow
             return WithLinks(links.Add(link));
         }
 
+        /// <summary>Drops the rechecks still owed: on an exceptional path the values they guard are never used.</summary>
+        public LockState WithoutPendingRechecks() =>
+            Reads.Any(r => r.NeedsRecheck) ? WithReads(Reads.RemoveAll(r => r.NeedsRecheck)) : this;
+
         public LockState WithoutTemporaryLinks()
         {
             var any = false;
@@ -295,7 +394,17 @@ namespace LockContracts.Analyzers.Flow
                 }
             }
 
-            return new LockState(held.ToImmutable(), links, known);
+            var reads = first.Reads;
+            foreach (var read in second.Reads)
+            {
+                if (!reads.Contains(read))
+                {
+                    reads = reads.Add(read);
+                }
+            }
+
+            var states = first.States.RemoveAll(a => !second.States.Any(b => b.Same(a)));
+            return new LockState(held.ToImmutable(), links, known, reads, states);
         }
 
         private static HeldLock? FindSame(ImmutableArray<HeldLock> held, HeldLock candidate)
@@ -313,9 +422,26 @@ namespace LockContracts.Analyzers.Flow
 
         public bool Equals(LockState? other)
         {
-            if (other is null || other.Held.Length != Held.Length || other.Links.Length != Links.Length || other.Known.Length != Known.Length)
+            if (other is null || other.Held.Length != Held.Length || other.Links.Length != Links.Length || other.Known.Length != Known.Length
+                || other.Reads.Length != Reads.Length || other.States.Length != States.Length)
             {
                 return false;
+            }
+
+            foreach (var r in Reads)
+            {
+                if (!other.Reads.Contains(r))
+                {
+                    return false;
+                }
+            }
+
+            foreach (var st in States)
+            {
+                if (!other.States.Contains(st))
+                {
+                    return false;
+                }
             }
 
             foreach (var k in Known)

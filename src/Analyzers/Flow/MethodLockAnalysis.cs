@@ -23,7 +23,7 @@ namespace LockContracts.Analyzers.Flow
             cancellationToken.ThrowIfCancellationRequested();
             var resolver = new LockEffectResolver(program.Model, new ValueOrigins(graph));
             var ownClaims = ResolveOwnClaims(method, contract, resolver);
-            var entry = EntryState(method, ownClaims);
+            var entry = EntryState(method, ownClaims, contract);
             var context = new MethodRuleContext(program, resolver, method, member, contract, ownClaims, entry, report, addEdge);
             var analysis = LockFlowAnalysis.Run(graph, resolver, entry, new RuleObserver(context, rules));
             if (analysis is null)
@@ -105,8 +105,31 @@ namespace LockContracts.Analyzers.Flow
             return result.ToImmutable();
         }
 
-        /// <summary>A body starts holding what its callers must hold: [RequiresHeld], [Releases], [TemporarilyReleases].</summary>
-        private static LockState EntryState(IMethodSymbol method, ImmutableArray<OwnClaim> ownClaims)
+        /// <summary>The object whose state a claim of the method's own contract names, as a path in its body.</summary>
+        public static string? OwnStateOwner(IMethodSymbol method, StateClaim claim) =>
+            claim.On == "this"
+                ? (method.IsStatic ? "static:" + method.ContainingType.Name : "this")
+                : method.Parameters.Any(p => p.Name == claim.On) ? claim.On : null;
+
+        /// <summary>
+        /// A body starts holding what its callers must hold ([RequiresHeld], [Releases],
+        /// [TemporarilyReleases]) and in the states they must have established ([RequiresState]).
+        /// </summary>
+        private static LockState EntryState(IMethodSymbol method, ImmutableArray<OwnClaim> ownClaims, MethodContract contract)
+        {
+            var states = ImmutableArray.CreateBuilder<ProtocolState>();
+            foreach (var claim in contract.States)
+            {
+                if (!claim.Establishes && OwnStateOwner(method, claim) is { } owner)
+                {
+                    states.Add(new ProtocolState(claim.State, owner, null, claim.GetLocation() ?? Location.None));
+                }
+            }
+
+            return EntryLocks(method, ownClaims).WithStates(states.ToImmutable());
+        }
+
+        private static LockState EntryLocks(IMethodSymbol method, ImmutableArray<OwnClaim> ownClaims)
         {
             var held = ImmutableArray.CreateBuilder<HeldLock>();
             foreach (var own in ownClaims)

@@ -10,7 +10,7 @@ namespace LockContracts.Analyzers.Rules
 {
     /// <summary>
     /// Runs the lock-state flow once per method that touches a lock or a contract, and checks
-    /// LOCK002, LOCK003, LOCK004, LOCK101 and LOCK102 against it; a method whose edges close a
+    /// LOCK002, LOCK003, LOCK004, LOCK101, LOCK102, LOCK103 and LOCK104 against it; a method whose edges close a
     /// cycle in the compilation's lock-order graph also gets LOCK001. Everything is reported from
     /// the method's own analysis, so it shows in the editor as the user types.
     /// </summary>
@@ -23,7 +23,9 @@ namespace LockContracts.Analyzers.Rules
             new Lock003SelfDeadlockRule(),
             new Lock004UnorderedInstancesRule(),
             new Lock101RequiredLockNotHeldRule(),
-            new Lock102UnbalancedLockRule());
+            new Lock102UnbalancedLockRule(),
+            new Lock103StaleValueRule(),
+            new Lock104StateNotEstablishedRule());
 
         public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
             Rules.Select(r => r.Descriptor).ToImmutableArray();
