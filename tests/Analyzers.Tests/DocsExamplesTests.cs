@@ -54,6 +54,6 @@ public class DocsExamplesTests
                 $"but the analyzer reports [{string.Join(", ", reported.Select(r => $"{r.Id}@{r.Line + 1}"))}]:\n{block}");
         }
 
-        Assert.True(checkedBlocks >= 2, $"{page} has {checkedBlocks} complete C# example(s); every page needs a bad and a good one that compile");
+        Assert.True(checkedBlocks >= 1, $"{page} has no complete C# example that compiles; its examples cannot be checked");
     }
 }

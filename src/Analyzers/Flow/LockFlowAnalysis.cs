@@ -565,14 +565,49 @@ namespace LockContracts.Analyzers.Flow
                 return state.WithReads(reads);
             }
 
+            var guard = GuardValues(reference.Syntax);
             foreach (var held in protecting)
             {
                 var fresh = new ValueRead(member, owner, under, location, held.Identity, false, null);
-                reads = reads.RemoveAll(r => r.SameValue(fresh) && (r.Lock is null || r.Lock.Matches(held.Identity))).Add(fresh);
+                reads = reads.RemoveAll(r => (r.SameValue(fresh) || (r.NeedsRecheck && guard.Contains((r.Member.Name, Unqualified(r.Owner)))))
+                    && (r.Lock is null || r.Lock.Matches(held.Identity))).Add(fresh);
             }
 
             return state.WithReads(reads);
         }
+
+        /// <summary>
+        /// The (member, object) pairs a guard condition reads. <c>if (a.Mapping != x || b.Mapping != y) return;</c>
+        /// under the lock rechecks both values, though short-circuiting skips the second read on the path that bails out.
+        /// </summary>
+        private static HashSet<(string Member, string Owner)> GuardValues(SyntaxNode read)
+        {
+            var root = read;
+            while (root.Parent is Microsoft.CodeAnalysis.CSharp.Syntax.ExpressionSyntax parent
+                && parent is not Microsoft.CodeAnalysis.CSharp.Syntax.LambdaExpressionSyntax)
+            {
+                root = parent;
+            }
+
+            var values = new HashSet<(string, string)>();
+            foreach (var node in root.DescendantNodesAndSelf())
+            {
+                switch (node)
+                {
+                    case Microsoft.CodeAnalysis.CSharp.Syntax.MemberAccessExpressionSyntax access:
+                        values.Add((access.Name.Identifier.ValueText, Unqualified(access.Expression.ToString())));
+                        break;
+                    case Microsoft.CodeAnalysis.CSharp.Syntax.IdentifierNameSyntax name when node.Parent is not Microsoft.CodeAnalysis.CSharp.Syntax.MemberAccessExpressionSyntax:
+                        values.Add((name.Identifier.ValueText, "this"));
+                        break;
+                }
+            }
+
+            return values;
+        }
+
+        private static string Unqualified(string owner) =>
+            owner.StartsWith("this.", System.StringComparison.Ordinal) ? owner.Substring(5) : owner;
 
         /// <summary>A boolean parameter the method never assigns, or a boolean local, tested by a branch.</summary>
         private ISymbol? TestedVariable(IOperation condition)

@@ -19,6 +19,12 @@ namespace LockContracts.Analyzers.Rules
 
         public override void OnEffect(MethodRuleContext context, LockEffect effect, LockState before)
         {
+            if (effect.Kind == EffectKind.EstablishState && effect.StateName is { } established && effect.StateOwner is { } of)
+            {
+                context.NoteEstablished(established, of);
+                return;
+            }
+
             if (effect.Kind != EffectKind.RequireState || effect.StateName is not { } name || effect.StateOwner is not { } owner)
             {
                 return;
@@ -37,7 +43,10 @@ namespace LockContracts.Analyzers.Rules
         {
             foreach (var claim in context.Contract.States)
             {
-                if (!claim.Establishes || MethodLockAnalysis.OwnStateOwner(context.Method, claim) is not { } owner)
+                // A method that establishes the state by its own work (the leaf of the protocol) is its
+                // definition; one that delegates to other establishers must reach them on every path.
+                if (!claim.Establishes || MethodLockAnalysis.OwnStateOwner(context.Method, claim) is not { } owner
+                    || !context.Established(claim.State, owner))
                 {
                     continue;
                 }

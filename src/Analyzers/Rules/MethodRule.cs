@@ -50,6 +50,7 @@ namespace LockContracts.Analyzers.Rules
         private readonly System.Action<Diagnostic> _report;
         private readonly System.Action<OrderEdge> _addEdge;
         private readonly HashSet<(string, Location)> _reported = new();
+        private readonly HashSet<(string, string)> _established = new();
         private readonly Dictionary<IOperation, ImmutableArray<SummaryAcquisition>> _callSummaries = new();
 
         public MethodRuleContext(
@@ -101,6 +102,11 @@ namespace LockContracts.Analyzers.Rules
         }
 
         public void AddEdge(OrderEdge edge) => _addEdge(edge);
+
+        /// <summary>States this body establishes through calls somewhere (on some path).</summary>
+        public void NoteEstablished(string state, string owner) => _established.Add((state, owner));
+
+        public bool Established(string state, string owner) => _established.Contains((state, owner));
 
         /// <summary>Reports once per rule and location, however many paths reach it.</summary>
         public void Report(DiagnosticDescriptor descriptor, Location location, IEnumerable<Location>? additional, params object[] arguments)

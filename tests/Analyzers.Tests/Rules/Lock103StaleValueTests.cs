@@ -384,4 +384,38 @@ public class Lock103StaleValueTests
             }
         }
         """);
+
+    [Fact]
+    public Task ShortCircuitGuardRechecksEveryValueItNames() => LockVerifier.VerifyAsync(Model + """
+        class Dedupe
+        {
+            readonly object _sync = new();
+            bool Same(Page a, Page b, Inode x, Inode y)
+            {
+                if (a.Inode != x || b.Inode != y) return false;
+                lock (PageTableOf(a).Ptl)
+                {
+                    if (a.Inode.Size != x.Size || b.Inode.Size != y.Size) return false;
+                    return true;
+                }
+            }
+            static PageTable PageTableOf(Page page) => new();
+        }
+        """, "LOCK103");
+
+    [Fact]
+    public Task GuardOnOneValueDoesNotRecheckAnother() => Verify("""
+        class Fault
+        {
+            void Map(Inode a, Inode b, PageTable table, long index, long pfn)
+            {
+                if (index >= a.Size || index >= b.Size) return;
+                lock ([|table.Ptl|])
+                {
+                    if (index >= a.Size) return;
+                    table.Entries[index] = pfn;
+                }
+            }
+        }
+        """);
 }
