@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using LockContracts.Analyzers.Contracts;
 using LockContracts.Analyzers.Flow;
 using Microsoft.CodeAnalysis;
@@ -65,7 +66,11 @@ namespace LockContracts.Analyzers.Rules
             }
             else
             {
-                context.Report(Descriptor, effect.Location, null, effect.OperationName, required.ClassOrDisplay, required.Display, exclusively,
+                var properties = ImmutableDictionary<string, string?>.Empty
+                    .Add(FixProperties.LockClass, required.LockClass)
+                    .Add(FixProperties.Owner, required.Owner)
+                    .Add(FixProperties.Shared, effect.SharedSuffices ? "true" : "false");
+                context.Report(Descriptor, effect.Location, null, properties, effect.OperationName, required.ClassOrDisplay, required.Display, exclusively,
                     "it is not held here");
             }
         }

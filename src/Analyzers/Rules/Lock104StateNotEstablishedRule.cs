@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Linq;
 using LockContracts.Analyzers.Flow;
 using Microsoft.CodeAnalysis;
@@ -35,7 +36,8 @@ namespace LockContracts.Analyzers.Rules
                 return;
             }
 
-            context.Report(Descriptor, effect.Location, null,
+            var properties = ImmutableDictionary<string, string?>.Empty.Add(FixProperties.State, name);
+            context.Report(Descriptor, effect.Location, null, properties,
                 $"'{effect.OperationName}' requires state '{name}' on {Display(owner)}, which does not hold here: it was never established on some path, or the lock that kept it valid was released since");
         }
 

@@ -109,14 +109,19 @@ namespace LockContracts.Analyzers.Rules
         public bool Established(string state, string owner) => _established.Contains((state, owner));
 
         /// <summary>Reports once per rule and location, however many paths reach it.</summary>
-        public void Report(DiagnosticDescriptor descriptor, Location location, IEnumerable<Location>? additional, params object[] arguments)
+        public void Report(DiagnosticDescriptor descriptor, Location location, IEnumerable<Location>? additional, params object[] arguments) =>
+            Report(descriptor, location, additional, null, arguments);
+
+        /// <summary>Reports with properties a code fix reads (the lock class, whose lock, the state).</summary>
+        public void Report(
+            DiagnosticDescriptor descriptor, Location location, IEnumerable<Location>? additional, ImmutableDictionary<string, string?>? properties, params object[] arguments)
         {
             if (!_reported.Add((descriptor.Id, location)))
             {
                 return;
             }
 
-            _report(Diagnostic.Create(descriptor, location, additional, arguments));
+            _report(Diagnostic.Create(descriptor, location, additional, properties, arguments));
         }
 
         /// <summary>True when the method's own contract acquires two or more instances of <paramref name="lockClass"/>.</summary>

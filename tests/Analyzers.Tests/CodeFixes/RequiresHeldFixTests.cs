@@ -1,0 +1,96 @@
+using LockContracts.Analyzers.Tests.Verification;
+using LockContracts.CodeFixes;
+
+namespace LockContracts.Analyzers.Tests.CodeFixes;
+
+public class RequiresHeldFixTests
+{
+    private static readonly AddRequiresHeldCodeFixProvider Provider = new();
+
+    [Fact]
+    public Task PushesTheObligationToCallers() => CodeFixVerifier.VerifyFixAsync("""
+        public sealed class Ledger
+        {
+            [Lock("Ledger.Gate")] private readonly object _gate = new();
+            private decimal _total;
+            [RequiresHeld("Ledger.Gate")] private void AddToTotal(decimal amount) => _total += amount;
+            public void Reset() => {|LOCK101:AddToTotal(-_total)|};
+        }
+        """, """
+        public sealed class Ledger
+        {
+            [Lock("Ledger.Gate")] private readonly object _gate = new();
+            private decimal _total;
+            [RequiresHeld("Ledger.Gate")] private void AddToTotal(decimal amount) => _total += amount;
+            [RequiresHeld("Ledger.Gate")]
+            public void Reset() => AddToTotal(-_total);
+        }
+        """, Provider);
+
+    [Fact]
+    public Task RequirementOnAParameterBecomesOn() => CodeFixVerifier.VerifyFixAsync("""
+        class Inode { [Lock("Inode.Lock")] public readonly object Lock = new(); public long Size; }
+        static class Truncation
+        {
+            [RequiresHeld("Inode.Lock", On = "inode")] static void SetSize(Inode inode, long size) => inode.Size = size;
+            static void Shrink(Inode target) => {|LOCK101:SetSize(target, 0)|};
+        }
+        """, """
+        class Inode { [Lock("Inode.Lock")] public readonly object Lock = new(); public long Size; }
+        static class Truncation
+        {
+            [RequiresHeld("Inode.Lock", On = "inode")] static void SetSize(Inode inode, long size) => inode.Size = size;
+            [RequiresHeld("Inode.Lock", On = "target")]
+            static void Shrink(Inode target) => SetSize(target, 0);
+        }
+        """, Provider);
+
+    [Fact]
+    public Task SharedRequirementStaysShared() => CodeFixVerifier.VerifyFixAsync("""
+        class Inode
+        {
+            [Lock("Inode.Rwsem")] readonly ReaderWriterLockSlim _rwsem = new();
+            long _size;
+            [RequiresHeld("Inode.Rwsem", Shared = true)] long GetSize() => _size;
+            long Peek() => {|LOCK101:GetSize()|};
+        }
+        """, """
+        class Inode
+        {
+            [Lock("Inode.Rwsem")] readonly ReaderWriterLockSlim _rwsem = new();
+            long _size;
+            [RequiresHeld("Inode.Rwsem", Shared = true)] long GetSize() => _size;
+            [RequiresHeld("Inode.Rwsem", Shared = true)]
+            long Peek() => GetSize();
+        }
+        """, Provider);
+
+    [Fact]
+    public Task FixAllFixesEveryCallerInTheDocument() => CodeFixVerifier.VerifyFixAsync("""
+        class Cache
+        {
+            readonly object _sync = new();
+            int _count;
+            [RequiresHeld("Cache._sync")] void Bump() => _count++;
+            void A() => {|LOCK101:Bump()|};
+            void B() { {|LOCK101:Bump()|}; }
+        }
+        """, """
+        class Cache
+        {
+            readonly object _sync = new();
+            int _count;
+            [RequiresHeld("Cache._sync")] void Bump() => _count++;
+            [RequiresHeld("Cache._sync")]
+            void A() => Bump();
+            [RequiresHeld("Cache._sync")]
+            void B() { Bump(); }
+        }
+        """, Provider, fixAll: true);
+
+    [Fact]
+    public Task NoFixWhenTheLockBelongsToALocal() => CodeFixVerifier.VerifyNoFixAsync("""
+        class Inode { [Lock("Inode.Lock")] public readonly object Lock = new(); public long Size; [RequiresHeld("Inode.Lock")] public void Clear() => Size = 0; }
+        class User { void M() { var inode = new Inode(); {|LOCK101:inode.Clear()|}; } }
+        """, Provider);
+}
