@@ -180,9 +180,10 @@ namespace LockContracts.Analyzers.Flow
             var seen = new HashSet<string>();
             foreach (var target in targets)
             {
+                var sameScope = SharesScope(target);
                 foreach (var acquisition in MayAcquire(target))
                 {
-                    var owner = site.Translate(acquisition.Owner);
+                    var owner = sameScope ? acquisition.Owner : site.Translate(acquisition.Owner);
                     var translated = new SummaryAcquisition(
                         acquisition.LockClass, owner, TranslateDisplay(acquisition, owner), acquisition.Mode, acquisition.Primitive,
                         acquisition.Path.Insert(0, new CallStep(LockEffectResolver.DisplayName(target), site.Location)), acquisition.Retaken);
@@ -301,7 +302,8 @@ namespace LockContracts.Analyzers.Flow
                         {
                             var outer = translate;
                             var site = call;
-                            queue.Enqueue((target, owner => outer(site.Translate(owner)), path.Add(new CallStep(LockEffectResolver.DisplayName(target), call.Location))));
+                            Func<string?, string?> inner = SharesScope(target) ? outer : owner => outer(site.Translate(owner));
+                            queue.Enqueue((target, inner, path.Add(new CallStep(LockEffectResolver.DisplayName(target), call.Location))));
                         }
                     }
                 }
@@ -309,6 +311,9 @@ namespace LockContracts.Analyzers.Flow
 
             return result.ToImmutable();
         }
+
+        /// <summary>Lambdas and local functions see the caller's <c>this</c>, parameters and locals by the same names.</summary>
+        private static bool SharesScope(IMethodSymbol target) => target.MethodKind is MethodKind.AnonymousFunction or MethodKind.LocalFunction;
 
         private static string TranslateDisplay(SummaryAcquisition acquisition, string? owner)
         {
