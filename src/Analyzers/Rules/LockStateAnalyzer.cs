@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
@@ -30,6 +31,16 @@ namespace LockContracts.Analyzers.Rules
         public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
             Rules.Select(r => r.Descriptor).ToImmutableArray();
 
+        /// <summary>
+        /// The MSBuild property (made visible to the compiler by the package) that says how LOCK001
+        /// is reported: "live" from each method's analysis, against a whole-program graph built
+        /// once per compilation (what an editor needs, since it never runs compilation-end actions
+        /// as you type); or "build", from the edges every method's analysis already found, once, at
+        /// compilation end (what a build needs: no method is bound or analyzed twice). The package
+        /// picks "live" for design-time builds and "build" otherwise; without it, "live".
+        /// </summary>
+        public const string CycleReportingProperty = "build_property.LockContractsCycleReporting";
+
         public override void Initialize(AnalysisContext context)
         {
             context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
@@ -37,11 +48,36 @@ namespace LockContracts.Analyzers.Rules
             context.RegisterCompilationStartAction(start =>
             {
                 var program = new LockProgram(start.Compilation);
-                start.RegisterOperationBlockAction(block => AnalyzeBlock(block, program));
+                var atCompilationEnd = start.Options.AnalyzerConfigOptionsProvider.GlobalOptions.TryGetValue(CycleReportingProperty, out var mode)
+                    && string.Equals(mode?.Trim(), "build", System.StringComparison.OrdinalIgnoreCase);
+                if (!atCompilationEnd)
+                {
+                    start.RegisterOperationBlockAction(block => AnalyzeBlock(block, program, null));
+                    return;
+                }
+
+                var edges = new ConcurrentBag<OrderEdge>();
+                start.RegisterOperationBlockAction(block => AnalyzeBlock(block, program, edges));
+                start.RegisterCompilationEndAction(end => ReportAllCycles(end, program, edges));
             });
         }
 
-        private static void AnalyzeBlock(OperationBlockAnalysisContext context, LockProgram program)
+#pragma warning disable RS1037 // LOCK001 is also reported live, from each method's analysis, in design-time builds.
+        private static void ReportAllCycles(CompilationAnalysisContext context, LockProgram program, ConcurrentBag<OrderEdge> edges)
+        {
+            var graph = new LockOrderGraph(edges, program.Model.Order);
+            foreach (var cycle in graph.AllCycles)
+            {
+                context.ReportDiagnostic(CycleDiagnostic(cycle));
+            }
+        }
+#pragma warning restore RS1037
+
+        private static Diagnostic CycleDiagnostic(OrderCycle cycle) =>
+            Diagnostic.Create(Descriptors.LockOrderCycle, cycle.Primary.Site, cycle.Edges.Skip(1).Select(e => e.Site), cycle.Describe());
+
+        /// <param name="edges">Where this method's order edges go in a build; null when cycles are checked live.</param>
+        private static void AnalyzeBlock(OperationBlockAnalysisContext context, LockProgram program, ConcurrentBag<OrderEdge>? edges)
         {
             if (context.OwningSymbol is not IMethodSymbol method)
             {
@@ -72,10 +108,11 @@ namespace LockContracts.Analyzers.Rules
                 }
 
                 var graph = context.GetControlFlowGraph(block);
-                MethodLockAnalysis.Analyze(graph, method, method, contract, program, Rules, context.ReportDiagnostic, _ => hasEdges = true, context.CancellationToken);
+                MethodLockAnalysis.Analyze(graph, method, method, contract, program, Rules, context.ReportDiagnostic,
+                    edge => { hasEdges = true; edges?.Add(edge); }, context.CancellationToken);
             }
 
-            if (hasEdges)
+            if (hasEdges && edges is null)
             {
                 ReportCycles(context, program, method);
             }
@@ -86,8 +123,7 @@ namespace LockContracts.Analyzers.Rules
         {
             foreach (var cycle in program.Graph.CyclesReportedIn(method))
             {
-                var others = cycle.Edges.Skip(1).Select(e => e.Site).ToList();
-                context.ReportDiagnostic(Diagnostic.Create(Descriptors.LockOrderCycle, cycle.Primary.Site, others, cycle.Describe()));
+                context.ReportDiagnostic(CycleDiagnostic(cycle));
             }
         }
     }

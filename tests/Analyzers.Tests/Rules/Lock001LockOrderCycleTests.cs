@@ -5,7 +5,19 @@ namespace LockContracts.Analyzers.Tests.Rules;
 
 public class Lock001LockOrderCycleTests
 {
-    private static Task<System.Collections.Immutable.ImmutableArray<Diagnostic>> Verify(string source) => LockVerifier.VerifyAsync(source, "LOCK001");
+    private static readonly Dictionary<string, string> BuildMode = new() { [Analyzers.Rules.LockStateAnalyzer.CycleReportingProperty] = "build" };
+
+    /// <summary>Checks the source twice: cycles reported live by each method, and at the end of a build; both must agree.</summary>
+    private static async Task<System.Collections.Immutable.ImmutableArray<Diagnostic>> Verify(string source)
+    {
+        var live = await LockVerifier.VerifyAsync(source, "LOCK001");
+        var build = await LockVerifier.VerifyAsync(source, "LOCK001", globalOptions: BuildMode);
+        Assert.Equal(Describe(live), Describe(build));
+        return live;
+    }
+
+    private static IEnumerable<string> Describe(IEnumerable<Diagnostic> diagnostics) =>
+        diagnostics.Select(d => $"{d.Id} {d.Location.SourceSpan} {d.GetMessage()} [{string.Join(", ", d.AdditionalLocations.Select(l => l.SourceSpan))}]").OrderBy(x => x);
 
     private static int LineOf(string source, string text)
     {
@@ -76,6 +88,18 @@ public class Lock001LockOrderCycleTests
 
         var flush = tree.GetRoot().DescendantNodes().OfType<Microsoft.CodeAnalysis.CSharp.Syntax.MethodDeclarationSyntax>().Single(m => m.Identifier.ValueText == "FlushAudit");
         Assert.DoesNotContain(await LockVerifier.AnalyzeSpanLikeAnEditorAsync(compilation, tree, flush.Span), d => d.Id == "LOCK001");
+    }
+
+    [Fact]
+    public async Task InABuildTheCycleIsReportedAtCompilationEndNotPerMethod()
+    {
+        var source = Markup.Parse(Ledger, "LOCK001").Source;
+        var compilation = LockVerifier.Compile(source);
+        var tree = compilation.SyntaxTrees.First();
+        var perMethod = await LockVerifier.AnalyzeSpanLikeAnEditorAsync(compilation, tree, tree.GetRoot().FullSpan, BuildMode);
+        Assert.DoesNotContain(perMethod, d => d.Id == "LOCK001");
+        var wholeBuild = await LockVerifier.AnalyzeAsync(compilation, globalOptions: BuildMode);
+        Assert.Single(wholeBuild, d => d.Id == "LOCK001");
     }
 
     [Fact]

@@ -44,7 +44,7 @@ public static class LockVerifier
     /// <summary>Verifies that exactly the marked diagnostics are reported; returns them for further assertions.</summary>
     public static async Task<ImmutableArray<Diagnostic>> VerifyAsync(
         string markup, string? defaultId = null, bool allowCompilerErrors = false, ImmutableArray<DiagnosticAnalyzer>? analyzers = null,
-        IEnumerable<MetadataReference>? references = null)
+        IEnumerable<MetadataReference>? references = null, IReadOnlyDictionary<string, string>? globalOptions = null)
     {
         var (source, expected) = Markup.Parse(markup, defaultId);
         var compilation = Compile(new[] { source }, references);
@@ -54,7 +54,7 @@ public static class LockVerifier
             throw new XunitException("The test source does not compile:\n" + Listing(source, compilerErrors));
         }
 
-        var actual = await AnalyzeAsync(compilation, analyzers);
+        var actual = await AnalyzeAsync(compilation, analyzers, globalOptions);
         var reported = actual.Where(d => d.Id.StartsWith("LOCK", StringComparison.Ordinal)).ToImmutableArray();
         var expectedSet = expected.Select(e => (e.Id, e.Span)).OrderBy(e => e.Span.Start).ThenBy(e => e.Id).ToList();
         var actualSet = reported.Select(d => (d.Id, d.Location.SourceSpan)).OrderBy(e => e.SourceSpan.Start).ThenBy(e => e.Id).ToList();
@@ -110,11 +110,12 @@ public static class LockVerifier
     /// (<see cref="CompilationWithAnalyzers.GetAnalyzerSemanticDiagnosticsAsync(SemanticModel, TextSpan?, CancellationToken)"/>):
     /// only what the per-method analysis of that span reports, nothing from compilation end.
     /// </summary>
-    public static async Task<ImmutableArray<Diagnostic>> AnalyzeSpanLikeAnEditorAsync(Compilation compilation, SyntaxTree tree, TextSpan span)
+    public static async Task<ImmutableArray<Diagnostic>> AnalyzeSpanLikeAnEditorAsync(
+        Compilation compilation, SyntaxTree tree, TextSpan span, IReadOnlyDictionary<string, string>? globalOptions = null)
     {
         var exceptions = new List<Exception>();
         var options = new CompilationWithAnalyzersOptions(
-            new AnalyzerOptions(ImmutableArray<AdditionalText>.Empty),
+            new AnalyzerOptions(ImmutableArray<AdditionalText>.Empty, new GlobalOptionsProvider(globalOptions ?? new Dictionary<string, string>())),
             (exception, analyzer, diagnostic) => { lock (exceptions) { exceptions.Add(exception); } },
             concurrentAnalysis: true,
             logAnalyzerExecutionTime: false);
@@ -125,11 +126,12 @@ public static class LockVerifier
     }
 
     /// <summary>Runs every analyzer; an analyzer exception fails the test (in a user's build it would be AD0001).</summary>
-    public static async Task<ImmutableArray<Diagnostic>> AnalyzeAsync(Compilation compilation, ImmutableArray<DiagnosticAnalyzer>? analyzers = null)
+    public static async Task<ImmutableArray<Diagnostic>> AnalyzeAsync(
+        Compilation compilation, ImmutableArray<DiagnosticAnalyzer>? analyzers = null, IReadOnlyDictionary<string, string>? globalOptions = null)
     {
         var exceptions = new List<Exception>();
         var options = new CompilationWithAnalyzersOptions(
-            new AnalyzerOptions(ImmutableArray<AdditionalText>.Empty),
+            new AnalyzerOptions(ImmutableArray<AdditionalText>.Empty, new GlobalOptionsProvider(globalOptions ?? new Dictionary<string, string>())),
             (exception, analyzer, diagnostic) => { lock (exceptions) { exceptions.Add(exception); } },
             concurrentAnalysis: true,
             logAnalyzerExecutionTime: false);
@@ -193,5 +195,29 @@ public static class LockVerifier
         var text = SourceText.From(source);
         var position = text.Lines.GetLinePosition(span.Start);
         return $"line {position.Line + 1}, column {position.Character + 1}: '{source.Substring(span.Start, span.Length)}'";
+    }
+
+    /// <summary>Options as MSBuild passes them to analyzers (build_property.* from CompilerVisibleProperty).</summary>
+    private sealed class GlobalOptionsProvider(IReadOnlyDictionary<string, string> values) : AnalyzerConfigOptionsProvider
+    {
+        private readonly Options _global = new(values);
+
+        public override AnalyzerConfigOptions GlobalOptions => _global;
+
+        public override AnalyzerConfigOptions GetOptions(SyntaxTree tree) => Options.Empty;
+
+        public override AnalyzerConfigOptions GetOptions(AdditionalText textFile) => Options.Empty;
+
+        private sealed class Options(IReadOnlyDictionary<string, string> values) : AnalyzerConfigOptions
+        {
+            public static readonly Options Empty = new(new Dictionary<string, string>());
+
+            public override bool TryGetValue(string key, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out string? value)
+            {
+                var found = values.TryGetValue(key, out var v);
+                value = v;
+                return found;
+            }
+        }
     }
 }
