@@ -140,6 +140,12 @@ namespace LockContracts.Analyzers.Flow
         /// <summary>A walk that reaches more methods than this stops there: a summary is evidence, not a proof of absence.</summary>
         private const int MaxMethodsPerSummary = 20_000;
 
+        /// <summary>How deep summaries may wait on the summaries of their callees before walking them in place (bounds the stack).</summary>
+        private const int MaxNestedSummaries = 48;
+
+        [ThreadStatic]
+        private static HashSet<IMethodSymbol>? s_inProgress;
+
         private static readonly ImmutableHashSet<string> PrimitiveNames = ImmutableHashSet.Create(
             "Enter", "TryEnter", "EnterScope", "Wait", "WaitAsync", "WaitOne",
             "EnterReadLock", "EnterWriteLock", "EnterUpgradeableReadLock",
@@ -272,44 +278,83 @@ namespace LockContracts.Analyzers.Flow
             return targets.ToImmutable();
         }
 
+        /// <summary>
+        /// Breadth-first over the calls from <paramref name="root"/>. A callee whose summary is
+        /// finished (or can be finished first, when it is not already on this thread's stack of
+        /// summaries in progress) is spliced in whole instead of walked again, so each method's
+        /// calls are expanded once per compilation rather than once per caller; a callee on the
+        /// stack (recursion) is expanded in place, which keeps every summary complete.
+        /// </summary>
         private ImmutableArray<SummaryAcquisition> Walk(IMethodSymbol root)
         {
-            var result = ImmutableArray.CreateBuilder<SummaryAcquisition>();
-            var seen = new HashSet<string>();
-            var visited = new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default) { root };
-            var queue = new Queue<(IMethodSymbol Method, Func<string?, string?> Translate, ImmutableArray<CallStep> Path)>();
-            queue.Enqueue((root, owner => owner, ImmutableArray<CallStep>.Empty));
-            while (queue.Count > 0 && visited.Count < MaxMethodsPerSummary)
+            var inProgress = s_inProgress ??= new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default);
+            inProgress.Add(root);
+            try
             {
-                var (method, translate, path) = queue.Dequeue();
-                var direct = Direct(method);
-                foreach (var acquisition in direct.Acquisitions)
+                var result = ImmutableArray.CreateBuilder<SummaryAcquisition>();
+                var seen = new HashSet<string>();
+                var visited = new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default) { root };
+                var queue = new Queue<(IMethodSymbol Method, Func<string?, string?> Translate, ImmutableArray<CallStep> Path)>();
+                queue.Enqueue((root, owner => owner, ImmutableArray<CallStep>.Empty));
+                while (queue.Count > 0 && visited.Count < MaxMethodsPerSummary)
                 {
-                    var owner = translate(acquisition.Owner);
-                    if (seen.Add(acquisition.LockClass + "|" + owner + "|" + (acquisition.LockClass is null ? acquisition.Display : string.Empty)))
+                    var (method, translate, path) = queue.Dequeue();
+                    var finished = ReferenceEquals(method, root) ? null : FinishedSummary(method);
+                    var acquisitions = finished ?? Direct(method).Acquisitions;
+                    foreach (var acquisition in acquisitions)
                     {
-                        result.Add(new SummaryAcquisition(
-                            acquisition.LockClass, owner, owner is null ? acquisition.Display : TranslateDisplay(acquisition, owner),
-                            acquisition.Mode, acquisition.Primitive, path.AddRange(acquisition.Path), acquisition.Retaken));
-                    }
-                }
-
-                foreach (var call in direct.Calls)
-                {
-                    foreach (var target in call.Targets)
-                    {
-                        if (visited.Add(target.OriginalDefinition))
+                        var owner = translate(acquisition.Owner);
+                        if (seen.Add(acquisition.LockClass + "|" + owner + "|" + (acquisition.LockClass is null ? acquisition.Display : string.Empty)))
                         {
-                            var outer = translate;
-                            var site = call;
-                            Func<string?, string?> inner = SharesScope(target) ? outer : owner => outer(site.Translate(owner));
-                            queue.Enqueue((target, inner, path.Add(new CallStep(LockEffectResolver.DisplayName(target), call.Location))));
+                            result.Add(new SummaryAcquisition(
+                                acquisition.LockClass, owner, owner is null ? acquisition.Display : TranslateDisplay(acquisition, owner),
+                                acquisition.Mode, acquisition.Primitive, path.AddRange(acquisition.Path), acquisition.Retaken));
+                        }
+                    }
+
+                    if (finished is not null)
+                    {
+                        continue;
+                    }
+
+                    foreach (var call in Direct(method).Calls)
+                    {
+                        foreach (var target in call.Targets)
+                        {
+                            if (visited.Add(target.OriginalDefinition))
+                            {
+                                var outer = translate;
+                                var site = call;
+                                Func<string?, string?> inner = SharesScope(target) ? outer : owner => outer(site.Translate(owner));
+                                queue.Enqueue((target, inner, path.Add(new CallStep(LockEffectResolver.DisplayName(target), call.Location))));
+                            }
                         }
                     }
                 }
+
+                return result.ToImmutable();
+            }
+            finally
+            {
+                inProgress.Remove(root);
+            }
+        }
+
+        /// <summary>The callee's complete summary, computing it first when that cannot recurse into a summary in progress.</summary>
+        private ImmutableArray<SummaryAcquisition>? FinishedSummary(IMethodSymbol method)
+        {
+            var definition = method.OriginalDefinition;
+            if (_closures.TryGetValue(definition, out var done))
+            {
+                return done;
             }
 
-            return result.ToImmutable();
+            if (s_inProgress!.Contains(definition) || s_inProgress.Count >= MaxNestedSummaries)
+            {
+                return null;
+            }
+
+            return MayAcquire(definition);
         }
 
         /// <summary>Lambdas and local functions see the caller's <c>this</c>, parameters and locals by the same names.</summary>
