@@ -100,24 +100,6 @@ namespace LockContracts.Analyzers.Contracts
             }
         }
 
-        public bool Mentions(string lockClass)
-        {
-            if (_successors.ContainsKey(lockClass))
-            {
-                return true;
-            }
-
-            foreach (var set in _successors.Values)
-            {
-                if (set.Contains(lockClass))
-                {
-                    return true;
-                }
-            }
-
-            return false;
-        }
-
         private ImmutableArray<string>? FindPath(string from, string to)
         {
             var parent = new Dictionary<string, string?> { [from] = null };

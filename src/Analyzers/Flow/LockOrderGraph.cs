@@ -105,8 +105,6 @@ namespace LockContracts.Analyzers.Flow
             FindCycles();
         }
 
-        public int EdgeCount => _edges.Count;
-
         public IEnumerable<OrderCycle> AllCycles => _cyclesByMethod.Values.SelectMany(c => c);
 
         public IReadOnlyList<OrderCycle> CyclesReportedIn(IMethodSymbol method) =>
