@@ -538,8 +538,9 @@ namespace LockContracts.Analyzers.Flow
                         operation = captured;
                         continue;
                     case ILocalReferenceOperation local:
+                        // An alias only when what it was assigned can be named (not `var page` of a foreach, from Current).
                         var assigned = _origins.LocalValue(local.Local);
-                        if (assigned is null || !IsPathLike(assigned))
+                        if (assigned is null || !IsPathLike(assigned) || !IsNameable(assigned))
                         {
                             return operation;
                         }
@@ -552,6 +553,45 @@ namespace LockContracts.Analyzers.Flow
             }
 
             return operation;
+        }
+
+        /// <summary>True when the value's access path ends in <c>this</c>, a parameter, a local or a static member.</summary>
+        private bool IsNameable(IOperation? operation)
+        {
+            for (var depth = 0; operation is not null && depth < MaxUnwrapDepth * 2; depth++)
+            {
+                switch (operation)
+                {
+                    case IConversionOperation conversion:
+                        operation = conversion.Operand;
+                        continue;
+                    case IInstanceReferenceOperation or IParameterReferenceOperation or ILocalReferenceOperation:
+                        return true;
+                    case IFieldReferenceOperation field:
+                        if (field.Field.IsStatic)
+                        {
+                            return true;
+                        }
+
+                        operation = field.Instance;
+                        continue;
+                    case IPropertyReferenceOperation { Arguments.IsEmpty: true } property:
+                        if (property.Property.IsStatic)
+                        {
+                            return true;
+                        }
+
+                        operation = property.Instance;
+                        continue;
+                    case IFlowCaptureReferenceOperation capture:
+                        operation = _origins.CaptureValue(capture.Id);
+                        continue;
+                    default:
+                        return false;
+                }
+            }
+
+            return false;
         }
 
         private static bool IsPathLike(IOperation operation)

@@ -227,4 +227,27 @@ public class Lock104StateNotEstablishedTests
             }
         }
         """);
+
+    [Fact]
+    public Task ForeachVariableIsAnObjectOfItsOwn() => LockVerifier.VerifyAsync("""
+        public sealed class Page { [Lock("Page.Lock")] public readonly object Lock = new(); }
+        public static class Cache
+        {
+            [RequiresHeld("Page.Lock", On = "page"), EstablishesState("Clean", On = "page", ValidWhileHeld = "Page.Lock")]
+            public static void WriteBack(Page page) { }
+
+            [RequiresHeld("Page.Lock", On = "page"), RequiresState("Clean", On = "page")]
+            public static void Remove(Page page) { }
+
+            public static void Loop(List<Page> pages)
+            {
+                foreach (var page in pages) { lock (page.Lock) { [|Cache.Remove(page)|]; } }
+            }
+
+            public static void LoopChecked(List<Page> pages)
+            {
+                foreach (var page in pages) { lock (page.Lock) { Cache.WriteBack(page); Cache.Remove(page); } }
+            }
+        }
+        """, "LOCK104");
 }

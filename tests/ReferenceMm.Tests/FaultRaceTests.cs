@@ -1,0 +1,129 @@
+using System.Collections.Concurrent;
+
+namespace LockContracts.ReferenceMm.Tests;
+
+/// <summary>
+/// Seeds 000 and 002: page faults racing truncate (and, for hugetlb, hole punch). A fault that
+/// checked the size before truncate changed it must not install a mapping afterwards.
+/// </summary>
+public class FaultRaceTests
+{
+    private const long FileSize = 8;
+
+    public delegate bool FaultMethod(PageTable table, Inode inode, long index);
+
+    [Fact]
+    public void Seed000_DaxFaultsRacingTruncateNeverMapAFreedBlock()
+    {
+        using var validator = new ValidatorScope();
+        var broken = FaultsAgainstTruncate(FileKind.Dax, Faults.FaultDax, punch: true, TimeSpan.FromSeconds(4));
+        Assert.Empty(broken);
+        validator.AssertNoViolations();
+        Invariants.AssertObservedOrderIsDeclared();
+    }
+
+    [Fact]
+    public void Seed000_PageCacheFaultsRacingTruncateNeverMapARemovedPage()
+    {
+        using var validator = new ValidatorScope();
+        var broken = FaultsAgainstTruncate(FileKind.PageCache, Faults.FaultPage, punch: true, TimeSpan.FromSeconds(3));
+        Assert.Empty(broken);
+        validator.AssertNoViolations();
+        Invariants.AssertObservedOrderIsDeclared();
+    }
+
+    [Fact]
+    public async Task Seed000_FaultThatDropsTheLockBeforeInstallingMapsFreedBlocks()
+    {
+        var variant = Variant.Load("Seed000UnlockedDaxFault.cs");
+        await variant.AssertAnalyzerReportsMarkersAsync();
+        using var validator = new ValidatorScope();
+        var broken = FaultsAgainstTruncate(FileKind.Dax, variant.Method<FaultMethod>("Seed000.UnlockedDaxFault", "Fault"), punch: false, TimeSpan.FromSeconds(8));
+        Assert.NotEmpty(broken);
+    }
+
+    [Fact]
+    public void Seed002_HugetlbFaultsRacingTruncateAndPunchNeverMapAFreedBlock()
+    {
+        using var validator = new ValidatorScope();
+        var broken = FaultsAgainstTruncate(FileKind.Hugetlb, Faults.FaultHugetlb, punch: true, TimeSpan.FromSeconds(4));
+        Assert.Empty(broken);
+        validator.AssertNoViolations();
+        Invariants.AssertObservedOrderIsDeclared();
+    }
+
+    [Fact]
+    public async Task Seed002_HugetlbFaultWithoutTheSecondSizeCheckMapsFreedBlocks()
+    {
+        var variant = Variant.Load("Seed002HugetlbFaultWithoutRecheck.cs");
+        await variant.AssertAnalyzerReportsMarkersAsync();
+        using var validator = new ValidatorScope();
+        var broken = FaultsAgainstTruncate(FileKind.Hugetlb, variant.Method<FaultMethod>("Seed002.HugetlbFaultWithoutRecheck", "Fault"), punch: false, TimeSpan.FromSeconds(8));
+        Assert.NotEmpty(broken);
+    }
+
+    /// <summary>
+    /// Two processes fault the file in (and unmap it now and then, so they fault again) while a
+    /// third truncates it to nothing and back, optionally punching holes in between. While the file
+    /// is empty after a truncate to zero no mapping of it may exist; at the end every mapping must be inside
+    /// the file and point at a block the file owns. Stops at the first break.
+    /// </summary>
+    private static List<string> FaultsAgainstTruncate(FileKind kind, FaultMethod fault, bool punch, TimeSpan budget)
+    {
+        var fileSystem = new FileSystem(blockCount: 1024);
+        var inode = fileSystem.CreateFile(kind, FileSize);
+        var broken = new ConcurrentQueue<string>();
+        var stress = new Stress(budget);
+
+        Func<int, bool> Faulter(PageTable table, int stride) => i =>
+        {
+            fault(table, inode, (i * stride) % FileSize);
+            if (i % 32 == 31)
+            {
+                using (table.Ptl.EnterScope())
+                {
+                    table.RemoveRange(inode, 0, long.MaxValue);
+                }
+            }
+
+            return broken.IsEmpty && fileSystem.Allocator.Corruptions.Count == 0;
+        };
+
+        bool Truncater(int i)
+        {
+            if (punch && i % 3 == 2)
+            {
+                Truncation.PunchHole(inode, 0, FileSize);
+            }
+            else
+            {
+                Truncation.Truncate(inode, 0);
+
+                // While the file is empty no fault may map it: look right away, and again once the
+                // faults that were in flight during the truncate have had time to finish.
+                for (var look = 0; look < 2; look++)
+                {
+                    foreach (var mapping in Invariants.MappingsOutsideTheirFile(fileSystem))
+                    {
+                        broken.Enqueue("after truncate to 0: " + mapping);
+                    }
+
+                    Thread.Sleep(look == 0 ? 2 : 0);
+                }
+
+                Truncation.Truncate(inode, FileSize);
+
+                // Let the faults fill the file in again before the next truncate.
+                Thread.Sleep(1);
+            }
+
+            return broken.IsEmpty && fileSystem.Allocator.Corruptions.Count == 0;
+        }
+
+        var first = fileSystem.CreatePageTable();
+        var second = fileSystem.CreatePageTable();
+        stress.Run(500_000, Faulter(first, 1), Faulter(second, 3), Truncater);
+
+        return broken.Concat(fileSystem.Allocator.Corruptions).Concat(Invariants.MappingsOutsideTheirFile(fileSystem)).ToList();
+    }
+}
