@@ -29,7 +29,6 @@ namespace LockContracts.Analyzers.Contracts
             SemaphoreSlim = Get(compilation, "System.Threading.SemaphoreSlim");
             Mutex = Get(compilation, "System.Threading.Mutex");
             SpinLock = Get(compilation, "System.Threading.SpinLock");
-            WaitHandle = Get(compilation, "System.Threading.WaitHandle");
         }
 
         public INamedTypeSymbol? LockAttribute { get; }
@@ -54,7 +53,6 @@ namespace LockContracts.Analyzers.Contracts
         public INamedTypeSymbol? SemaphoreSlim { get; }
         public INamedTypeSymbol? Mutex { get; }
         public INamedTypeSymbol? SpinLock { get; }
-        public INamedTypeSymbol? WaitHandle { get; }
 
         /// <summary>True when the compilation can see the contract attributes at all.</summary>
         public bool HasAnnotations => LockAttribute is not null || AcquiresAttribute is not null || RequiresHeldAttribute is not null;

@@ -105,10 +105,6 @@ namespace LockContracts.Analyzers.Contracts
                     IsLockImplementation = true;
                 }
 
-                if (claim.Kind is ClaimKind.Acquires or ClaimKind.TryAcquires or ClaimKind.Releases)
-                {
-                    ChangesLocks = true;
-                }
             }
         }
 
@@ -124,9 +120,6 @@ namespace LockContracts.Analyzers.Contracts
         /// underlying primitive, so the balance of what it leaves held is its contract, not a bug.
         /// </summary>
         public bool IsLockImplementation { get; }
-
-        /// <summary>The method returns with a different set of locks held than it was called with.</summary>
-        public bool ChangesLocks { get; }
 
         public bool IsEmpty => Claims.IsEmpty && States.IsEmpty && !NoAnalysis;
     }

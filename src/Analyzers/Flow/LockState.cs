@@ -272,19 +272,6 @@ namespace LockContracts.Analyzers.Flow
             return -1;
         }
 
-        public ValueLink? FindLink(object key, LinkKind kind)
-        {
-            foreach (var link in Links)
-            {
-                if (link.Kind == kind && Equals(link.Key, key))
-                {
-                    return link;
-                }
-            }
-
-            return null;
-        }
-
         public ImmutableArray<ValueLink> FindLinks(object key, LinkKind kind)
         {
             var result = ImmutableArray<ValueLink>.Empty;
