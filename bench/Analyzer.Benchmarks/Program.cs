@@ -12,10 +12,16 @@ namespace LockContracts.Analyzer.Benchmarks
         /// With no arguments or BenchmarkDotNet's own (<c>--filter</c> ...), the benchmark and then the
         /// derived figures; <c>--probe LINES [SHARE]</c> times two rounds of a plain build, the empty
         /// operation analyzer and the lock analyzers at one size, optionally with another share of
-        /// classes that own locks (default 0.4).
+        /// classes that own locks (default 0.4); <c>--msbuild SIZES [--runs N] [--live]</c> builds the code
+        /// as a real project with <c>dotnet build</c>, with and without the analyzers (<see cref="RealBuildBenchmark"/>).
         /// </summary>
         public static int Main(string[] args)
         {
+            if (args.Length >= 2 && args[0] == "--msbuild")
+            {
+                return RealBuildBenchmark.Run(args);
+            }
+
             if (args.Length >= 2 && args[0] == "--probe" && int.TryParse(args[1], out var lines))
             {
                 Probe(lines, args.Length > 2 ? double.Parse(args[2], CultureInfo.InvariantCulture) : 0.4);
