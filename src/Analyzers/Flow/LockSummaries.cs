@@ -291,6 +291,8 @@ namespace LockContracts.Analyzers.Flow
             inProgress.Add(root);
             try
             {
+                // The root's own acquisitions come first, so its [Releases]/[TemporarilyReleases]
+                // marks (Retaken) win over the same lock reached again through its callees.
                 var result = ImmutableArray.CreateBuilder<SummaryAcquisition>();
                 var seen = new HashSet<string>();
                 var visited = new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default) { root };

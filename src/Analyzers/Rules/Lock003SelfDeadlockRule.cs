@@ -59,12 +59,11 @@ namespace LockContracts.Analyzers.Rules
 
                     var through = string.Join(" → ", acquisition.Through);
                     var message = held.Identity.Primitive == LockPrimitive.ReaderWriterLockSlim
-                        ? ReaderWriterConflict(held.Mode, acquisition.Mode, held.Identity)
+                        ? ReaderWriterConflict(held.Mode, acquisition.Mode, held.Identity, through)
                         : $"'{held.Identity.ClassOrDisplay}' ({held.Identity.Display}) is taken again, through {through}, while this thread already holds it; {held.Identity.Primitive.Describe()} is not re-entrant, so the thread waits for itself forever";
                     if (message is not null)
                     {
-                        context.Report(Descriptor, LockEffectResolver.CallLocation(call), new[] { held.Location, acquisition.Path[acquisition.Path.Length - 1].Location },
-                            held.Identity.Primitive == LockPrimitive.ReaderWriterLockSlim ? message.Replace(" is entered in ", ", through " + through + ", is entered in ") : message);
+                        context.Report(Descriptor, LockEffectResolver.CallLocation(call), new[] { held.Location, acquisition.Path[acquisition.Path.Length - 1].Location }, message);
                         return;
                     }
                 }
@@ -109,9 +108,10 @@ namespace LockContracts.Analyzers.Rules
             }
         }
 
-        private static string? ReaderWriterConflict(LockMode held, LockMode taken, LockIdentity identity)
+        /// <param name="through">The calls that take it again, when it is not taken here directly.</param>
+        private static string? ReaderWriterConflict(LockMode held, LockMode taken, LockIdentity identity, string? through = null)
         {
-            var name = $"'{identity.ClassOrDisplay}' ({identity.Display})";
+            var name = $"'{identity.ClassOrDisplay}' ({identity.Display})" + (through is null ? string.Empty : ", through " + through + ",");
             if (held == LockMode.Shared && taken != LockMode.Shared)
             {
                 return $"{name} is entered in {Describe(taken)} mode while this thread holds it in read mode; a read lock cannot be upgraded (ReaderWriterLockSlim throws LockRecursionException, and two upgrading readers would deadlock): take it in upgradeable mode first";
