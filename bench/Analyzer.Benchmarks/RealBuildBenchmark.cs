@@ -409,8 +409,8 @@ namespace LockContracts.Analyzer.Benchmarks
 
         private static string EnsureBuilt(string repo, string projectFolder, string assembly)
         {
+            // Always built (incremental, seconds when up to date), so a stale assembly is never measured.
             var path = Path.Combine(repo, projectFolder, "bin", "Release", "netstandard2.0", assembly);
-            if (!File.Exists(path))
             {
                 var psi = new ProcessStartInfo("dotnet", $"build -c Release \"{Path.Combine(repo, projectFolder)}\"") { UseShellExecute = false };
                 using var process = Process.Start(psi)!;

@@ -7,21 +7,24 @@ namespace LockContracts.Analyzers.Contracts
     {
         public KnownSymbols(Compilation compilation)
         {
-            LockAttribute = Get(compilation, "LockContracts.LockAttribute");
-            LockOrderAttribute = Get(compilation, "LockContracts.LockOrderAttribute");
-            AcquiredBeforeAttribute = Get(compilation, "LockContracts.AcquiredBeforeAttribute");
-            AcquiredAfterAttribute = Get(compilation, "LockContracts.AcquiredAfterAttribute");
-            AcquiresAttribute = Get(compilation, "LockContracts.AcquiresAttribute");
-            ReleasesAttribute = Get(compilation, "LockContracts.ReleasesAttribute");
-            TryAcquiresAttribute = Get(compilation, "LockContracts.TryAcquiresAttribute");
-            RequiresHeldAttribute = Get(compilation, "LockContracts.RequiresHeldAttribute");
-            ExcludesAttribute = Get(compilation, "LockContracts.ExcludesAttribute");
-            AssertsHeldAttribute = Get(compilation, "LockContracts.AssertsHeldAttribute");
-            TemporarilyReleasesAttribute = Get(compilation, "LockContracts.TemporarilyReleasesAttribute");
-            NoLockAnalysisAttribute = Get(compilation, "LockContracts.NoLockAnalysisAttribute");
-            MustRecheckAttribute = Get(compilation, "LockContracts.MustRecheckAttribute");
-            EstablishesStateAttribute = Get(compilation, "LockContracts.EstablishesStateAttribute");
-            RequiresStateAttribute = Get(compilation, "LockContracts.RequiresStateAttribute");
+            // A search by metadata name looks through every reference (a .NET project has well over a
+            // hundred): the contract attributes are looked for where they live instead.
+            var contracts = ContractsLookup(compilation);
+            LockAttribute = contracts("LockContracts.LockAttribute");
+            LockOrderAttribute = contracts("LockContracts.LockOrderAttribute");
+            AcquiredBeforeAttribute = contracts("LockContracts.AcquiredBeforeAttribute");
+            AcquiredAfterAttribute = contracts("LockContracts.AcquiredAfterAttribute");
+            AcquiresAttribute = contracts("LockContracts.AcquiresAttribute");
+            ReleasesAttribute = contracts("LockContracts.ReleasesAttribute");
+            TryAcquiresAttribute = contracts("LockContracts.TryAcquiresAttribute");
+            RequiresHeldAttribute = contracts("LockContracts.RequiresHeldAttribute");
+            ExcludesAttribute = contracts("LockContracts.ExcludesAttribute");
+            AssertsHeldAttribute = contracts("LockContracts.AssertsHeldAttribute");
+            TemporarilyReleasesAttribute = contracts("LockContracts.TemporarilyReleasesAttribute");
+            NoLockAnalysisAttribute = contracts("LockContracts.NoLockAnalysisAttribute");
+            MustRecheckAttribute = contracts("LockContracts.MustRecheckAttribute");
+            EstablishesStateAttribute = contracts("LockContracts.EstablishesStateAttribute");
+            RequiresStateAttribute = contracts("LockContracts.RequiresStateAttribute");
 
             Monitor = Get(compilation, "System.Threading.Monitor");
             ThreadingLock = Get(compilation, "System.Threading.Lock");
@@ -75,5 +78,30 @@ namespace LockContracts.Analyzers.Contracts
 
         private static INamedTypeSymbol? Get(Compilation compilation, string metadataName) =>
             compilation.GetTypeByMetadataName(metadataName);
+
+        /// <summary>
+        /// Where the contract attributes are: this assembly, when it declares them, or the
+        /// LockContracts.Annotations reference. Anywhere else (one search says whether they exist at
+        /// all), a search over every reference, as for any type.
+        /// </summary>
+        private static System.Func<string, INamedTypeSymbol?> ContractsLookup(Compilation compilation)
+        {
+            const string Probe = "LockContracts.LockAttribute";
+            if (compilation.Assembly.GetTypeByMetadataName(Probe) is not null)
+            {
+                return name => compilation.Assembly.GetTypeByMetadataName(name);
+            }
+
+            foreach (var reference in compilation.References)
+            {
+                if (compilation.GetAssemblyOrModuleSymbol(reference) is IAssemblySymbol { Name: "LockContracts.Annotations" } annotations
+                    && annotations.GetTypeByMetadataName(Probe) is not null)
+                {
+                    return name => annotations.GetTypeByMetadataName(name);
+                }
+            }
+
+            return compilation.GetTypeByMetadataName(Probe) is null ? _ => null : name => compilation.GetTypeByMetadataName(name);
+        }
     }
 }

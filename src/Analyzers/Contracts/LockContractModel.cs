@@ -3,6 +3,7 @@ using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
+using System.Runtime.CompilerServices;
 using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
@@ -26,7 +27,12 @@ namespace LockContracts.Analyzers.Contracts
         private readonly ConcurrentDictionary<ISymbol, ImmutableArray<ExpressionSyntax>> _creations = new(SymbolEqualityComparer.Default);
         private readonly Lazy<DeclarationIndex> _declarations;
 
-        public LockContractModel(Compilation compilation)
+        private static readonly ConditionalWeakTable<Compilation, LockContractModel> s_models = new();
+
+        /// <summary>The model of a compilation, shared by every analyzer that runs on it (built once, not once per analyzer).</summary>
+        public static LockContractModel For(Compilation compilation) => s_models.GetValue(compilation, c => new LockContractModel(c));
+
+        private LockContractModel(Compilation compilation)
         {
             Compilation = compilation;
             Symbols = new KnownSymbols(compilation);
@@ -45,7 +51,7 @@ namespace LockContracts.Analyzers.Contracts
         public MethodContract GetContract(IMethodSymbol method)
         {
             var definition = (method.ReducedFrom ?? method).OriginalDefinition;
-            return _contracts.GetOrAdd(definition, m => ReadInherited(m));
+            return _contracts.TryGetValue(definition, out var known) ? known : _contracts.GetOrAdd(definition, ReadInherited);
         }
 
         /// <summary>

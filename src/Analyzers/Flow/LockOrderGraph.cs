@@ -42,6 +42,29 @@ namespace LockContracts.Analyzers.Flow
             return byFile != 0 ? byFile : a.SourceSpan.Start.CompareTo(b.SourceSpan.Start);
         }
 
+        /// <summary>
+        /// Which of two edges between the same classes is shown: the one whose site comes first in
+        /// the program, then the most direct, then by text, so that the choice does not depend on
+        /// the order in which methods were analyzed.
+        /// </summary>
+        public static int CompareEvidence(OrderEdge a, OrderEdge b)
+        {
+            var bySite = CompareSites(a.Site, b.Site);
+            if (bySite != 0)
+            {
+                return bySite;
+            }
+
+            var byLength = a.Path.Length.CompareTo(b.Path.Length);
+            if (byLength != 0)
+            {
+                return byLength;
+            }
+
+            var byHeld = CompareSites(a.HeldAt, b.HeldAt);
+            return byHeld != 0 ? byHeld : string.CompareOrdinal(a.Describe(), b.Describe());
+        }
+
         /// <summary>"Ledger.Transfer takes Ledger._accounts then Ledger._audit (Ledger.cs:17)", with the calls it goes through.</summary>
         public string Describe()
         {
@@ -96,7 +119,7 @@ namespace LockContracts.Analyzers.Flow
                 }
 
                 var key = (edge.From, edge.To);
-                if (!_edges.TryGetValue(key, out var existing) || OrderEdge.CompareSites(edge.Site, existing.Site) < 0)
+                if (!_edges.TryGetValue(key, out var existing) || OrderEdge.CompareEvidence(edge, existing) < 0)
                 {
                     _edges[key] = edge;
                 }

@@ -21,7 +21,7 @@ namespace LockContracts.Analyzers.Flow
 
         public LockProgram(Compilation compilation)
         {
-            Model = new LockContractModel(compilation);
+            Model = LockContractModel.For(compilation);
             Summaries = new LockSummaries(Model);
             _graph = new Lazy<LockOrderGraph>(BuildGraph, LazyThreadSafetyMode.ExecutionAndPublication);
         }
@@ -55,7 +55,7 @@ namespace LockContracts.Analyzers.Flow
                     var contract = Model.GetContract(method);
                     if (!contract.NoAnalysis)
                     {
-                        MethodLockAnalysis.Analyze(graph, method, method, contract, this, rules, _ => { }, edges.Add, CancellationToken.None);
+                        MethodLockAnalysis.Analyze(graph, method, method, contract, this, rules, _ => { }, edges.Add, null, CancellationToken.None);
                     }
                 }
             }

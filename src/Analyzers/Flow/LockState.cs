@@ -40,6 +40,9 @@ namespace LockContracts.Analyzers.Flow
 
         public HeldLock WithCount(int count) => new(Identity, Mode, count, Definite, Location, AcquiredBy);
 
+        /// <summary>The same without the operation that took it, to keep past the analysis of its body.</summary>
+        public HeldLock Detached() => AcquiredBy is null ? this : new(Identity, Mode, Count, Definite, Location, null);
+
         public HeldLock WithDefinite(bool definite) => definite == Definite ? this : new(Identity, Mode, Count, definite, Location, AcquiredBy);
 
         public bool Equals(HeldLock? other) =>

@@ -83,7 +83,7 @@ namespace LockContracts.Analyzers.Flow
     /// <summary>A call site: its possible targets and the paths of what it passes, to translate the callee's owners.</summary>
     internal sealed class DirectCall
     {
-        public DirectCall(ImmutableArray<IMethodSymbol> targets, string? receiver, ImmutableDictionary<string, string?> arguments, Location location)
+        public DirectCall(ImmutableArray<IMethodSymbol> targets, string? receiver, ImmutableArray<KeyValuePair<string, string?>> arguments, Location location)
         {
             Targets = targets;
             Receiver = receiver;
@@ -95,7 +95,8 @@ namespace LockContracts.Analyzers.Flow
 
         public string? Receiver { get; }
 
-        public ImmutableDictionary<string, string?> Arguments { get; }
+        /// <summary>Each parameter's name with the path of what is passed for it (a call has few: a list is enough).</summary>
+        public ImmutableArray<KeyValuePair<string, string?>> Arguments { get; }
 
         public Location Location { get; }
 
@@ -120,12 +121,31 @@ namespace LockContracts.Analyzers.Flow
             {
                 mapped = Receiver;
             }
-            else if (!Arguments.TryGetValue(head, out mapped))
+            else
             {
-                return null;
+                var index = IndexOfArgument(head);
+                if (index < 0)
+                {
+                    return null;
+                }
+
+                mapped = Arguments[index].Value;
             }
 
             return mapped is null ? null : mapped + rest;
+        }
+
+        private int IndexOfArgument(string parameter)
+        {
+            for (var i = 0; i < Arguments.Length; i++)
+            {
+                if (Arguments[i].Key == parameter)
+                {
+                    return i;
+                }
+            }
+
+            return -1;
         }
     }
 
@@ -145,6 +165,10 @@ namespace LockContracts.Analyzers.Flow
 
         [ThreadStatic]
         private static HashSet<IMethodSymbol>? s_inProgress;
+
+        /// <summary>The work list of <see cref="Scan"/>, reused by each thread (a scan never nests).</summary>
+        [ThreadStatic]
+        private static Stack<IOperation>? s_scanStack;
 
         private static readonly ImmutableHashSet<string> PrimitiveNames = ImmutableHashSet.Create(
             "Enter", "TryEnter", "EnterScope", "Wait", "WaitAsync", "WaitOne",
@@ -172,19 +196,60 @@ namespace LockContracts.Analyzers.Flow
         public ImmutableArray<SummaryAcquisition> MayAcquire(IMethodSymbol method) =>
             _closures.GetOrAdd(method.OriginalDefinition, Walk);
 
-        /// <summary>What a call may take, in the caller's terms: the union over its possible targets.</summary>
-        public ImmutableArray<SummaryAcquisition> MayAcquireAt(IOperation call, LockEffectResolver resolver)
+        /// <summary>A call site described for summaries: its targets that may take locks, and how to name the callee's owners here. Null when no target may.</summary>
+        public DirectCall? DescribeSite(IOperation call, LockEffectResolver resolver)
         {
-            var targets = TargetsOf(call, resolver);
-            if (targets.IsEmpty)
+            // Most calls go to library methods with nothing to summarize: decide that without allocating.
+            if (!MayHaveTargets(call))
             {
-                return ImmutableArray<SummaryAcquisition>.Empty;
+                return null;
             }
 
-            var site = DescribeCall(call, targets, resolver);
+            var targets = TargetsOf(call, resolver);
+            if (!targets.All(HasSomethingToSummarize))
+            {
+                targets = targets.Where(HasSomethingToSummarize).ToImmutableArray();
+            }
+
+            return targets.IsEmpty ? null : DescribeCall(call, targets, resolver);
+        }
+
+        private bool MayHaveTargets(IOperation call)
+        {
+            var method = CalledMethod(call);
+            if (method is null)
+            {
+                return false;
+            }
+
+            if (method.MethodKind == MethodKind.DelegateInvoke || HasSomethingToSummarize(method))
+            {
+                return true;
+            }
+
+            if ((method.IsAbstract || method.IsVirtual || method.IsOverride) && _implementations.Value.ContainsKey(method.OriginalDefinition))
+            {
+                return true;
+            }
+
+            return call is IInvocationOperation { Arguments.IsEmpty: false } && RunsDelegatesInPlace(method);
+        }
+
+        private static IMethodSymbol? CalledMethod(IOperation call) => call switch
+        {
+            IInvocationOperation invocation => invocation.TargetMethod,
+            IPropertyReferenceOperation property => property.Parent is IAssignmentOperation assignment && assignment.Target == property
+                ? property.Property.SetMethod : property.Property.GetMethod,
+            IObjectCreationOperation creation => creation.Constructor,
+            _ => null,
+        };
+
+        /// <summary>What a call may take, in the caller's terms: the union over its possible targets.</summary>
+        public ImmutableArray<SummaryAcquisition> MayAcquireAt(DirectCall site)
+        {
             var result = ImmutableArray.CreateBuilder<SummaryAcquisition>();
             var seen = new HashSet<string>();
-            foreach (var target in targets)
+            foreach (var target in site.Targets)
             {
                 var sameScope = SharesScope(target);
                 foreach (var acquisition in MayAcquire(target))
@@ -235,16 +300,7 @@ namespace LockContracts.Analyzers.Flow
         /// <summary>The methods a call may run: the target, the implementations of an uncontracted virtual or interface member, delegate targets, and lambdas run in place.</summary>
         public ImmutableArray<IMethodSymbol> TargetsOf(IOperation call, LockEffectResolver resolver)
         {
-            var targets = ImmutableArray.CreateBuilder<IMethodSymbol>();
-            IMethodSymbol? method = call switch
-            {
-                IInvocationOperation invocation => invocation.TargetMethod,
-                IPropertyReferenceOperation property => property.Parent is IAssignmentOperation assignment && assignment.Target == property
-                    ? property.Property.SetMethod : property.Property.GetMethod,
-                IObjectCreationOperation creation => creation.Constructor,
-                _ => null,
-            };
-
+            var method = CalledMethod(call);
             if (method is null)
             {
                 return ImmutableArray<IMethodSymbol>.Empty;
@@ -255,18 +311,28 @@ namespace LockContracts.Analyzers.Flow
                 return DelegateTargets(delegateCall.Instance, resolver);
             }
 
-            targets.Add(method);
+            List<IMethodSymbol>? implementations = null;
             if ((method.IsAbstract || method.IsVirtual || method.IsOverride) && _model.GetContract(method).IsEmpty)
             {
-                if (_implementations.Value.TryGetValue(method.OriginalDefinition, out var implementations))
-                {
-                    targets.AddRange(implementations);
-                }
+                _implementations.Value.TryGetValue(method.OriginalDefinition, out implementations);
             }
 
-            if (call is IInvocationOperation { Arguments.IsEmpty: false } withArguments && RunsDelegatesInPlace(method))
+            var runsDelegates = call is IInvocationOperation { Arguments.IsEmpty: false } && RunsDelegatesInPlace(method);
+            if (implementations is null && !runsDelegates)
             {
-                foreach (var argument in withArguments.Arguments)
+                return ImmutableArray.Create(method);
+            }
+
+            var targets = ImmutableArray.CreateBuilder<IMethodSymbol>();
+            targets.Add(method);
+            if (implementations is not null)
+            {
+                targets.AddRange(implementations);
+            }
+
+            if (runsDelegates)
+            {
+                foreach (var argument in ((IInvocationOperation)call).Arguments)
                 {
                     if (FunctionOf(argument.Value) is { } function)
                     {
@@ -379,14 +445,52 @@ namespace LockContracts.Analyzers.Flow
         }
 
         /// <summary>What a method does by itself, read from its contract and, when it has a body in this compilation, its operations.</summary>
-        public DirectSummary Direct(IMethodSymbol method) => _direct.GetOrAdd(method.OriginalDefinition, ComputeDirect);
+        public DirectSummary Direct(IMethodSymbol method) =>
+            _direct.GetOrAdd(method.OriginalDefinition, ComputeDirectFromOwnBinding);
 
-        private DirectSummary ComputeDirect(IMethodSymbol method)
+        private DirectSummary ComputeDirectFromOwnBinding(IMethodSymbol method)
+        {
+            var touchesLocks = false;
+            return ComputeDirect(method, _model.GetContract(method).NoAnalysis ? null : BodyOf(method), null, ref touchesLocks);
+        }
+
+        /// <summary>
+        /// Records the direct summaries of a body the compiler has just bound (for a build, every
+        /// body is seen once this way) and of the lambdas and local functions inside it, so that
+        /// summaries computed later need not bind any body again. Returns whether any operation of
+        /// the body may affect a lock (<see cref="LockEffectResolver.MayAffectLocks"/>), or null when
+        /// the body was summarized before and not read again.
+        /// </summary>
+        public bool? Remember(IMethodSymbol method, IOperation body)
+        {
+            var pending = new List<(IMethodSymbol Method, IOperation? Body)> { (method, body) };
+            var touchesLocks = false;
+            var readAll = true;
+            for (var i = 0; i < pending.Count; i++)
+            {
+                var (function, functionBody) = pending[i];
+                var definition = function.OriginalDefinition;
+                if (_direct.ContainsKey(definition))
+                {
+                    readAll = false;
+                    continue;
+                }
+
+                var noAnalysis = _model.GetContract(definition).NoAnalysis;
+                var direct = ComputeDirect(definition, noAnalysis ? null : functionBody, noAnalysis ? null : pending, ref touchesLocks);
+                _direct.TryAdd(definition, direct);
+            }
+
+            return readAll ? touchesLocks : null;
+        }
+
+        /// <param name="nested">Where the lambdas and local functions met in the body go, when the caller summarizes them too.</param>
+        /// <param name="touchesLocks">Set when an operation of the body may affect a lock.</param>
+        private DirectSummary ComputeDirect(IMethodSymbol method, IOperation? body, List<(IMethodSymbol Method, IOperation? Body)>? nested, ref bool touchesLocks)
         {
             var contract = _model.GetContract(method);
             var acquisitions = ImmutableArray.CreateBuilder<SummaryAcquisition>();
             var calls = ImmutableArray.CreateBuilder<DirectCall>();
-            var body = contract.NoAnalysis ? null : BodyOf(method);
             var resolver = new LockEffectResolver(_model, body is null ? ValueOrigins.None : new ValueOrigins(body));
             foreach (var claim in contract.Claims)
             {
@@ -412,7 +516,7 @@ namespace LockContracts.Analyzers.Flow
 
             if (body is not null)
             {
-                Scan(body, resolver, acquisitions, calls);
+                Scan(body, resolver, acquisitions, calls, nested, ref touchesLocks);
             }
 
             MarkRetaken(method, contract, resolver, acquisitions);
@@ -449,18 +553,25 @@ namespace LockContracts.Analyzers.Flow
             }
         }
 
-        private void Scan(IOperation body, LockEffectResolver resolver, ImmutableArray<SummaryAcquisition>.Builder acquisitions, ImmutableArray<DirectCall>.Builder calls)
+        private void Scan(
+            IOperation body, LockEffectResolver resolver, ImmutableArray<SummaryAcquisition>.Builder acquisitions, ImmutableArray<DirectCall>.Builder calls,
+            List<(IMethodSymbol Method, IOperation? Body)>? nested, ref bool touchesLocks)
         {
-            var stack = new Stack<IOperation>();
+            var stack = s_scanStack ??= new Stack<IOperation>();
+            stack.Clear();
             stack.Push(body);
             while (stack.Count > 0)
             {
                 var operation = stack.Pop();
+                touchesLocks = touchesLocks || LockEffectResolver.MayAffectLocks(operation, _model);
                 switch (operation)
                 {
-                    case IAnonymousFunctionOperation:
-                    case ILocalFunctionOperation:
+                    case IAnonymousFunctionOperation function:
                         // Run later, or only when called: reached through the call that runs them.
+                        nested?.Add((function.Symbol, function.Body));
+                        continue;
+                    case ILocalFunctionOperation local:
+                        nested?.Add((local.Symbol, (IOperation?)local.Body ?? local.IgnoredBody));
                         continue;
                     case ILockOperation lockStatement:
                         if (resolver.ResolveObject(lockStatement.LockedValue, null) is { } locked)
@@ -486,10 +597,9 @@ namespace LockContracts.Analyzers.Flow
                             }
                         }
 
-                        var targets = TargetsOf(operation, resolver).Where(HasSomethingToSummarize).ToImmutableArray();
-                        if (!targets.IsEmpty)
+                        if (DescribeSite(operation, resolver) is { } site)
                         {
-                            calls.Add(DescribeCall(operation, targets, resolver));
+                            calls.Add(site);
                         }
 
                         break;
@@ -523,17 +633,31 @@ namespace LockContracts.Analyzers.Flow
                 IObjectCreationOperation creation => creation.Arguments,
                 _ => ImmutableArray<IArgumentOperation>.Empty,
             };
-            var map = ImmutableDictionary.CreateBuilder<string, string?>();
+            var map = arguments.IsEmpty ? ImmutableArray<KeyValuePair<string, string?>>.Empty : MapArguments(arguments, resolver);
+
+            var receiverPath = call is IObjectCreationOperation ? null : receiver is null ? null : resolver.PathOf(receiver);
+            return new DirectCall(targets, receiverPath, map, LockEffectResolver.CallLocation(call));
+        }
+
+        private static bool IsNeverAnOwner(ITypeSymbol type) => type.TypeKind == TypeKind.Enum || type.SpecialType is
+            SpecialType.System_Boolean or SpecialType.System_Char or SpecialType.System_SByte or SpecialType.System_Byte
+            or SpecialType.System_Int16 or SpecialType.System_UInt16 or SpecialType.System_Int32 or SpecialType.System_UInt32
+            or SpecialType.System_Int64 or SpecialType.System_UInt64 or SpecialType.System_Decimal or SpecialType.System_Single
+            or SpecialType.System_Double or SpecialType.System_String or SpecialType.System_DateTime;
+
+        private static ImmutableArray<KeyValuePair<string, string?>> MapArguments(ImmutableArray<IArgumentOperation> arguments, LockEffectResolver resolver)
+        {
+            var map = ImmutableArray.CreateBuilder<KeyValuePair<string, string?>>(arguments.Length);
             foreach (var argument in arguments)
             {
-                if (argument.Parameter is { } parameter)
+                // Numbers, enums and strings never own a lock nor are one: no path to keep for them.
+                if (argument.Parameter is { } parameter && !IsNeverAnOwner(parameter.Type))
                 {
-                    map[parameter.Name] = resolver.PathOf(argument.Value);
+                    map.Add(new KeyValuePair<string, string?>(parameter.Name, resolver.PathOf(argument.Value)));
                 }
             }
 
-            var receiverPath = call is IObjectCreationOperation ? null : receiver is null ? null : resolver.PathOf(receiver);
-            return new DirectCall(targets, receiverPath, map.ToImmutable(), LockEffectResolver.CallLocation(call));
+            return map.Count == map.Capacity ? map.MoveToImmutable() : map.ToImmutable();
         }
 
         /// <summary>The body of a method, local function or lambda declared in this compilation, as an operation tree.</summary>
@@ -594,7 +718,7 @@ namespace LockContracts.Analyzers.Flow
         private static bool RunsDelegatesInPlace(IMethodSymbol method)
         {
             var type = method.ContainingType;
-            if (type is null)
+            if (type?.Name is not ("Enumerable" or "Parallel" or "List" or "Array" or "ConcurrentDictionary"))
             {
                 return false;
             }

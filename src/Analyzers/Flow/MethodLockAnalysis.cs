@@ -16,16 +16,28 @@ namespace LockContracts.Analyzers.Flow
     internal static class MethodLockAnalysis
     {
         /// <summary>Analyzes <paramref name="graph"/>; returns false when the flow did not settle and nothing was checked.</summary>
+        /// <param name="defer">
+        /// Null to check calls made under locks at once, against summaries computed on demand (the
+        /// editor). Otherwise the calls wait, and each body with waiting calls is handed here, to be
+        /// replayed once every body's summary is known (a build).
+        /// </param>
         public static bool Analyze(
             ControlFlowGraph graph, IMethodSymbol method, IMethodSymbol member, MethodContract contract, LockProgram program,
-            ImmutableArray<MethodRule> rules, Action<Diagnostic> report, Action<OrderEdge> addEdge, CancellationToken cancellationToken)
+            ImmutableArray<MethodRule> rules, Action<Diagnostic> report, Action<OrderEdge> addEdge, Action<MethodReporter>? defer,
+            CancellationToken cancellationToken)
         {
             cancellationToken.ThrowIfCancellationRequested();
             var resolver = new LockEffectResolver(program.Model, new ValueOrigins(graph));
             var ownClaims = ResolveOwnClaims(method, contract, resolver);
             var entry = EntryState(method, ownClaims, contract);
-            var context = new MethodRuleContext(program, resolver, method, member, contract, ownClaims, entry, report, addEdge);
-            var analysis = LockFlowAnalysis.Run(graph, resolver, entry, new RuleObserver(context, rules));
+            var reporter = new MethodReporter(program.Model, method, member, contract, rules, report, addEdge);
+            var context = new MethodRuleContext(program, resolver, reporter, ownClaims, entry);
+            var analysis = LockFlowAnalysis.Run(graph, resolver, entry, new RuleObserver(context, rules, defer is not null));
+            if (reporter.IsWaiting)
+            {
+                defer!(reporter);
+            }
+
             if (analysis is null)
             {
                 return false;
@@ -44,7 +56,7 @@ namespace LockContracts.Analyzers.Flow
                 var nested = program.Model.GetContract(function.Symbol);
                 if (!nested.NoAnalysis)
                 {
-                    Analyze(graph.GetAnonymousFunctionControlFlowGraph(function, cancellationToken), function.Symbol, member, nested, program, rules, report, addEdge, cancellationToken);
+                    Analyze(graph.GetAnonymousFunctionControlFlowGraph(function, cancellationToken), function.Symbol, member, nested, program, rules, report, addEdge, defer, cancellationToken);
                 }
             }
 
@@ -53,7 +65,7 @@ namespace LockContracts.Analyzers.Flow
                 var nested = program.Model.GetContract(localFunction);
                 if (!nested.NoAnalysis)
                 {
-                    Analyze(graph.GetLocalFunctionControlFlowGraph(localFunction, cancellationToken), localFunction, member, nested, program, rules, report, addEdge, cancellationToken);
+                    Analyze(graph.GetLocalFunctionControlFlowGraph(localFunction, cancellationToken), localFunction, member, nested, program, rules, report, addEdge, defer, cancellationToken);
                 }
             }
 
@@ -149,11 +161,13 @@ namespace LockContracts.Analyzers.Flow
         {
             private readonly MethodRuleContext _context;
             private readonly ImmutableArray<MethodRule> _rules;
+            private readonly bool _deferCalls;
 
-            public RuleObserver(MethodRuleContext context, ImmutableArray<MethodRule> rules)
+            public RuleObserver(MethodRuleContext context, ImmutableArray<MethodRule> rules, bool deferCalls)
             {
                 _context = context;
                 _rules = rules;
+                _deferCalls = deferCalls;
             }
 
             public void OnCall(IOperation call, LockState before)
@@ -163,9 +177,20 @@ namespace LockContracts.Analyzers.Flow
                     return;
                 }
 
-                foreach (var rule in _rules)
+                if (_deferCalls)
                 {
-                    rule.OnCall(_context, call, before);
+                    if (_context.Program.Summaries.DescribeSite(call, _context.Resolver) is { } site)
+                    {
+                        _context.Reporter.Defer(site, before.Held);
+                    }
+
+                    return;
+                }
+
+                var acquisitions = _context.MayAcquireAt(call);
+                if (!acquisitions.IsEmpty)
+                {
+                    _context.Reporter.CheckCall(new LockedCall(LockEffectResolver.CallLocation(call), before.Held, acquisitions));
                 }
             }
 

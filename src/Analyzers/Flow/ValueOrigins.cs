@@ -23,10 +23,13 @@ namespace LockContracts.Analyzers.Flow
         {
         }
 
-        /// <summary>Origins in an operation tree that is not a graph (no flow captures; declarations carry initializers).</summary>
+        /// <summary>The tree still to read, when origins were asked for lazily.</summary>
+        private IOperation? _unread;
+
+        /// <summary>Origins in an operation tree that is not a graph (no flow captures; declarations carry initializers), read on first use.</summary>
         public ValueOrigins(IOperation root)
         {
-            Scan(root);
+            _unread = root;
         }
 
         public ValueOrigins(ControlFlowGraph graph)
@@ -46,13 +49,25 @@ namespace LockContracts.Analyzers.Flow
         }
 
         public IOperation? CaptureValue(CaptureId id) =>
-            _captures.TryGetValue(id, out var value) ? value : null;
+            Read()._captures.TryGetValue(id, out var value) ? value : null;
 
         public IOperation? LocalValue(ILocalSymbol local) =>
-            _locals.TryGetValue(local, out var value) ? value : null;
+            Read()._locals.TryGetValue(local, out var value) ? value : null;
 
         /// <summary>A parameter the method never assigns keeps the value it was called with.</summary>
-        public bool IsUnchanged(IParameterSymbol parameter) => !_assignedParameters.Contains(parameter);
+        public bool IsUnchanged(IParameterSymbol parameter) => !Read()._assignedParameters.Contains(parameter);
+
+        /// <summary>Reads a lazily given tree; an instance is used by one analysis at a time.</summary>
+        private ValueOrigins Read()
+        {
+            if (_unread is { } root)
+            {
+                _unread = null;
+                Scan(root);
+            }
+
+            return this;
+        }
 
         private void Scan(IOperation root)
         {

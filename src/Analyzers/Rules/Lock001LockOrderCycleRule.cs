@@ -35,20 +35,20 @@ namespace LockContracts.Analyzers.Rules
             }
         }
 
-        public override void OnCall(MethodRuleContext context, IOperation call, LockState before)
+        public override void OnCall(MethodReporter reporter, LockedCall call)
         {
-            foreach (var acquisition in context.MayAcquireAt(call))
+            foreach (var acquisition in call.Acquisitions)
             {
                 if (acquisition.LockClass is not { } taken)
                 {
                     continue;
                 }
 
-                foreach (var held in before.Held)
+                foreach (var held in call.Held)
                 {
                     if (held.Identity.LockClass is { } heldClass && heldClass != taken)
                     {
-                        context.AddEdge(new OrderEdge(heldClass, taken, context.Member, context.MethodName, held.Location, acquisition.Path));
+                        reporter.AddEdge(new OrderEdge(heldClass, taken, reporter.Member, reporter.MethodName, held.Location, acquisition.Path));
                     }
                 }
             }

@@ -33,27 +33,27 @@ namespace LockContracts.Analyzers.Rules
             }
         }
 
-        public override void OnCall(MethodRuleContext context, IOperation call, LockState before)
+        public override void OnCall(MethodReporter reporter, LockedCall call)
         {
-            if (context.Model.Order.IsEmpty)
+            if (reporter.Model.Order.IsEmpty)
             {
                 return;
             }
 
-            foreach (var acquisition in context.MayAcquireAt(call))
+            foreach (var acquisition in call.Acquisitions)
             {
                 if (acquisition.LockClass is not { } taken)
                 {
                     continue;
                 }
 
-                foreach (var held in before.Held)
+                foreach (var held in call.Held)
                 {
                     var heldClass = held.Identity.LockClass;
-                    if (heldClass is not null && heldClass != taken && context.Model.Order.Precedes(taken, heldClass))
+                    if (heldClass is not null && heldClass != taken && reporter.Model.Order.Precedes(taken, heldClass))
                     {
                         var display = acquisition.Display + ", through " + string.Join(" → ", acquisition.Through);
-                        context.Report(Descriptor, LockEffectResolver.CallLocation(call), new[] { held.Location, acquisition.Path[acquisition.Path.Length - 1].Location },
+                        reporter.Report(Descriptor, call.Location, new[] { held.Location, acquisition.Path[acquisition.Path.Length - 1].Location }, null,
                             taken, display, heldClass, held.Identity.Display);
                         return;
                     }

@@ -41,16 +41,16 @@ namespace LockContracts.Analyzers.Rules
             }
         }
 
-        public override void OnCall(MethodRuleContext context, IOperation call, LockState before)
+        public override void OnCall(MethodReporter reporter, LockedCall call)
         {
-            foreach (var acquisition in context.MayAcquireAt(call))
+            foreach (var acquisition in call.Acquisitions)
             {
                 if (acquisition.Key is not { } key || acquisition.Primitive.IsReentrant() || acquisition.Retaken)
                 {
                     continue;
                 }
 
-                foreach (var held in before.Held)
+                foreach (var held in call.Held)
                 {
                     if (!held.Definite || held.Identity.Key != key || held.Identity.IsReentrant)
                     {
@@ -63,7 +63,7 @@ namespace LockContracts.Analyzers.Rules
                         : $"'{held.Identity.ClassOrDisplay}' ({held.Identity.Display}) is taken again, through {through}, while this thread already holds it; {held.Identity.Primitive.Describe()} is not re-entrant, so the thread waits for itself forever";
                     if (message is not null)
                     {
-                        context.Report(Descriptor, LockEffectResolver.CallLocation(call), new[] { held.Location, acquisition.Path[acquisition.Path.Length - 1].Location }, message);
+                        reporter.Report(Descriptor, call.Location, new[] { held.Location, acquisition.Path[acquisition.Path.Length - 1].Location }, null, message);
                         return;
                     }
                 }

@@ -44,21 +44,21 @@ namespace LockContracts.Analyzers.Rules
             }
         }
 
-        public override void OnCall(MethodRuleContext context, IOperation call, LockState before)
+        public override void OnCall(MethodReporter reporter, LockedCall call)
         {
-            foreach (var acquisition in context.MayAcquireAt(call))
+            foreach (var acquisition in call.Acquisitions)
             {
-                if (acquisition.LockClass is not { } lockClass || acquisition.Key is not { } key || context.OrdersInstancesOf(lockClass))
+                if (acquisition.LockClass is not { } lockClass || acquisition.Key is not { } key || reporter.OrdersInstancesOf(lockClass))
                 {
                     continue;
                 }
 
-                foreach (var held in before.Held)
+                foreach (var held in call.Held)
                 {
                     if (held.Identity.LockClass == lockClass && held.Identity.Key is { } heldKey && heldKey != key)
                     {
                         var display = acquisition.Display + ", through " + string.Join(" → ", acquisition.Through) + ",";
-                        context.Report(Descriptor, LockEffectResolver.CallLocation(call), new[] { held.Location, acquisition.Path[acquisition.Path.Length - 1].Location },
+                        reporter.Report(Descriptor, call.Location, new[] { held.Location, acquisition.Path[acquisition.Path.Length - 1].Location }, null,
                             lockClass, display, held.Identity.Display);
                         return;
                     }

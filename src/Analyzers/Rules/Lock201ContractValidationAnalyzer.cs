@@ -30,7 +30,7 @@ namespace LockContracts.Analyzers.Rules
             context.EnableConcurrentExecution();
             context.RegisterCompilationStartAction(start =>
             {
-                var model = new LockContractModel(start.Compilation);
+                var model = LockContractModel.For(start.Compilation);
                 if (!model.Symbols.HasAnnotations)
                 {
                     return;

@@ -56,16 +56,36 @@ namespace LockContracts.Analyzers.Rules
                     return;
                 }
 
-                var edges = new ConcurrentBag<OrderEdge>();
-                start.RegisterOperationBlockAction(block => AnalyzeBlock(block, program, edges));
-                start.RegisterCompilationEndAction(end => ReportAllCycles(end, program, edges));
+                var build = new BuildFindings();
+                start.RegisterOperationBlockAction(block => AnalyzeBlock(block, program, build));
+                start.RegisterCompilationEndAction(end => ReportAtEnd(end, program, build));
             });
         }
 
-#pragma warning disable RS1037 // LOCK001 is also reported live, from each method's analysis, in design-time builds.
-        private static void ReportAllCycles(CompilationAnalysisContext context, LockProgram program, ConcurrentBag<OrderEdge> edges)
+        /// <summary>What a build gathers from every method for compilation end.</summary>
+        private sealed class BuildFindings
         {
-            var graph = new LockOrderGraph(edges, program.Model.Order);
+            public ConcurrentBag<OrderEdge> Edges { get; } = new();
+
+            /// <summary>Bodies whose calls under locks wait for every summary to be known.</summary>
+            public ConcurrentBag<MethodReporter> Waiting { get; } = new();
+        }
+
+#pragma warning disable RS1037 // These are also reported live, from each method's analysis, in design-time builds.
+        /// <summary>
+        /// In a build: checks the calls made under locks against the summaries, now that every
+        /// body has been summarized from the operations the compiler bound for it, then reports
+        /// every cycle of the lock-order graph.
+        /// </summary>
+        private static void ReportAtEnd(CompilationAnalysisContext context, LockProgram program, BuildFindings build)
+        {
+            foreach (var reporter in build.Waiting.OrderBy(r => r.Location.SourceTree?.FilePath, System.StringComparer.Ordinal).ThenBy(r => r.Location.SourceSpan.Start))
+            {
+                context.CancellationToken.ThrowIfCancellationRequested();
+                reporter.Replay(program.Summaries, context.ReportDiagnostic);
+            }
+
+            var graph = new LockOrderGraph(build.Edges, program.Model.Order);
             foreach (var cycle in graph.AllCycles)
             {
                 context.ReportDiagnostic(CycleDiagnostic(cycle));
@@ -76,8 +96,8 @@ namespace LockContracts.Analyzers.Rules
         private static Diagnostic CycleDiagnostic(OrderCycle cycle) =>
             Diagnostic.Create(Descriptors.LockOrderCycle, cycle.Primary.Site, cycle.Edges.Skip(1).Select(e => e.Site), cycle.Describe());
 
-        /// <param name="edges">Where this method's order edges go in a build; null when cycles are checked live.</param>
-        private static void AnalyzeBlock(OperationBlockAnalysisContext context, LockProgram program, ConcurrentBag<OrderEdge>? edges)
+        /// <param name="build">Where this method's findings go in a build; null when cycles are checked live.</param>
+        private static void AnalyzeBlock(OperationBlockAnalysisContext context, LockProgram program, BuildFindings? build)
         {
             if (context.OwningSymbol is not IMethodSymbol method)
             {
@@ -101,18 +121,22 @@ namespace LockContracts.Analyzers.Rules
                     continue;
                 }
 
+                // In a build every body is summarized from the operations the compiler bound for it; that
+                // scan also tells whether the body touches a lock at all.
+                var touchesLocks = build is null ? null : program.Summaries.Remember(method, root);
+
                 // Building a graph costs about as much as binding the method: only do it where a lock or contract is involved.
-                if (contract.Claims.IsEmpty && !root.DescendantsAndSelf().Any(o => LockEffectResolver.MayAffectLocks(o, program.Model)))
+                if (contract.Claims.IsEmpty && !(touchesLocks ?? root.DescendantsAndSelf().Any(o => LockEffectResolver.MayAffectLocks(o, program.Model))))
                 {
                     continue;
                 }
 
                 var graph = context.GetControlFlowGraph(block);
                 MethodLockAnalysis.Analyze(graph, method, method, contract, program, Rules, context.ReportDiagnostic,
-                    edge => { hasEdges = true; edges?.Add(edge); }, context.CancellationToken);
+                    edge => { hasEdges = true; build?.Edges.Add(edge); }, build is null ? null : build.Waiting.Add, context.CancellationToken);
             }
 
-            if (hasEdges && edges is null)
+            if (hasEdges && build is null)
             {
                 ReportCycles(context, program, method);
             }

@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using System.Collections.Immutable;
+using System.Linq;
 using LockContracts.Analyzers.Contracts;
 using LockContracts.Analyzers.Flow;
 using Microsoft.CodeAnalysis;
@@ -19,8 +20,12 @@ namespace LockContracts.Analyzers.Rules
         {
         }
 
-        /// <summary>Called for every call made while some lock is held, with the state just before it.</summary>
-        public virtual void OnCall(MethodRuleContext context, IOperation call, LockState before)
+        /// <summary>
+        /// Called for every call made while some lock is held that may take locks itself, with what
+        /// it may take. In a build this runs at compilation end, once every method's summary is
+        /// known, so it sees only the method's reporter and not its operations.
+        /// </summary>
+        public virtual void OnCall(MethodReporter reporter, LockedCall call)
         {
         }
 
@@ -44,35 +49,53 @@ namespace LockContracts.Analyzers.Rules
         public LockIdentity Identity { get; }
     }
 
-    /// <summary>What rules know about the method being analyzed, and where they report.</summary>
-    internal sealed class MethodRuleContext
+    /// <summary>A call made while locks are held: where, what was held just before it, and what the call may take.</summary>
+    internal sealed class LockedCall
     {
-        private readonly System.Action<Diagnostic> _report;
-        private readonly System.Action<OrderEdge> _addEdge;
-        private readonly HashSet<(string, Location)> _reported = new();
-        private readonly HashSet<(string, string)> _established = new();
-        private readonly Dictionary<IOperation, ImmutableArray<SummaryAcquisition>> _callSummaries = new();
-
-        public MethodRuleContext(
-            LockProgram program, LockEffectResolver resolver, IMethodSymbol method, IMethodSymbol member, MethodContract contract,
-            ImmutableArray<OwnClaim> ownClaims, LockState entry, System.Action<Diagnostic> report, System.Action<OrderEdge> addEdge)
+        public LockedCall(Location location, ImmutableArray<HeldLock> held, ImmutableArray<SummaryAcquisition> acquisitions)
         {
-            Program = program;
-            Resolver = resolver;
+            Location = location;
+            Held = held;
+            Acquisitions = acquisitions;
+        }
+
+        public Location Location { get; }
+
+        public ImmutableArray<HeldLock> Held { get; }
+
+        public ImmutableArray<SummaryAcquisition> Acquisitions { get; }
+    }
+
+    /// <summary>
+    /// Where the findings of one body go: diagnostics, reported once per rule and location, and
+    /// lock-order edges. In a build, calls made under locks wait until compilation end, when every
+    /// method's summary is known (<see cref="Defer"/>); from the first waiting call on, the body's
+    /// other diagnostics wait with them, so that <see cref="Replay"/> reports in the order the
+    /// flow found them, as the editor's immediate analysis does.
+    /// </summary>
+    internal sealed class MethodReporter
+    {
+        private readonly HashSet<(string, Location)> _reported = new();
+        private readonly System.Action<OrderEdge> _addEdge;
+        private readonly ImmutableArray<MethodRule> _rules;
+        private System.Action<Diagnostic>? _report;
+        private List<object>? _waiting;
+        private HashSet<(string, Location)>? _waitingReported;
+
+        public MethodReporter(
+            LockContractModel model, IMethodSymbol method, IMethodSymbol member, MethodContract contract, ImmutableArray<MethodRule> rules,
+            System.Action<Diagnostic> report, System.Action<OrderEdge> addEdge)
+        {
+            Model = model;
             Method = method;
             Member = member;
             Contract = contract;
-            OwnClaims = ownClaims;
-            Entry = entry;
+            _rules = rules;
             _report = report;
             _addEdge = addEdge;
         }
 
-        public LockProgram Program { get; }
-
-        public LockContractModel Model => Program.Model;
-
-        public LockEffectResolver Resolver { get; }
+        public LockContractModel Model { get; }
 
         /// <summary>The member being analyzed; <see cref="Method"/> may be a lambda or local function inside it.</summary>
         public IMethodSymbol Member { get; }
@@ -81,47 +104,34 @@ namespace LockContracts.Analyzers.Rules
 
         public MethodContract Contract { get; }
 
-        public ImmutableArray<OwnClaim> OwnClaims { get; }
-
-        public LockState Entry { get; }
-
         public string MethodName => Method.MethodKind is MethodKind.AnonymousFunction ? "the lambda" : LockEffectResolver.DisplayName(Method);
 
-        public Location MethodLocation => Method.Locations.IsEmpty ? Location.None : Method.Locations[0];
+        /// <summary>True when calls wait for <see cref="Replay"/>.</summary>
+        public bool IsWaiting => _waiting is not null;
 
-        /// <summary>What a call made here may take, in this method's terms; computed once per call site.</summary>
-        public ImmutableArray<SummaryAcquisition> MayAcquireAt(IOperation call)
-        {
-            if (!_callSummaries.TryGetValue(call, out var acquisitions))
-            {
-                acquisitions = Program.Summaries.MayAcquireAt(call, Resolver);
-                _callSummaries.Add(call, acquisitions);
-            }
-
-            return acquisitions;
-        }
+        /// <summary>Where the body starts, for sorting bodies whose findings waited.</summary>
+        public Location Location => Method.Locations.IsEmpty ? Location.None : Method.Locations[0];
 
         public void AddEdge(OrderEdge edge) => _addEdge(edge);
 
-        /// <summary>States this body establishes through calls somewhere (on some path).</summary>
-        public void NoteEstablished(string state, string owner) => _established.Add((state, owner));
-
-        public bool Established(string state, string owner) => _established.Contains((state, owner));
-
         /// <summary>Reports once per rule and location, however many paths reach it.</summary>
-        public void Report(DiagnosticDescriptor descriptor, Location location, IEnumerable<Location>? additional, params object[] arguments) =>
-            Report(descriptor, location, additional, null, arguments);
-
-        /// <summary>Reports with properties a code fix reads (the lock class, whose lock, the state).</summary>
         public void Report(
             DiagnosticDescriptor descriptor, Location location, IEnumerable<Location>? additional, ImmutableDictionary<string, string?>? properties, params object[] arguments)
         {
-            if (!_reported.Add((descriptor.Id, location)))
+            if (_waiting is not null)
             {
+                if ((_waitingReported ??= new()).Add((descriptor.Id, location)))
+                {
+                    _waiting.Add(Diagnostic.Create(descriptor, location, additional, properties, arguments));
+                }
+
                 return;
             }
 
-            _report(Diagnostic.Create(descriptor, location, additional, properties, arguments));
+            if (_reported.Add((descriptor.Id, location)))
+            {
+                _report!(Diagnostic.Create(descriptor, location, additional, properties, arguments));
+            }
         }
 
         /// <summary>True when the method's own contract acquires two or more instances of <paramref name="lockClass"/>.</summary>
@@ -138,5 +148,139 @@ namespace LockContracts.Analyzers.Rules
 
             return count > 1;
         }
+
+        /// <summary>Checks a call made under locks now, against what it may take.</summary>
+        public void CheckCall(LockedCall call)
+        {
+            foreach (var rule in _rules)
+            {
+                rule.OnCall(this, call);
+            }
+        }
+
+        /// <summary>
+        /// Keeps a call made under <paramref name="held"/> for <see cref="Replay"/>. Nothing of the
+        /// body's analysis is kept: not its operations, and not the sink it reported to until now
+        /// (a block action's report delegate holds the block's operations and semantic model).
+        /// </summary>
+        public void Defer(DirectCall site, ImmutableArray<HeldLock> held)
+        {
+            _report = null;
+            (_waiting ??= new()).Add(new WaitingCall(site, held.Select(h => h.Detached()).ToImmutableArray()));
+        }
+
+        /// <summary>Checks the waiting calls against the now complete summaries, reporting everything that waited, in order, to <paramref name="report"/>.</summary>
+        public void Replay(LockSummaries summaries, System.Action<Diagnostic> report)
+        {
+            var waiting = _waiting;
+            _waiting = null;
+            _waitingReported = null;
+            _report = report;
+            if (waiting is null)
+            {
+                return;
+            }
+
+            foreach (var entry in waiting)
+            {
+                if (entry is Diagnostic diagnostic)
+                {
+                    if (_reported.Add((diagnostic.Id, diagnostic.Location)))
+                    {
+                        report(diagnostic);
+                    }
+                }
+                else if (entry is WaitingCall call && summaries.MayAcquireAt(call.Site) is { IsEmpty: false } acquisitions)
+                {
+                    CheckCall(new LockedCall(call.Site.Location, call.Held, acquisitions));
+                }
+            }
+        }
+
+        private sealed class WaitingCall
+        {
+            public WaitingCall(DirectCall site, ImmutableArray<HeldLock> held)
+            {
+                Site = site;
+                Held = held;
+            }
+
+            public DirectCall Site { get; }
+
+            public ImmutableArray<HeldLock> Held { get; }
+        }
+    }
+
+    /// <summary>What rules know about the method being analyzed while its flow runs, and where they report.</summary>
+    internal sealed class MethodRuleContext
+    {
+        private readonly HashSet<(string, string)> _established = new();
+        private readonly Dictionary<IOperation, ImmutableArray<SummaryAcquisition>> _callSummaries = new();
+
+        public MethodRuleContext(
+            LockProgram program, LockEffectResolver resolver, MethodReporter reporter, ImmutableArray<OwnClaim> ownClaims, LockState entry)
+        {
+            Program = program;
+            Resolver = resolver;
+            Reporter = reporter;
+            OwnClaims = ownClaims;
+            Entry = entry;
+        }
+
+        public LockProgram Program { get; }
+
+        public LockContractModel Model => Program.Model;
+
+        public LockEffectResolver Resolver { get; }
+
+        public MethodReporter Reporter { get; }
+
+        /// <summary>The member being analyzed; <see cref="Method"/> may be a lambda or local function inside it.</summary>
+        public IMethodSymbol Member => Reporter.Member;
+
+        public IMethodSymbol Method => Reporter.Method;
+
+        public MethodContract Contract => Reporter.Contract;
+
+        public ImmutableArray<OwnClaim> OwnClaims { get; }
+
+        public LockState Entry { get; }
+
+        public string MethodName => Reporter.MethodName;
+
+        public Location MethodLocation => Reporter.Location;
+
+        /// <summary>What a call made here may take, in this method's terms; computed once per call site.</summary>
+        public ImmutableArray<SummaryAcquisition> MayAcquireAt(IOperation call)
+        {
+            if (!_callSummaries.TryGetValue(call, out var acquisitions))
+            {
+                acquisitions = Program.Summaries.DescribeSite(call, Resolver) is { } site
+                    ? Program.Summaries.MayAcquireAt(site)
+                    : ImmutableArray<SummaryAcquisition>.Empty;
+                _callSummaries.Add(call, acquisitions);
+            }
+
+            return acquisitions;
+        }
+
+        public void AddEdge(OrderEdge edge) => Reporter.AddEdge(edge);
+
+        /// <summary>States this body establishes through calls somewhere (on some path).</summary>
+        public void NoteEstablished(string state, string owner) => _established.Add((state, owner));
+
+        public bool Established(string state, string owner) => _established.Contains((state, owner));
+
+        /// <summary>Reports once per rule and location, however many paths reach it.</summary>
+        public void Report(DiagnosticDescriptor descriptor, Location location, IEnumerable<Location>? additional, params object[] arguments) =>
+            Reporter.Report(descriptor, location, additional, null, arguments);
+
+        /// <summary>Reports with properties a code fix reads (the lock class, whose lock, the state).</summary>
+        public void Report(
+            DiagnosticDescriptor descriptor, Location location, IEnumerable<Location>? additional, ImmutableDictionary<string, string?>? properties, params object[] arguments) =>
+            Reporter.Report(descriptor, location, additional, properties, arguments);
+
+        /// <summary>True when the method's own contract acquires two or more instances of <paramref name="lockClass"/>.</summary>
+        public bool OrdersInstancesOf(string lockClass) => Reporter.OrdersInstancesOf(lockClass);
     }
 }

@@ -125,6 +125,68 @@ public class SummaryTests
         }
         """, "LOCK002");
 
+    /// <summary>In a build this call is checked at compilation end; the pragma around it still applies.</summary>
+    [Fact]
+    public Task PragmaSilencesAFindingThroughACall() => LockVerifier.VerifyAsync("""
+        [assembly: LockOrder("Inode.Rwsem", "Page.Lock")]
+        class Inode
+        {
+            [Lock("Inode.Rwsem")] public readonly object Rwsem = new();
+            public void Resize() { lock (Rwsem) { } }
+        }
+        class Page
+        {
+            [Lock("Page.Lock")] public readonly object Lock = new();
+        #pragma warning disable LOCK002 // the inode is private to this page here
+            void Fault(Inode inode) { lock (Lock) { inode.Resize(); } }
+        #pragma warning restore LOCK002
+            void Evict(Inode inode) { lock (Lock) { [|inode.Resize()|]; } }
+        }
+        """, "LOCK002");
+
+    /// <summary>
+    /// A method whose calls under a lock wait for compilation end (in a build) keeps its other
+    /// findings, before and after those calls, and reports each once, as the editor does.
+    /// </summary>
+    [Fact]
+    public Task FindingsAroundACallUnderALockAreKept() => LockVerifier.VerifyAsync("""
+        [assembly: LockOrder("Inode.Rwsem", "Page.Lock")]
+        class Inode
+        {
+            [Lock("Inode.Rwsem")] public readonly object Rwsem = new();
+            public void Resize() { lock (Rwsem) { } }
+            [RequiresHeld("Inode.Rwsem")] public void SetSize() { }
+        }
+        class Page
+        {
+            [Lock("Page.Lock")] public readonly object Lock = new();
+            readonly SemaphoreSlim _io = new(1, 1);
+            void Fault(Inode inode)
+            {
+                {|LOCK101:inode.SetSize()|};
+                lock (Lock) { {|LOCK002:inode.Resize()|}; {|LOCK002:inode.Resize()|}; }
+                {|LOCK101:inode.SetSize()|};
+                {|LOCK102:_io.Wait()|};
+            }
+        }
+        """);
+
+    /// <summary>The same call reached on a normal path and on an exception path is one finding.</summary>
+    [Fact]
+    public Task ACallUnderALockOnTwoPathsIsReportedOnce() => LockVerifier.VerifyAsync("""
+        class Cache
+        {
+            readonly SemaphoreSlim _gate = new(1, 1);
+            public void Get()
+            {
+                _gate.Wait();
+                try { [|Refill()|]; }
+                finally { _gate.Release(); }
+            }
+            void Refill() { _gate.Wait(); _gate.Release(); }
+        }
+        """, "LOCK003");
+
     [Fact]
     public Task CallAfterTheReleaseIsFine() => LockVerifier.VerifyAsync("""
         class Cache

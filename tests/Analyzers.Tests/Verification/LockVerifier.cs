@@ -41,7 +41,16 @@ public static class LockVerifier
         .Select(t => (DiagnosticAnalyzer)Activator.CreateInstance(t)!)
         .ToImmutableArray();
 
-    /// <summary>Verifies that exactly the marked diagnostics are reported; returns them for further assertions.</summary>
+    /// <summary>The option a build sets (see the package's props): calls under locks and cycles are checked at compilation end.</summary>
+    public static IReadOnlyDictionary<string, string> BuildMode { get; } =
+        new Dictionary<string, string> { [LockStateAnalyzer.CycleReportingProperty] = "build" };
+
+    /// <summary>
+    /// Verifies that exactly the marked diagnostics are reported; returns them for further assertions.
+    /// Unless <paramref name="globalOptions"/> picks a mode, the source is analyzed twice, as the
+    /// editor does (each method checked at once) and as a build does (calls under locks and cycles
+    /// checked at compilation end), and both must report the same diagnostics with the same messages.
+    /// </summary>
     public static async Task<ImmutableArray<Diagnostic>> VerifyAsync(
         string markup, string? defaultId = null, bool allowCompilerErrors = false, ImmutableArray<DiagnosticAnalyzer>? analyzers = null,
         IEnumerable<MetadataReference>? references = null, IReadOnlyDictionary<string, string>? globalOptions = null)
@@ -56,6 +65,20 @@ public static class LockVerifier
 
         var actual = await AnalyzeAsync(compilation, analyzers, globalOptions);
         var reported = actual.Where(d => d.Id.StartsWith("LOCK", StringComparison.Ordinal)).ToImmutableArray();
+        if (globalOptions is null || !globalOptions.ContainsKey(LockStateAnalyzer.CycleReportingProperty))
+        {
+            var options = new Dictionary<string, string>(BuildMode);
+            foreach (var option in globalOptions ?? new Dictionary<string, string>())
+            {
+                options[option.Key] = option.Value;
+            }
+
+            var inBuild = (await AnalyzeAsync(compilation, analyzers, options)).Where(d => d.Id.StartsWith("LOCK", StringComparison.Ordinal)).ToList();
+            if (!Describe(reported).SequenceEqual(Describe(inBuild)))
+            {
+                throw new XunitException("The editor's analysis and the build's differ.\nEditor:\n" + Listing(source, reported) + "Build:\n" + Listing(source, inBuild));
+            }
+        }
         var expectedSet = expected.Select(e => (e.Id, e.Span)).OrderBy(e => e.Span.Start).ThenBy(e => e.Id).ToList();
         var actualSet = reported.Select(d => (d.Id, d.Location.SourceSpan)).OrderBy(e => e.SourceSpan.Start).ThenBy(e => e.Id).ToList();
         if (!expectedSet.SequenceEqual(actualSet))
@@ -189,6 +212,11 @@ public static class LockVerifier
 
         return output.ToString();
     }
+
+    /// <summary>Everything a user sees of each diagnostic, in a stable order.</summary>
+    public static IEnumerable<string> Describe(IEnumerable<Diagnostic> diagnostics) =>
+        diagnostics.Select(d => $"{d.Id} {d.Location.SourceSpan} {d.GetMessage()} [{string.Join(", ", d.AdditionalLocations.Select(l => l.SourceSpan))}]")
+            .OrderBy(x => x, StringComparer.Ordinal);
 
     private static string Describe(string source, TextSpan span)
     {
