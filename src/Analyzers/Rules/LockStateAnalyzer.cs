@@ -12,8 +12,11 @@ namespace LockContracts.Analyzers.Rules
     /// <summary>
     /// Runs the lock-state flow once per method that touches a lock or a contract, and checks
     /// LOCK002, LOCK003, LOCK004, LOCK101, LOCK102, LOCK103 and LOCK104 against it; a method whose edges close a
-    /// cycle in the compilation's lock-order graph also gets LOCK001. Everything is reported from
-    /// the method's own analysis, so it shows in the editor as the user types.
+    /// cycle in the compilation's lock-order graph also gets LOCK001. In the editor everything is
+    /// reported from the method's own analysis, so it shows as the user types; in a build, the
+    /// calls a method makes under locks (and so the findings that follow from callee summaries and
+    /// the cycles) are checked at compilation end, once every body has been summarized from the
+    /// operations the compiler bound for it.
     /// </summary>
     [DiagnosticAnalyzer(LanguageNames.CSharp)]
     public sealed class LockStateAnalyzer : DiagnosticAnalyzer
