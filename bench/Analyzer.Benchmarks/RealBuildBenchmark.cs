@@ -250,10 +250,12 @@ namespace LockContracts.Analyzer.Benchmarks
                 ? $"""
                     <PropertyGroup>
                       <LockContractsCycleReporting>{configuration.CycleReporting}</LockContractsCycleReporting>
+                      <LockContractsLiveCycleLimit>0</LockContractsLiveCycleLimit>
                     </PropertyGroup>
                     <ItemGroup>
                       <Analyzer Include="{analyzer}" />
                       <CompilerVisibleProperty Include="LockContractsCycleReporting" />
+                      <CompilerVisibleProperty Include="LockContractsLiveCycleLimit" />
                     </ItemGroup>
                   """
                 : string.Empty;

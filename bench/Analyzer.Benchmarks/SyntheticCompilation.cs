@@ -94,13 +94,20 @@ namespace LockContracts.Analyzer.Benchmarks
             return new AnalyzerRun(byId, times.ToImmutable(), exceptions);
         }
     
-        /// <summary>The build_property the package makes visible to the compiler, as MSBuild passes it.</summary>
+        /// <summary>
+        /// The build_property values the package makes visible to the compiler, as MSBuild passes them.
+        /// The live graph is left unbounded, so "live" always measures the whole-program check.
+        /// </summary>
         private sealed class BuildProperties : AnalyzerConfigOptionsProvider
         {
             private readonly Values _global;
 
             public BuildProperties(string cycleReporting) =>
-                _global = new Values(LockContracts.Analyzers.Rules.LockStateAnalyzer.CycleReportingProperty, cycleReporting);
+                _global = new Values(new Dictionary<string, string>
+                {
+                    [LockContracts.Analyzers.Rules.LockStateAnalyzer.CycleReportingProperty] = cycleReporting,
+                    [LockContracts.Analyzers.Rules.LockStateAnalyzer.LiveLimitProperty] = "0",
+                });
 
             public override AnalyzerConfigOptions GlobalOptions => _global;
 
@@ -110,22 +117,14 @@ namespace LockContracts.Analyzer.Benchmarks
 
             private sealed class Values : AnalyzerConfigOptions
             {
-                public static readonly Values None = new(string.Empty, string.Empty);
+                public static readonly Values None = new(new Dictionary<string, string>());
 
-                private readonly string _key;
-                private readonly string _value;
+                private readonly IReadOnlyDictionary<string, string> _values;
 
-                public Values(string key, string value)
-                {
-                    _key = key;
-                    _value = value;
-                }
+                public Values(IReadOnlyDictionary<string, string> values) => _values = values;
 
-                public override bool TryGetValue(string key, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out string? value)
-                {
-                    value = key == _key && key.Length > 0 ? _value : null;
-                    return value is not null;
-                }
+                public override bool TryGetValue(string key, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out string? value) =>
+                    _values.TryGetValue(key, out value);
             }
         }
     }

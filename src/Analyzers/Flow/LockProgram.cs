@@ -19,8 +19,16 @@ namespace LockContracts.Analyzers.Flow
     {
         private readonly Lazy<LockOrderGraph> _graph;
 
-        public LockProgram(Compilation compilation)
+        /// <summary>The bound of the live graph when nothing sets one: bodies that mention a lock, contract or lock primitive.</summary>
+        public const int DefaultLiveLimit = 2000;
+
+        /// <param name="liveLimit">
+        /// How many bodies that mention locks the live graph may analyze; above it the live graph
+        /// stays empty (LOCK001 then comes from builds only). Zero or less: no bound.
+        /// </param>
+        public LockProgram(Compilation compilation, int liveLimit = DefaultLiveLimit)
         {
+            LiveLimit = liveLimit;
             Model = LockContractModel.For(compilation);
             Summaries = new LockSummaries(Model);
             _graph = new Lazy<LockOrderGraph>(BuildGraph, LazyThreadSafetyMode.ExecutionAndPublication);
@@ -30,33 +38,45 @@ namespace LockContracts.Analyzers.Flow
 
         public LockSummaries Summaries { get; }
 
+        public int LiveLimit { get; }
+
         /// <summary>The whole compilation's lock-order graph, computed once.</summary>
         public LockOrderGraph Graph => _graph.Value;
 
         private LockOrderGraph BuildGraph()
         {
             var edges = new ConcurrentBag<OrderEdge>();
-            var rules = System.Collections.Immutable.ImmutableArray.Create<MethodRule>(new Lock001LockOrderCycleRule());
+            var candidates = new List<(SyntaxTree Tree, SyntaxNode Declaration)>();
             foreach (var tree in Model.Compilation.SyntaxTrees)
             {
                 foreach (var declaration in Declarations(tree.GetRoot()))
                 {
-                    if (!Summaries.MayTouchLocks(declaration))
+                    if (Summaries.MayTouchLocks(declaration))
                     {
-                        continue;
+                        candidates.Add((tree, declaration));
                     }
+                }
 
-                    var model = Summaries.SemanticModelFor(tree);
-                    if (GraphOf(declaration, model) is not { } graph || SymbolOf(declaration, model) is not { } method)
-                    {
-                        continue;
-                    }
+                if (LiveLimit > 0 && candidates.Count > LiveLimit)
+                {
+                    // Too large to rebuild on every edit: the editor shows no cycles, the build reports them all.
+                    return new LockOrderGraph(edges, Model.Order);
+                }
+            }
 
-                    var contract = Model.GetContract(method);
-                    if (!contract.NoAnalysis)
-                    {
-                        MethodLockAnalysis.Analyze(graph, method, method, contract, this, rules, _ => { }, edges.Add, null, CancellationToken.None);
-                    }
+            var rules = System.Collections.Immutable.ImmutableArray.Create<MethodRule>(new Lock001LockOrderCycleRule());
+            foreach (var (tree, declaration) in candidates)
+            {
+                var model = Summaries.SemanticModelFor(tree);
+                if (GraphOf(declaration, model) is not { } graph || SymbolOf(declaration, model) is not { } method)
+                {
+                    continue;
+                }
+
+                var contract = Model.GetContract(method);
+                if (!contract.NoAnalysis)
+                {
+                    MethodLockAnalysis.Analyze(graph, method, method, contract, this, rules, _ => { }, edges.Add, null, CancellationToken.None);
                 }
             }
 

@@ -1,7 +1,9 @@
+using System;
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
 using LockContracts.Analyzers.Contracts;
+using LockContracts.Analyzers.Flow;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -28,6 +30,7 @@ namespace LockContracts.Analyzers.Rules
         {
             context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
             context.EnableConcurrentExecution();
+            context.RegisterCompilationAction(CheckOptions);
             context.RegisterCompilationStartAction(start =>
             {
                 var model = LockContractModel.For(start.Compilation);
@@ -41,6 +44,27 @@ namespace LockContracts.Analyzers.Rules
                 start.RegisterSyntaxNodeAction(c => CheckAssemblyAttribute(c, model), SyntaxKind.Attribute);
             });
         }
+
+#pragma warning disable RS1037 // A misspelt MSBuild property is reported once per build; the editor keeps the default meanwhile.
+        /// <summary>The package's MSBuild properties, when set to something the analyzer cannot use (it then keeps its default).</summary>
+        private static void CheckOptions(CompilationAnalysisContext context)
+        {
+            var options = context.Options.AnalyzerConfigOptionsProvider.GlobalOptions;
+            if (options.TryGetValue(LockStateAnalyzer.CycleReportingProperty, out var mode) && !string.IsNullOrWhiteSpace(mode)
+                && !string.Equals(mode.Trim(), "live", StringComparison.OrdinalIgnoreCase) && !string.Equals(mode.Trim(), "build", StringComparison.OrdinalIgnoreCase))
+            {
+                context.ReportDiagnostic(Diagnostic.Create(Descriptors.MalformedContract, Location.None,
+                    $"LockContractsCycleReporting is '{mode.Trim()}': it must be 'live' or 'build'; cycles are checked live until it is fixed"));
+            }
+
+            if (options.TryGetValue(LockStateAnalyzer.LiveLimitProperty, out var limit) && !string.IsNullOrWhiteSpace(limit)
+                && !int.TryParse(limit.Trim(), System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out _))
+            {
+                context.ReportDiagnostic(Diagnostic.Create(Descriptors.MalformedContract, Location.None,
+                    $"LockContractsLiveCycleLimit is '{limit.Trim()}': it must be a whole number of bodies (0 for no bound); the default, {LockProgram.DefaultLiveLimit}, applies until it is fixed"));
+            }
+        }
+#pragma warning restore RS1037
 
         private static void CheckMember(SymbolAnalysisContext context, LockContractModel model)
         {

@@ -44,14 +44,25 @@ namespace LockContracts.Analyzers.Rules
         /// </summary>
         public const string CycleReportingProperty = "build_property.LockContractsCycleReporting";
 
+        /// <summary>
+        /// The MSBuild property that bounds the live check: how many bodies that mention a lock the
+        /// whole-program graph may analyze (default <see cref="LockProgram.DefaultLiveLimit"/>, 0 for
+        /// no bound). Above it LOCK001 does not show live; builds still report every cycle.
+        /// </summary>
+        public const string LiveLimitProperty = "build_property.LockContractsLiveCycleLimit";
+
         public override void Initialize(AnalysisContext context)
         {
             context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
             context.EnableConcurrentExecution();
             context.RegisterCompilationStartAction(start =>
             {
-                var program = new LockProgram(start.Compilation);
-                var atCompilationEnd = start.Options.AnalyzerConfigOptionsProvider.GlobalOptions.TryGetValue(CycleReportingProperty, out var mode)
+                var options = start.Options.AnalyzerConfigOptionsProvider.GlobalOptions;
+                var liveLimit = options.TryGetValue(LiveLimitProperty, out var limitText)
+                    && int.TryParse(limitText?.Trim(), System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var parsed)
+                    ? parsed : LockProgram.DefaultLiveLimit;
+                var program = new LockProgram(start.Compilation, liveLimit);
+                var atCompilationEnd = options.TryGetValue(CycleReportingProperty, out var mode)
                     && string.Equals(mode?.Trim(), "build", System.StringComparison.OrdinalIgnoreCase);
                 if (!atCompilationEnd)
                 {

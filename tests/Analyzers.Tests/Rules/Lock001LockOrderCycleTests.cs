@@ -445,6 +445,35 @@ public class Lock001LockOrderCycleTests
     }
 
     /// <summary>
+    /// The live graph is bounded (LockContractsLiveCycleLimit): above the bound the editor shows no
+    /// cycle, at or below it, it does; a build reports the cycle either way.
+    /// </summary>
+    [Theory]
+    [InlineData("live", "1", 0)]
+    [InlineData("live", "2", 1)]
+    [InlineData("live", "0", 1)]
+    [InlineData("build", "1", 1)]
+    public async Task TheLiveGraphIsBoundedByAnOption(string mode, string limit, int expected)
+    {
+        var compilation = LockVerifier.Compile("""
+            class Ledger
+            {
+                readonly object _accounts = new(), _audit = new();
+                void Transfer() { lock (_accounts) { lock (_audit) { } } }
+                void Flush() { lock (_audit) { lock (_accounts) { } } }
+            }
+            """);
+        var options = new Dictionary<string, string>
+        {
+            [Analyzers.Rules.LockStateAnalyzer.CycleReportingProperty] = mode,
+            [Analyzers.Rules.LockStateAnalyzer.LiveLimitProperty] = limit,
+        };
+        var diagnostics = await LockVerifier.AnalyzeAsync(compilation, globalOptions: options);
+        Assert.Equal(expected, diagnostics.Count(d => d.Id == "LOCK001"));
+        Assert.DoesNotContain(diagnostics, d => d.Id != "LOCK001");
+    }
+
+    /// <summary>
     /// Generated code is not analyzed, so a build never sees its bodies bound for the analyzer: the
     /// summary of a generated method is read from its own binding, and its lock still counts.
     /// </summary>

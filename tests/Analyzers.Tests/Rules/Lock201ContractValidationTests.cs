@@ -6,6 +6,40 @@ public class Lock201ContractValidationTests
 {
     private static Task Verify(string source) => LockVerifier.VerifyAsync(source, "LOCK201");
 
+    /// <summary>The package's MSBuild properties, misspelt or malformed, are reported once; well-formed ones are not.</summary>
+    [Theory]
+    [InlineData("sometimes", null, "LockContractsCycleReporting is 'sometimes'")]
+    [InlineData(null, "lots", "LockContractsLiveCycleLimit is 'lots'")]
+    [InlineData("Build", "500", null)]
+    [InlineData(" live ", "0", null)]
+    public async Task MalformedOptions(string? mode, string? limit, string? expected)
+    {
+        var options = new Dictionary<string, string>();
+        if (mode is not null)
+        {
+            options[Analyzers.Rules.LockStateAnalyzer.CycleReportingProperty] = mode;
+        }
+
+        if (limit is not null)
+        {
+            options[Analyzers.Rules.LockStateAnalyzer.LiveLimitProperty] = limit;
+        }
+
+        var compilation = LockVerifier.Compile("class Plain { readonly object _gate = new(); void M() { lock (_gate) { } } }");
+        var diagnostics = await LockVerifier.AnalyzeAsync(compilation, globalOptions: options);
+        if (expected is null)
+        {
+            Assert.Empty(diagnostics);
+        }
+        else
+        {
+            var diagnostic = Assert.Single(diagnostics);
+            Assert.Equal("LOCK201", diagnostic.Id);
+            Assert.StartsWith(expected, diagnostic.GetMessage(), StringComparison.Ordinal);
+            Assert.False(diagnostic.Location.IsInSource);
+        }
+    }
+
     [Fact]
     public async Task UnknownLockName()
     {
