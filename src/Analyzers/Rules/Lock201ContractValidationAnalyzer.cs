@@ -58,7 +58,7 @@ namespace LockContracts.Analyzers.Rules
             }
 
             if (options.TryGetValue(LockStateAnalyzer.LiveLimitProperty, out var limit) && !string.IsNullOrWhiteSpace(limit)
-                && !int.TryParse(limit.Trim(), System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out _))
+                && !LockStateAnalyzer.TryParseLimit(limit, out _))
             {
                 context.ReportDiagnostic(Diagnostic.Create(Descriptors.MalformedContract, Location.None,
                     $"LockContractsLiveCycleLimit is '{limit.Trim()}': it must be a whole number of bodies (0 for no bound); the default, {LockProgram.DefaultLiveLimit}, applies until it is fixed"));

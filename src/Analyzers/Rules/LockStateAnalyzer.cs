@@ -51,6 +51,10 @@ namespace LockContracts.Analyzers.Rules
         /// </summary>
         public const string LiveLimitProperty = "build_property.LockContractsLiveCycleLimit";
 
+        /// <summary>Reads a <see cref="LiveLimitProperty"/> value: a whole number, written the invariant way.</summary>
+        internal static bool TryParseLimit(string? text, out int limit) =>
+            int.TryParse(text?.Trim(), System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out limit);
+
         public override void Initialize(AnalysisContext context)
         {
             context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
@@ -58,8 +62,7 @@ namespace LockContracts.Analyzers.Rules
             context.RegisterCompilationStartAction(start =>
             {
                 var options = start.Options.AnalyzerConfigOptionsProvider.GlobalOptions;
-                var liveLimit = options.TryGetValue(LiveLimitProperty, out var limitText)
-                    && int.TryParse(limitText?.Trim(), System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var parsed)
+                var liveLimit = options.TryGetValue(LiveLimitProperty, out var limitText) && TryParseLimit(limitText, out var parsed)
                     ? parsed : LockProgram.DefaultLiveLimit;
                 var program = new LockProgram(start.Compilation, liveLimit);
                 var atCompilationEnd = options.TryGetValue(CycleReportingProperty, out var mode)
