@@ -17,6 +17,17 @@ namespace LockContracts.Analyzers
             "Possible deadlock: {0}",
             "Locks taken in a cycle of orders by different paths can deadlock when those paths run on different threads, even if no test ever saw it happen.");
 
+        /// <summary>
+        /// One edge of the lock-order graph, for tools (the <c>lockcontracts</c> scanner draws the graph
+        /// from it). Off by default; never shown to a user who does not turn it on.
+        /// </summary>
+        public static readonly DiagnosticDescriptor LockOrderEdge = Create(
+            "LOCK090", OrderCategory, DiagnosticSeverity.Hidden,
+            "Lock-order edge (for tools)",
+            "{0}",
+            "One ordered acquisition the analysis found (or one pair of the declared order); tools such as the lockcontracts scanner read these to draw and compare the lock-order graph.",
+            isEnabledByDefault: false, WellKnownDiagnosticTags.CompilationEnd);
+
         public static readonly DiagnosticDescriptor AgainstDeclaredOrder = Create(
             "LOCK002", OrderCategory, DiagnosticSeverity.Error,
             "Lock acquired against the declared order",
@@ -68,13 +79,17 @@ namespace LockContracts.Analyzers
         public static string HelpLink(string id) => HelpLinkBase + id + ".md";
 
         private static DiagnosticDescriptor Create(
-            string id, string category, DiagnosticSeverity severity, string title, string message, string description, params string[] extraTags)
+            string id, string category, DiagnosticSeverity severity, string title, string message, string description, params string[] extraTags) =>
+            Create(id, category, severity, title, message, description, isEnabledByDefault: true, extraTags);
+
+        private static DiagnosticDescriptor Create(
+            string id, string category, DiagnosticSeverity severity, string title, string message, string description, bool isEnabledByDefault, params string[] extraTags)
         {
             var tags = new string[extraTags.Length + 1];
             tags[0] = "LockContracts";
             extraTags.CopyTo(tags, 1);
             return new DiagnosticDescriptor(
-                id, title, message, category, severity, isEnabledByDefault: true,
+                id, title, message, category, severity, isEnabledByDefault,
                 description: description, helpLinkUri: HelpLink(id), customTags: tags);
         }
     }

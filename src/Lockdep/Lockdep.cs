@@ -245,6 +245,14 @@ namespace LockContracts.Lockdep
         }
 
         /// <summary>
+        /// Writes every dependency observed since the last <see cref="Reset"/> to <paramref name="path"/>
+        /// as JSON, with the lock-class names the analyzer uses and the stack where each was first seen,
+        /// for <c>lockcontracts compare-runtime --observed</c>, which checks them against the static graph.
+        /// </summary>
+        /// <param name="path">The file to write (replaced if it exists).</param>
+        public static void ExportObservedOrder(string path) => ObservedOrderExport.Write(path, GetDependencies());
+
+        /// <summary>
         /// Forgets every observed dependency and every report made, so each test starts from an empty
         /// graph. Lock objects, their classes, and the locks threads hold now are kept. Call it while no
         /// other thread is taking checked locks.

@@ -35,10 +35,14 @@ namespace LockContracts.Analyzers.Contracts
         private readonly Dictionary<string, HashSet<string>> _successors = new();
         private readonly Dictionary<string, HashSet<string>> _reachable = new();
         private readonly List<DeclaredOrderCycle> _cycles = new();
+        private readonly List<(string Before, string After, AttributeData DeclaredBy)> _pairs = new();
 
         public IReadOnlyList<DeclaredOrderCycle> Cycles => _cycles;
 
         public bool IsEmpty => _successors.Count == 0;
+
+        /// <summary>Every declared pair that was accepted (adjacent names of one [LockOrder], or one [AcquiredBefore]/[AcquiredAfter]), in declaration order.</summary>
+        public IReadOnlyList<(string Before, string After, AttributeData DeclaredBy)> Pairs => _pairs;
 
         public void Add(string before, string after, AttributeData declaredBy)
         {
@@ -61,7 +65,10 @@ namespace LockContracts.Analyzers.Contracts
                 _successors.Add(before, set);
             }
 
-            set.Add(after);
+            if (set.Add(after))
+            {
+                _pairs.Add((before, after, declaredBy));
+            }
         }
 
         /// <summary>True when the declared order takes <paramref name="first"/> before <paramref name="second"/>.</summary>

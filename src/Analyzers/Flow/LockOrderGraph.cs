@@ -128,6 +128,9 @@ namespace LockContracts.Analyzers.Flow
             FindCycles();
         }
 
+        /// <summary>One edge per ordered pair of classes, with the evidence <see cref="OrderEdge.CompareEvidence"/> prefers.</summary>
+        public IEnumerable<OrderEdge> Edges => _edges.Values;
+
         public IEnumerable<OrderCycle> AllCycles => _cyclesByMethod.Values.SelectMany(c => c);
 
         public IReadOnlyList<OrderCycle> CyclesReportedIn(IMethodSymbol method) =>

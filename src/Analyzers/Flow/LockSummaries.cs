@@ -660,11 +660,18 @@ namespace LockContracts.Analyzers.Flow
             return map.Count == map.Capacity ? map.MoveToImmutable() : map.ToImmutable();
         }
 
-        /// <summary>The body of a method, local function or lambda declared in this compilation, as an operation tree.</summary>
+        /// <summary>The body of a method, local function or lambda declared in this compilation, as an operation tree; null for one declared elsewhere.</summary>
         private IOperation? BodyOf(IMethodSymbol method)
         {
             foreach (var reference in method.DeclaringSyntaxReferences)
             {
+                // A project reference in an editor or a workspace is a compilation reference: its symbols
+                // have syntax, but in another compilation, whose bodies this one cannot bind.
+                if (!_model.Compilation.ContainsSyntaxTree(reference.SyntaxTree))
+                {
+                    continue;
+                }
+
                 var syntax = reference.GetSyntax();
                 var model = SemanticModelFor(syntax.SyntaxTree);
                 var operation = syntax switch

@@ -32,7 +32,7 @@ namespace LockContracts.Analyzers.Rules
             new Lock104StateNotEstablishedRule());
 
         public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
-            Rules.Select(r => r.Descriptor).ToImmutableArray();
+            Rules.Select(r => r.Descriptor).Append(Descriptors.LockOrderEdge).ToImmutableArray();
 
         /// <summary>
         /// The MSBuild property (made visible to the compiler by the package) that says how LOCK001
@@ -107,11 +107,50 @@ namespace LockContracts.Analyzers.Rules
             {
                 context.ReportDiagnostic(CycleDiagnostic(cycle));
             }
+
+            if (EdgesRequested(context.Compilation))
+            {
+                ReportEdges(context, graph, program.Model.Order);
+            }
         }
+
+        /// <summary>LOCK090 is off by default: only a tool that turns it on pays for the edges.</summary>
+        private static bool EdgesRequested(Compilation compilation) =>
+            compilation.Options.SpecificDiagnosticOptions.TryGetValue(Descriptors.LockOrderEdge.Id, out var option)
+            && option is not (ReportDiagnostic.Suppress or ReportDiagnostic.Default);
+
+        /// <summary>The graph for tools: every observed edge (best evidence per pair of classes) and every declared pair.</summary>
+        private static void ReportEdges(CompilationAnalysisContext context, LockOrderGraph graph, Contracts.DeclaredLockOrder declared)
+        {
+            foreach (var edge in graph.Edges.OrderBy(e => e.Site, Comparer<Location>.Create(OrderEdge.CompareSites)))
+            {
+                var properties = ImmutableDictionary.CreateBuilder<string, string?>();
+                properties.Add(EdgeFrom, edge.From);
+                properties.Add(EdgeTo, edge.To);
+                properties.Add(EdgeKind, "observed");
+                properties.Add(EdgeMethod, edge.MethodName);
+                context.ReportDiagnostic(Diagnostic.Create(Descriptors.LockOrderEdge, edge.Site, edge.Path.Skip(1).Select(s => s.Location), properties.ToImmutable(), edge.Describe()));
+            }
+
+            foreach (var (before, after, declaredBy) in declared.Pairs)
+            {
+                var properties = ImmutableDictionary.CreateBuilder<string, string?>();
+                properties.Add(EdgeFrom, before);
+                properties.Add(EdgeTo, after);
+                properties.Add(EdgeKind, "declared");
+                var location = declaredBy.ApplicationSyntaxReference is { } reference ? Location.Create(reference.SyntaxTree, reference.Span) : Location.None;
+                context.ReportDiagnostic(Diagnostic.Create(Descriptors.LockOrderEdge, location, properties.ToImmutable(), $"The declared order takes {before} before {after}"));
+            }
+        }
+
+        /// <summary>Property names of LOCK090 and LOCK001 that tools read.</summary>
+        public const string EdgeFrom = "From", EdgeTo = "To", EdgeKind = "Kind", EdgeMethod = "Method", CycleClasses = "Classes";
 #pragma warning restore RS1037
 
+        /// <summary>LOCK001, with the cycle's classes in order (one per line) for tools that draw it.</summary>
         private static Diagnostic CycleDiagnostic(OrderCycle cycle) =>
-            Diagnostic.Create(Descriptors.LockOrderCycle, cycle.Primary.Site, cycle.Edges.Skip(1).Select(e => e.Site), cycle.Describe());
+            Diagnostic.Create(Descriptors.LockOrderCycle, cycle.Primary.Site, cycle.Edges.Skip(1).Select(e => e.Site),
+                ImmutableDictionary<string, string?>.Empty.Add(CycleClasses, string.Join("\n", cycle.Edges.Select(e => e.From))), cycle.Describe());
 
         /// <param name="build">Where this method's findings go in a build; null when cycles are checked live.</param>
         private static void AnalyzeBlock(OperationBlockAnalysisContext context, LockProgram program, BuildFindings? build)

@@ -1,0 +1,149 @@
+using System.CommandLine;
+using LockContracts.Cli.Graph;
+using LockContracts.Cli.Reports;
+using LockContracts.Cli.Scanning;
+
+namespace LockContracts.Cli;
+
+/// <summary>
+/// <c>lockcontracts scan PATH</c> and <c>lockcontracts compare-runtime --observed FILE PATH</c>.
+/// Exit codes: 0 no error-severity finding; 1 at least one (or, for compare-runtime, an observed
+/// edge the static graph lacks); 2 bad input; 3 the scanner itself failed.
+/// </summary>
+public static class Program
+{
+    public const int Clean = 0, Findings = 1, BadInput = 2, Failure = 3;
+
+    public static async Task<int> Main(string[] args) => await RunAsync(args, Console.Out, Console.Error).ConfigureAwait(false);
+
+    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr)
+    {
+        var path = new Argument<string>("path") { Description = "A folder of .cs files, a .csproj, a .sln or a .slnx." };
+        var defines = new Option<string[]>("--define", "-d") { Description = "A preprocessor symbol for folder scans (repeatable).", DefaultValueFactory = _ => Array.Empty<string>() };
+        var implicitUsings = new Option<bool>("--implicit-usings") { Description = "For folder scans: add the SDK's default global usings (System, System.IO, System.Linq, …)." };
+        var noRestore = new Option<bool>("--no-restore") { Description = "Do not run 'dotnet restore' before loading a project or solution." };
+        var format = new Option<string>("--format") { Description = "Report format.", DefaultValueFactory = _ => "text" };
+        format.AcceptOnlyFromAmong("text", "sarif", "json");
+        var output = new Option<FileInfo?>("--out", "-o") { Description = "Write the report to this file instead of standard output." };
+        var graph = new Option<string[]>("--graph")
+        {
+            Description = "Write the lock-order graph: --graph dot|mermaid|html FILE.",
+            Arity = new ArgumentArity(2, 2),
+            AllowMultipleArgumentsPerToken = true,
+        };
+        var baseline = new Option<FileInfo?>("--baseline") { Description = "Report only findings not in this file; when it does not exist, write the current findings to it." };
+        var updateBaseline = new Option<bool>("--update-baseline") { Description = "Rewrite the --baseline file with the current findings." };
+        var observed = new Option<FileInfo>("--observed") { Description = "The observed order written by Lockdep.ExportObservedOrder.", Required = true };
+
+        var scan = new Command("scan", "Run the LockContracts analyzer over a folder, project or solution, as a build would.")
+        {
+            path, defines, implicitUsings, noRestore, format, output, graph, baseline, updateBaseline,
+        };
+        scan.SetAction(async (parse, cancellationToken) =>
+        {
+            var result = await Scanner.ScanAsync(Request(parse), Progress(stderr), cancellationToken).ConfigureAwait(false);
+            if (parse.GetValue(graph) is { Length: 2 } graphArgs)
+            {
+                var graphFormat = graphArgs[0].ToLowerInvariant();
+                if (graphFormat is not ("dot" or "mermaid" or "html"))
+                {
+                    throw new BadInputException($"unknown graph format '{graphArgs[0]}' (expected dot, mermaid or html)");
+                }
+
+                await File.WriteAllTextAsync(graphArgs[1], GraphWriter.Render(result, graphFormat), cancellationToken).ConfigureAwait(false);
+            }
+
+            if (parse.GetValue(baseline) is { } baselineFile)
+            {
+                if (!baselineFile.Exists || parse.GetValue(updateBaseline))
+                {
+                    Baseline.Write(baselineFile.FullName, result.Findings);
+                    result.Baselined = result.Findings.Count;
+                    result.Findings = Array.Empty<Finding>();
+                }
+                else
+                {
+                    result.Findings = Baseline.Filter(baselineFile.FullName, result.Findings, out var baselined);
+                    result.Baselined = baselined;
+                }
+            }
+
+            var report = Reports.Reports.Render(result, parse.GetValue(format)!);
+            if (parse.GetValue(output) is { } file)
+            {
+                await File.WriteAllTextAsync(file.FullName, report, cancellationToken).ConfigureAwait(false);
+                await stdout.WriteAsync(Reports.Reports.Text(result).Split("Summary\n")[^1].Insert(0, "Summary\n")).ConfigureAwait(false);
+            }
+            else
+            {
+                await stdout.WriteAsync(report).ConfigureAwait(false);
+            }
+
+            return result.HasErrors ? Findings : Clean;
+        });
+
+        var compare = new Command("compare-runtime", "Check the lock orders the runtime validator observed against the static lock-order graph.")
+        {
+            path, observed, defines, implicitUsings, noRestore,
+        };
+        compare.SetAction(async (parse, cancellationToken) =>
+        {
+            var edges = RuntimeComparison.Read(parse.GetValue(observed)!.FullName);
+            var result = await Scanner.ScanAsync(Request(parse), Progress(stderr), cancellationToken).ConfigureAwait(false);
+            var comparison = RuntimeComparison.Compare(edges, result.Edges);
+            await stdout.WriteAsync(comparison.Describe()).ConfigureAwait(false);
+            return comparison.MissingFromStatic.Count > 0 ? Findings : Clean;
+        });
+
+        var root = new RootCommand("lockcontracts: the LockContracts analyzer over any folder, project or solution, and its lock-order graph.") { scan, compare };
+        var parsed = root.Parse(args);
+        if (parsed.Errors.Count > 0)
+        {
+            await stderr.WriteLineAsync("lockcontracts: " + parsed.Errors[0].Message).ConfigureAwait(false);
+            return BadInput;
+        }
+
+        try
+        {
+            return await parsed.InvokeAsync(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false }).ConfigureAwait(false);
+        }
+        catch (BadInputException e)
+        {
+            await stderr.WriteLineAsync("lockcontracts: " + e.Message).ConfigureAwait(false);
+            return BadInput;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            await stderr.WriteLineAsync("lockcontracts: " + e.Message).ConfigureAwait(false);
+            return BadInput;
+        }
+        catch (Exception e)
+        {
+            await stderr.WriteLineAsync($"lockcontracts: the scan failed: {e.GetType().Name}: {e.Message}").ConfigureAwait(false);
+            return Failure;
+        }
+
+        ScanRequest Request(ParseResult parse) => new(
+            parse.GetValue(path)!, parse.GetValue(defines) ?? Array.Empty<string>(), parse.GetValue(implicitUsings), !parse.GetValue(noRestore));
+    }
+
+    /// <summary>On a terminal one line that updates in place; redirected, plain lines.</summary>
+    private static Action<string> Progress(TextWriter stderr)
+    {
+        var live = ReferenceEquals(stderr, Console.Error) && !Console.IsErrorRedirected;
+        var width = 0;
+        return message =>
+        {
+            if (live)
+            {
+                var line = message.Length > 100 ? message[..100] : message;
+                stderr.Write("\r" + line.PadRight(width));
+                width = line.Length;
+            }
+            else
+            {
+                stderr.WriteLine(message);
+            }
+        };
+    }
+}

@@ -1,0 +1,135 @@
+using System.Text.Json;
+
+namespace LockContracts.Cli.Tests;
+
+public sealed class FolderScanTests : IDisposable
+{
+    private readonly CliHarness _files = new();
+
+    public void Dispose() => _files.Dispose();
+
+    [Fact]
+    public async Task ACycleAcrossTwoFilesIsReportedWithBothPathsAndFailsTheScan()
+    {
+        _files.Write("src/Ledger.cs", Sources.LedgerTransfer);
+        _files.Write("src/Audit/Auditor.cs", Sources.LedgerAuditor);
+
+        var run = await CliHarness.RunAsync("scan", Path.Combine(_files.Root, "src"));
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains("LOCK001 (error, 1): Lock-order cycle: possible deadlock", run.Output);
+        Assert.Contains("Ledger.cs:13: Possible deadlock: Ledger.Transfer takes Ledger.Accounts then Ledger._audit", run.Output);
+        Assert.Contains("Ledger.FlushAudit takes Ledger._audit then, through Auditor.Snapshot, Ledger.Accounts (Ledger.cs:21 → Auditor.cs:5)", run.Output);
+        Assert.Contains("files:          2", run.Output);
+        Assert.Contains("compile errors: 0", run.Output);
+        Assert.Contains("findings:       LOCK001 1", run.Output);
+        Assert.Matches(@"analyzer time:  \d+\.\d\d s", run.Output);
+        Assert.Matches(@"peak memory:    \d+ MB", run.Output);
+    }
+
+    [Fact]
+    public async Task TheFixedTwinIsCleanAndExitsZero()
+    {
+        _files.Write("src/Ledger.cs", Sources.LedgerTransfer);
+        _files.Write("src/Auditor.cs", Sources.LedgerAuditorFixed);
+
+        var run = await CliHarness.RunAsync("scan", Path.Combine(_files.Root, "src"));
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Contains("findings:       none", run.Output);
+        Assert.Contains("order edges: 1 observed, 0 declared", run.Output);
+    }
+
+    [Fact]
+    public async Task CompileErrorsAreCountedAndTheRestIsStillAnalyzed()
+    {
+        _files.Write("src/Ledger.cs", Sources.LedgerTransfer);
+        _files.Write("src/Auditor.cs", Sources.LedgerAuditor);
+        _files.Write("src/Broken.cs", "public class Broken { public Missing M() => new Missing(); }");
+
+        var run = await CliHarness.RunAsync("scan", Path.Combine(_files.Root, "src"));
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains("compile errors: 2", run.Output);
+        Assert.Contains("LOCK001", run.Output);
+    }
+
+    [Fact]
+    public async Task DefinesAndImplicitUsingsMakeASourceFolderBind()
+    {
+        _files.Write("src/Ledger.cs", Sources.LedgerTransfer.Replace("using System.Collections.Generic;", string.Empty));
+        _files.Write("src/Auditor.cs", "#if WITH_AUDIT\n" + Sources.LedgerAuditor + "\n#else\n" + Sources.LedgerAuditorFixed + "\n#endif\n");
+
+        var plain = await CliHarness.RunAsync("scan", Path.Combine(_files.Root, "src"), "--format", "json");
+        var bound = await CliHarness.RunAsync("scan", Path.Combine(_files.Root, "src"), "--format", "json", "--implicit-usings", "--define", "WITH_AUDIT");
+
+        Assert.Equal(0, plain.ExitCode);
+        Assert.True(plain.Json().RootElement.GetProperty("summary").GetProperty("compileErrors").GetInt32() > 0, plain.ToString());
+        Assert.Equal(1, bound.ExitCode);
+        var summary = bound.Json().RootElement.GetProperty("summary");
+        Assert.Equal(0, summary.GetProperty("compileErrors").GetInt32());
+        Assert.Equal(1, summary.GetProperty("counts").GetProperty("LOCK001").GetInt32());
+    }
+
+    [Fact]
+    public async Task JsonAndSarifCarryTheFindingsAndTheirRelatedLocations()
+    {
+        _files.Write("src/Ledger.cs", Sources.LedgerTransfer);
+        _files.Write("src/Auditor.cs", Sources.LedgerAuditor);
+        var sarifFile = Path.Combine(_files.Root, "out.sarif");
+
+        var json = await CliHarness.RunAsync("scan", Path.Combine(_files.Root, "src"), "--format", "json");
+        var sarif = await CliHarness.RunAsync("scan", Path.Combine(_files.Root, "src"), "--format", "sarif", "--out", sarifFile);
+
+        var finding = Assert.Single(json.Json().RootElement.GetProperty("findings").EnumerateArray());
+        Assert.Equal("LOCK001", finding.GetProperty("id").GetString());
+        Assert.Equal("Ledger.cs", finding.GetProperty("file").GetString());
+        Assert.Equal("Ledger.Transfer(string, string)", finding.GetProperty("member").GetString());
+        Assert.Equal(["Ledger.cs:21"], finding.GetProperty("additionalLocations").EnumerateArray().Select(e => e.GetString()));
+        Assert.Equal(2, json.Json().RootElement.GetProperty("edges").GetArrayLength());
+
+        Assert.Equal(1, sarif.ExitCode);
+        Assert.Contains("Summary", sarif.Output);
+        using var document = JsonDocument.Parse(File.ReadAllText(sarifFile));
+        var run = Assert.Single(document.RootElement.GetProperty("runs").EnumerateArray());
+        Assert.Equal("lockcontracts", run.GetProperty("tool").GetProperty("driver").GetProperty("name").GetString());
+        var result = Assert.Single(run.GetProperty("results").EnumerateArray());
+        Assert.Equal("LOCK001", result.GetProperty("ruleId").GetString());
+        Assert.Equal("error", result.GetProperty("level").GetString());
+        Assert.Equal(13, result.GetProperty("locations")[0].GetProperty("physicalLocation").GetProperty("region").GetProperty("startLine").GetInt32());
+        Assert.Equal(1, result.GetProperty("relatedLocations").GetArrayLength());
+    }
+
+    [Fact]
+    public async Task TheGraphIsWrittenAsDotAndMermaidWithTheCycleInRed()
+    {
+        _files.Write("src/Ledger.cs", Sources.LedgerTransfer);
+        _files.Write("src/Auditor.cs", Sources.LedgerAuditor);
+        _files.Write("src/Order.cs", """
+            using LockContracts;
+            [assembly: LockOrder("Queue.Gate", "Ledger.Accounts")]
+            public class Queue
+            {
+                [Lock("Queue.Gate")] private readonly object _gate = new();
+                public void Drain(Ledger ledger) { lock (_gate) { lock (ledger.Accounts) { } } }
+            }
+            """);
+        var dot = Path.Combine(_files.Root, "graph.dot");
+        var mermaid = Path.Combine(_files.Root, "graph.mmd");
+
+        await CliHarness.RunAsync("scan", Path.Combine(_files.Root, "src"), "--graph", "dot", dot);
+        await CliHarness.RunAsync("scan", Path.Combine(_files.Root, "src"), "--graph", "mermaid", mermaid);
+
+        var dotText = File.ReadAllText(dot);
+        Assert.Contains("\"Ledger.Accounts\" -> \"Ledger._audit\" [label=\"Ledger.Transfer (Ledger.cs:13)\"", dotText);
+        Assert.Matches("\"Ledger._audit\" -> \"Ledger.Accounts\" \\[[^\\]]*color=red", dotText);
+        Assert.Matches("\"Queue.Gate\" -> \"Ledger.Accounts\" \\[label=\"Queue.Drain[^\\]]*\\]", dotText);
+        Assert.DoesNotMatch("\"Queue.Gate\" -> \"Ledger.Accounts\" \\[[^\\]]*color=red", dotText);
+        Assert.Contains("\"Queue.Gate\" -> \"Ledger.Accounts\" [style=dashed", dotText);
+
+        var mermaidText = File.ReadAllText(mermaid);
+        Assert.StartsWith("flowchart LR", mermaidText);
+        Assert.Contains("-.->|declared|", mermaidText);
+        Assert.Matches(@"linkStyle \d+,\d+ stroke:red", mermaidText);
+    }
+}
