@@ -21,6 +21,8 @@ public static class Program
         var path = new Argument<string>("path") { Description = "A folder of .cs files, a .csproj, a .sln or a .slnx." };
         var defines = new Option<string[]>("--define", "-d") { Description = "A preprocessor symbol for folder scans (repeatable).", DefaultValueFactory = _ => Array.Empty<string>() };
         var implicitUsings = new Option<bool>("--implicit-usings") { Description = "For folder scans: add the SDK's default global usings (System, System.IO, System.Linq, …)." };
+        var framework = new Option<string?>("--framework", "-f") { Description = "For projects and solutions: the target framework to load, as 'dotnet build -f' (default: each project's first)." };
+        var properties = new Option<string[]>("--property", "-p") { Description = "For projects and solutions: an MSBuild property NAME=VALUE for restore and load, as 'dotnet build -p' (repeatable).", DefaultValueFactory = _ => Array.Empty<string>() };
         var noRestore = new Option<bool>("--no-restore") { Description = "Do not run 'dotnet restore' before loading a project or solution." };
         var format = new Option<string>("--format") { Description = "Report format.", DefaultValueFactory = _ => "text" };
         format.AcceptOnlyFromAmong("text", "sarif", "json");
@@ -37,7 +39,7 @@ public static class Program
 
         var scan = new Command("scan", "Run the LockContracts analyzer over a folder, project or solution, as a build would.")
         {
-            path, defines, implicitUsings, noRestore, format, output, graph, baseline, updateBaseline,
+            path, defines, implicitUsings, framework, properties, noRestore, format, output, graph, baseline, updateBaseline,
         };
         scan.SetAction(async (parse, cancellationToken) =>
         {
@@ -84,7 +86,7 @@ public static class Program
 
         var compare = new Command("compare-runtime", "Check the lock orders the runtime validator observed against the static lock-order graph.")
         {
-            path, observed, defines, implicitUsings, noRestore,
+            path, observed, defines, implicitUsings, framework, properties, noRestore,
         };
         compare.SetAction(async (parse, cancellationToken) =>
         {
@@ -109,23 +111,42 @@ public static class Program
         }
         catch (BadInputException e)
         {
-            await stderr.WriteLineAsync("lockcontracts: " + e.Message).ConfigureAwait(false);
+            await stderr.WriteLineAsync("lockcontracts: " + FirstLine(e.Message)).ConfigureAwait(false);
             return BadInput;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            await stderr.WriteLineAsync("lockcontracts: " + e.Message).ConfigureAwait(false);
+            await stderr.WriteLineAsync("lockcontracts: " + FirstLine(e.Message)).ConfigureAwait(false);
             return BadInput;
         }
         catch (Exception e)
         {
-            await stderr.WriteLineAsync($"lockcontracts: the scan failed: {e.GetType().Name}: {e.Message}").ConfigureAwait(false);
+            await stderr.WriteLineAsync($"lockcontracts: the scan failed: {e.GetType().Name}: {FirstLine(e.Message)}").ConfigureAwait(false);
             return Failure;
         }
 
         ScanRequest Request(ParseResult parse) => new(
-            parse.GetValue(path)!, parse.GetValue(defines) ?? Array.Empty<string>(), parse.GetValue(implicitUsings), !parse.GetValue(noRestore));
+            parse.GetValue(path)!, parse.GetValue(defines) ?? Array.Empty<string>(), parse.GetValue(implicitUsings), !parse.GetValue(noRestore), parse.GetValue(framework), Properties(parse.GetValue(properties)));
     }
+
+    private static IReadOnlyDictionary<string, string> Properties(string[]? values)
+    {
+        var result = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var value in values ?? Array.Empty<string>())
+        {
+            var equals = value.IndexOf('=', StringComparison.Ordinal);
+            if (equals <= 0)
+            {
+                throw new BadInputException($"'--property {value}' is not NAME=VALUE");
+            }
+
+            result[value[..equals].Trim()] = value[(equals + 1)..];
+        }
+
+        return result;
+    }
+
+    private static string FirstLine(string message) => message.Split('\n', 2)[0].TrimEnd();
 
     /// <summary>On a terminal one line that updates in place; redirected, plain lines.</summary>
     private static Action<string> Progress(TextWriter stderr)

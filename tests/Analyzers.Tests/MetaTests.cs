@@ -9,7 +9,7 @@ namespace LockContracts.Analyzers.Tests;
 public class MetaTests
 {
     /// <summary>The ids fixed by the public contract.</summary>
-    private static readonly string[] ContractIds = { "LOCK001", "LOCK002", "LOCK003", "LOCK004", "LOCK101", "LOCK102", "LOCK103", "LOCK104", "LOCK201" };
+    private static readonly string[] ContractIds = { "LOCK001", "LOCK002", "LOCK003", "LOCK004", "LOCK090", "LOCK101", "LOCK102", "LOCK103", "LOCK104", "LOCK201" };
 
     private static readonly DiagnosticDescriptor[] AllDescriptors = typeof(Descriptors)
         .GetFields(BindingFlags.Public | BindingFlags.Static)
@@ -75,7 +75,7 @@ public class MetaTests
         var entry = lines.Select(l => l.Split('|').Select(c => c.Trim()).ToArray()).SingleOrDefault(c => c.Length >= 3 && c[0] == id);
         Assert.NotNull(entry);
         Assert.Equal(descriptor.Category, entry[1]);
-        Assert.Equal(descriptor.DefaultSeverity.ToString(), entry[2]);
+        Assert.Equal(descriptor.IsEnabledByDefault ? descriptor.DefaultSeverity.ToString() : "Disabled", entry[2]);
     }
 
     [Theory]
@@ -99,10 +99,11 @@ public class MetaTests
         var expected = new Dictionary<string, DiagnosticSeverity>
         {
             ["LOCK001"] = DiagnosticSeverity.Error, ["LOCK002"] = DiagnosticSeverity.Error, ["LOCK003"] = DiagnosticSeverity.Error,
-            ["LOCK004"] = DiagnosticSeverity.Warning, ["LOCK101"] = DiagnosticSeverity.Error, ["LOCK102"] = DiagnosticSeverity.Warning,
+            ["LOCK004"] = DiagnosticSeverity.Warning, ["LOCK090"] = DiagnosticSeverity.Hidden, ["LOCK101"] = DiagnosticSeverity.Error, ["LOCK102"] = DiagnosticSeverity.Warning,
             ["LOCK103"] = DiagnosticSeverity.Warning, ["LOCK104"] = DiagnosticSeverity.Error, ["LOCK201"] = DiagnosticSeverity.Error,
         };
         Assert.All(AllDescriptors, d => Assert.Equal(expected[d.Id], d.DefaultSeverity));
+        Assert.All(AllDescriptors, d => Assert.Equal(d.Id != "LOCK090", d.IsEnabledByDefault));
     }
 
     internal static string RepositoryRoot()

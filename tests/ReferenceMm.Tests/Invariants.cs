@@ -1,4 +1,5 @@
 using System.Reflection;
+using LockContracts.Cli.Scanning;
 using LockContracts.Lockdep;
 
 namespace LockContracts.ReferenceMm.Tests;
@@ -77,7 +78,46 @@ public static class Invariants
 
             Assert.True(declared.IndexOf(from) < declared.IndexOf(to), $"Observed {dependency} runs against the declared order {string.Join(" → ", declared)}.");
         }
+
+        AssertObservedOrderIsInStaticGraph();
     }
+
+    /// <summary>
+    /// Every lock-order edge the validator observed is one the analyzer found in the model's source
+    /// (what <c>lockcontracts compare-runtime</c> checks): an observed edge it lacks is a path the
+    /// static analysis cannot see.
+    /// </summary>
+    public static void AssertObservedOrderIsInStaticGraph()
+    {
+        var observedFile = Path.Combine(Path.GetTempPath(), $"lockcontracts-observed-{Environment.ProcessId}-{Guid.NewGuid():N}.json");
+        try
+        {
+            Lockdep.Lockdep.ExportObservedOrder(observedFile);
+            var comparison = RuntimeComparison.Compare(RuntimeComparison.Read(observedFile), StaticGraph.Value.GetAwaiter().GetResult());
+            Assert.True(comparison.MissingFromStatic.Count == 0, comparison.Describe());
+        }
+        finally
+        {
+            File.Delete(observedFile);
+        }
+    }
+
+    /// <summary>The static lock-order graph of src/ReferenceMm, scanned once per test run as the scanner does it (already restored by the build).</summary>
+    private static readonly Lazy<Task<IReadOnlyList<GraphEdge>>> StaticGraph = new(async () =>
+    {
+        var directory = new DirectoryInfo(AppContext.BaseDirectory);
+        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "src", "ReferenceMm", "ReferenceMm.csproj")))
+        {
+            directory = directory.Parent;
+        }
+
+        Assert.NotNull(directory);
+        var project = Path.Combine(directory.FullName, "src", "ReferenceMm", "ReferenceMm.csproj");
+        var result = await Scanner.ScanAsync(new ScanRequest(project, Array.Empty<string>(), ImplicitUsings: false, Restore: false), _ => { }, CancellationToken.None);
+        Assert.True(result.Findings.Count == 0, "The scanner reports on ReferenceMm: " + string.Join("\n", result.Findings.Select(f => $"{f.Place}: {f.Id} {f.Message}")));
+        Assert.NotEmpty(result.Edges);
+        return result.Edges;
+    });
 
     private static string ClassOf(string lockClass) => lockClass.Split('/')[0];
 }

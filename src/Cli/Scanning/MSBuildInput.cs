@@ -20,7 +20,7 @@ internal static class MSBuildInput
         Path.GetExtension(path).ToLowerInvariant() is ".csproj" or ".sln" or ".slnx";
 
     /// <summary>Runs <c>dotnet restore</c>; on failure returns its first error line.</summary>
-    public static async Task<string?> RestoreAsync(string path, CancellationToken cancellationToken)
+    public static async Task<string?> RestoreAsync(string path, IReadOnlyDictionary<string, string>? properties, CancellationToken cancellationToken)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -32,6 +32,11 @@ internal static class MSBuildInput
         start.ArgumentList.Add(path);
         start.ArgumentList.Add("-nologo");
         start.ArgumentList.Add("-v:q");
+        foreach (var (name, value) in properties ?? new Dictionary<string, string>())
+        {
+            start.ArgumentList.Add($"-p:{name}={value}");
+        }
+
         using var process = Process.Start(start) ?? throw new InvalidOperationException("could not start 'dotnet restore'");
         var output = process.StandardOutput.ReadToEndAsync(cancellationToken);
         var error = process.StandardError.ReadToEndAsync(cancellationToken);
@@ -57,14 +62,25 @@ internal static class MSBuildInput
     /// <summary>Loads the projects to analyze: every C# project of a solution, or the one project (with the projects it references, for cross-project analysis).</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
     public static async Task<(IReadOnlyList<LoadedProject> Targets, IReadOnlyDictionary<string, LoadedProject> All)> LoadAsync(
-        string path, List<string> warnings, Action<string> progress, CancellationToken cancellationToken)
+        string path, string? framework, IReadOnlyDictionary<string, string>? extraProperties, List<string> warnings, Action<string> progress, CancellationToken cancellationToken)
     {
-        using var workspace = MSBuildWorkspace.Create(new Dictionary<string, string>
+        // What a command-line build of the default configuration sees.
+        var properties = new Dictionary<string, string>
         {
-            // What a command-line build of the default configuration sees; design-time only where MSBuild needs it.
             ["Configuration"] = "Debug",
             ["LockContractsCycleReporting"] = "build",
-        });
+        };
+        if (!string.IsNullOrWhiteSpace(framework))
+        {
+            properties["TargetFramework"] = framework;
+        }
+
+        foreach (var (name, value) in extraProperties ?? new Dictionary<string, string>())
+        {
+            properties[name] = value;
+        }
+
+        using var workspace = MSBuildWorkspace.Create(properties);
         using var registration = workspace.RegisterWorkspaceFailedHandler(e =>
         {
             if (e.Diagnostic.Kind == WorkspaceDiagnosticKind.Failure)

@@ -5,7 +5,8 @@ using Microsoft.CodeAnalysis;
 namespace LockContracts.Cli.Scanning;
 
 /// <summary>What to scan and how.</summary>
-internal sealed record ScanRequest(string Path, IReadOnlyList<string> Defines, bool ImplicitUsings, bool Restore);
+internal sealed record ScanRequest(
+    string Path, IReadOnlyList<string> Defines, bool ImplicitUsings, bool Restore, string? Framework = null, IReadOnlyDictionary<string, string>? Properties = null);
 
 /// <summary>Input the scanner cannot use: reported as one line, exit code 2.</summary>
 internal sealed class BadInputException : Exception
@@ -74,7 +75,7 @@ internal static class Scanner
         if (request.Restore)
         {
             progress($"restoring {System.IO.Path.GetFileName(path)}");
-            if (await MSBuildInput.RestoreAsync(path, cancellationToken).ConfigureAwait(false) is { } failure)
+            if (await MSBuildInput.RestoreAsync(path, request.Properties, cancellationToken).ConfigureAwait(false) is { } failure)
             {
                 throw new BadInputException($"'{request.Path}' does not restore: {failure}");
             }
@@ -82,8 +83,19 @@ internal static class Scanner
 
         MSBuildInput.RegisterMSBuild();
         var result = new ScanResult { Target = request.Path };
-        var (targets, all) = await MSBuildInput.LoadAsync(path, result.Warnings, progress, cancellationToken).ConfigureAwait(false);
-        if (targets.Count == 0)
+        IReadOnlyList<LoadedProject> targets;
+        IReadOnlyDictionary<string, LoadedProject> all;
+        try
+        {
+            (targets, all) = await MSBuildInput.LoadAsync(path, request.Framework, request.Properties, result.Warnings, progress, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // MSBuild could not evaluate it: no SDK that its global.json accepts, a broken project file, a missing import.
+            throw new BadInputException($"'{request.Path}' could not be loaded: {e.Message}");
+        }
+
+        if (targets.Count == 0 || targets.All(t => !t.Compilation.SyntaxTrees.Any()))
         {
             throw new BadInputException($"'{request.Path}' has no C# project that loads{(result.Warnings.Count > 0 ? ": " + result.Warnings[0] : string.Empty)}");
         }
