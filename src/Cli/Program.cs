@@ -43,7 +43,9 @@ public static class Program
         };
         scan.SetAction(async (parse, cancellationToken) =>
         {
-            var result = await Scanner.ScanAsync(Request(parse), Progress(stderr), cancellationToken).ConfigureAwait(false);
+            var progress = Progress(stderr);
+            var result = await Scanner.ScanAsync(Request(parse), progress, cancellationToken).ConfigureAwait(false);
+            progress(string.Empty);
             if (parse.GetValue(graph) is { Length: 2 } graphArgs)
             {
                 var graphFormat = graphArgs[0].ToLowerInvariant();
@@ -91,7 +93,9 @@ public static class Program
         compare.SetAction(async (parse, cancellationToken) =>
         {
             var edges = RuntimeComparison.Read(parse.GetValue(observed)!.FullName);
-            var result = await Scanner.ScanAsync(Request(parse), Progress(stderr), cancellationToken).ConfigureAwait(false);
+            var progress = Progress(stderr);
+            var result = await Scanner.ScanAsync(Request(parse), progress, cancellationToken).ConfigureAwait(false);
+            progress(string.Empty);
             var comparison = RuntimeComparison.Compare(edges, result.Edges);
             await stdout.WriteAsync(comparison.Describe()).ConfigureAwait(false);
             return comparison.MissingFromStatic.Count > 0 ? Findings : Clean;
@@ -155,13 +159,14 @@ public static class Program
         var width = 0;
         return message =>
         {
+            // An empty message ends the display: the line is cleared on a terminal, nothing is written otherwise.
             if (live)
             {
                 var line = message.Length > 100 ? message[..100] : message;
-                stderr.Write("\r" + line.PadRight(width));
+                stderr.Write("\r" + line.PadRight(width) + (line.Length == 0 ? "\r" : string.Empty));
                 width = line.Length;
             }
-            else
+            else if (message.Length > 0)
             {
                 stderr.WriteLine(message);
             }

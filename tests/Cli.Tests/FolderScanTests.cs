@@ -25,6 +25,11 @@ public sealed class FolderScanTests : IDisposable
         Assert.Contains("findings:       LOCK001 1", run.Output);
         Assert.Matches(@"analyzer time:  \d+\.\d\d s", run.Output);
         Assert.Matches(@"peak memory:    \d+ MB", run.Output);
+
+        // Redirected, progress is plain lines on standard error, never in the report.
+        Assert.Contains("analyzing 2 files\n", run.Error);
+        Assert.DoesNotContain("\r", run.Error);
+        Assert.DoesNotContain("analyzing", run.Output);
     }
 
     [Fact]

@@ -53,7 +53,7 @@ internal static class Reports
         text.AppendLine(CultureInfo.InvariantCulture, $"  analyzer time:  {result.AnalyzerTime.TotalSeconds:0.00} s");
         text.AppendLine(CultureInfo.InvariantCulture, $"  wall time:      {result.Elapsed.TotalSeconds:0.00} s");
         text.AppendLine(CultureInfo.InvariantCulture, $"  peak memory:    {result.PeakMemoryBytes / (1024.0 * 1024.0):0} MB");
-        foreach (var warning in result.Warnings)
+        foreach (var warning in result.Warnings.Distinct(StringComparer.Ordinal))
         {
             text.AppendLine(CultureInfo.InvariantCulture, $"  warning: {warning}");
         }
