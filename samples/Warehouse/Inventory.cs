@@ -138,6 +138,7 @@ public sealed class Replenisher
         {
             while (_pending.TryDequeue(out var order))
             {
+                // A bin's gate under the queue: ReorderLowStock takes the two the other way round.
                 var bin = order.Inventory.GetOrAdd(order.Sku);
                 lock (bin.Gate)
                 {
