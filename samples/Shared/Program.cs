@@ -1,7 +1,8 @@
 using Warehouse;
 
-// A small warehouse: pickers move stock between bins while the catalog grows and the audit
-// log is flushed. The run is short and bounded; the point of the sample is what the build says.
+// A small warehouse: pickers move stock between bins while the catalog grows, the audit log is
+// flushed and low bins are reordered and refilled. The run is short and bounded; the point of the
+// sample is what the build says.
 var inventory = new Inventory(new AuditLog());
 var skus = Enumerable.Range(0, 8).Select(i => $"SKU-{i:000}").ToArray();
 foreach (var sku in skus)
@@ -24,12 +25,14 @@ var pickers = Enumerable.Range(0, 4).Select(worker => Task.Run(async () =>
         if (step % 500 == 0)
         {
             await inventory.Audit.FlushAsync(TextWriter.Null);
+            inventory.ReorderLowStock(threshold: 95);
+            inventory.Reorders.Deliver(quantity: 10);
         }
     }
 })).ToArray();
 
 var finished = Task.WaitAll(pickers, TimeSpan.FromSeconds(30));
 Console.WriteLine(finished
-    ? $"Moved stock between {skus.Length} bins; total on hand: {inventory.TotalOnHand()} (started with {skus.Length * 100})"
+    ? $"Moved stock between {skus.Length} bins; total on hand: {inventory.TotalOnHand()} (started with {skus.Length * 100}, delivered {inventory.Reorders.Delivered})"
     : "The pickers did not finish within 30 seconds: a deadlock is the likely cause.");
 return finished ? 0 : 1;

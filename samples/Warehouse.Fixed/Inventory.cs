@@ -37,6 +37,9 @@ public sealed class Inventory(AuditLog audit)
 
     public AuditLog Audit { get; } = audit;
 
+    /// <summary>Reorders for bins that run low, delivered later into the same bins.</summary>
+    public Replenisher Reorders { get; } = new();
+
     [RequiresHeld("Inventory.Catalog")]
     private void Register(string sku, Bin bin) => _bins[sku] = bin;
 
@@ -99,6 +102,66 @@ public sealed class Inventory(AuditLog audit)
         finally { _catalog.ExitReadLock(); }
 
         return total;
+    }
+
+    public void ReorderLowStock(int threshold)
+    {
+        foreach (var (sku, bin) in SnapshotBySku())
+        {
+            lock (bin.Gate)
+            {
+                if (bin.Quantity < threshold)
+                {
+                    Reorders.Request(sku, this);
+                }
+            }
+        }
+    }
+
+    private List<KeyValuePair<string, Bin>> SnapshotBySku()
+    {
+        _catalog.EnterReadLock();
+        try { return _bins.ToList(); }
+        finally { _catalog.ExitReadLock(); }
+    }
+}
+
+/// <summary>Queues reorders for low bins and delivers them, taking no bin while it holds the queue.</summary>
+public sealed class Replenisher
+{
+    private readonly object _queue = new();
+    private readonly Queue<(string Sku, Inventory Inventory)> _pending = new();
+    private int _delivered;
+
+    public int Delivered => Volatile.Read(ref _delivered);
+
+    public void Request(string sku, Inventory inventory)
+    {
+        lock (_queue)
+        {
+            _pending.Enqueue((sku, inventory));
+        }
+    }
+
+    public void Deliver(int quantity)
+    {
+        List<(string Sku, Inventory Inventory)> orders;
+        lock (_queue)
+        {
+            orders = _pending.ToList();
+            _pending.Clear();
+        }
+
+        foreach (var order in orders)
+        {
+            var bin = order.Inventory.GetOrAdd(order.Sku);
+            lock (bin.Gate)
+            {
+                bin.Quantity += quantity;
+            }
+
+            Interlocked.Add(ref _delivered, quantity);
+        }
     }
 }
 

@@ -21,6 +21,9 @@ public sealed class Inventory(AuditLog audit)
 
     public AuditLog Audit { get; } = audit;
 
+    /// <summary>Reorders for bins that run low, delivered later into the same bins.</summary>
+    public Replenisher Reorders { get; } = new();
+
     [RequiresHeld("Inventory.Catalog")]
     private void Register(string sku, Bin bin) => _bins[sku] = bin;
 
@@ -87,6 +90,64 @@ public sealed class Inventory(AuditLog audit)
         _catalog.EnterReadLock();
         try { return _bins.Values.ToList(); }
         finally { _catalog.ExitReadLock(); }
+    }
+
+    public void ReorderLowStock(int threshold)
+    {
+        foreach (var (sku, bin) in SnapshotBySku())
+        {
+            lock (bin.Gate)
+            {
+                if (bin.Quantity < threshold)
+                {
+                    // Holds the bin while queuing its reorder; Replenisher.Deliver holds the queue
+                    // while filling the bin: two threads doing both deadlock (LOCK001).
+                    Reorders.Request(sku, this);
+                }
+            }
+        }
+    }
+
+    private List<KeyValuePair<string, Bin>> SnapshotBySku()
+    {
+        _catalog.EnterReadLock();
+        try { return _bins.ToList(); }
+        finally { _catalog.ExitReadLock(); }
+    }
+}
+
+/// <summary>Queues reorders for low bins and delivers them.</summary>
+public sealed class Replenisher
+{
+    private readonly object _queue = new();
+    private readonly Queue<(string Sku, Inventory Inventory)> _pending = new();
+
+    public int Delivered { get; private set; }
+
+    public void Request(string sku, Inventory inventory)
+    {
+        lock (_queue)
+        {
+            _pending.Enqueue((sku, inventory));
+        }
+    }
+
+    public void Deliver(int quantity)
+    {
+        lock (_queue)
+        {
+            while (_pending.TryDequeue(out var order))
+            {
+                // A bin's gate under the queue: ReorderLowStock takes the two the other way round.
+                var bin = order.Inventory.GetOrAdd(order.Sku);
+                lock (bin.Gate)
+                {
+                    bin.Quantity += quantity;
+                }
+
+                Delivered += quantity;
+            }
+        }
     }
 }
 

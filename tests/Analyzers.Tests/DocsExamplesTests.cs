@@ -5,22 +5,30 @@ using Microsoft.CodeAnalysis;
 namespace LockContracts.Analyzers.Tests;
 
 /// <summary>
-/// The examples in docs/rules are code: every complete C# block there is compiled and analyzed,
-/// and the <c>// LOCKnnn</c> comments in it must be exactly the diagnostics on their lines.
-/// Pages of rules that do not report yet are skipped.
+/// The examples in docs/rules and in the READMEs (the repository's and the packages') are code:
+/// every complete C# block there is compiled, with the annotations and the runtime validator
+/// referenced, and analyzed, and the <c>// LOCKnnn</c> comments in it must be exactly the
+/// diagnostics on their lines. In the READMEs every C# block must be complete: a reader pastes
+/// them as they are. Pages of rules that do not report yet are skipped.
 /// </summary>
 public class DocsExamplesTests
 {
+    private static readonly string[] Readmes = { "README.md", "nuget/LockContracts/README.md", "nuget/LockContracts.Lockdep/README.md" };
+
     public static IEnumerable<object[]> Pages() =>
         Directory.GetFiles(Path.Combine(MetaTests.RepositoryRoot(), "docs", "rules"), "LOCK*.md")
             .Select(p => new object[] { Path.GetFileName(p) })
-            .OrderBy(p => (string)p[0]);
+            .OrderBy(p => (string)p[0])
+            .Concat(Readmes.Select(p => new object[] { p }));
 
     [Theory]
     [MemberData(nameof(Pages))]
     public async Task ExamplesReportWhatTheirCommentsSay(string page)
     {
-        var text = File.ReadAllText(Path.Combine(MetaTests.RepositoryRoot(), "docs", "rules", page));
+        var isReadme = Readmes.Contains(page);
+        var text = File.ReadAllText(isReadme
+            ? Path.Combine(new[] { MetaTests.RepositoryRoot() }.Concat(page.Split('/')).ToArray())
+            : Path.Combine(MetaTests.RepositoryRoot(), "docs", "rules", page));
         if (text.Contains("Status: coming", StringComparison.Ordinal))
         {
             return;
@@ -30,9 +38,11 @@ public class DocsExamplesTests
         var checkedBlocks = 0;
         foreach (var block in blocks)
         {
-            var compilation = LockVerifier.Compile(block);
-            if (compilation.GetDiagnostics().Any(d => d.Severity == DiagnosticSeverity.Error))
+            var compilation = LockVerifier.Compile(new[] { block }, new[] { MetadataReference.CreateFromFile(typeof(Lockdep.CheckedLock).Assembly.Location) });
+            var errors = compilation.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error).ToList();
+            if (errors.Count > 0)
             {
+                Assert.False(isReadme, $"{page}: a C# block does not compile:\n{string.Join("\n", errors)}\n{block}");
                 continue;
             }
 

@@ -12,7 +12,12 @@ public class SampleTests
     public async Task BuggySampleReportsExactlyWhatItsCommentsAnnounce()
     {
         var (sources, diagnostics) = await AnalyzeSampleAsync("Warehouse");
-        Assert.Equal(new[] { "LOCK002", "LOCK003", "LOCK004", "LOCK101", "LOCK102" }, diagnostics.Select(d => d.Id).Distinct().OrderBy(id => id));
+        Assert.Equal(new[] { "LOCK001", "LOCK002", "LOCK003", "LOCK004", "LOCK101", "LOCK102" }, diagnostics.Select(d => d.Id).Distinct().OrderBy(id => id));
+
+        // The flagship rule, as real code has it: an AB-BA between two classes, one side through a call. Both paths are shown.
+        var cycle = Assert.Single(diagnostics, d => d.Id == "LOCK001").GetMessage();
+        Assert.Contains("Inventory.ReorderLowStock takes Bin.Gate then, through Replenisher.Request, Replenisher._queue", cycle);
+        Assert.Contains("Replenisher.Deliver takes Replenisher._queue then Bin.Gate", cycle);
         foreach (var diagnostic in diagnostics)
         {
             // Each report sits under a comment that names it, within the three lines above.

@@ -8,9 +8,10 @@ internal sealed class ConsumerBuild
 {
     private readonly SarifLog? _sarif;
 
-    public ConsumerBuild(string name, string source, string sarifPath, ProcessResult process)
+    public ConsumerBuild(string name, string directory, string source, string sarifPath, ProcessResult process)
     {
         Name = name;
+        Directory = directory;
         Source = source;
         SarifPath = sarifPath;
         Process = process;
@@ -18,6 +19,12 @@ internal sealed class ConsumerBuild
     }
 
     public string Name { get; }
+
+    /// <summary>The consumer's project folder.</summary>
+    public string Directory { get; }
+
+    /// <summary>What restore resolved for the consumer: obj/project.assets.json.</summary>
+    public string AssetsFilePath => Path.Combine(Directory, "obj", "project.assets.json");
 
     public string Source { get; }
 
@@ -72,11 +79,12 @@ internal static class ConsumerProject
         string name,
         string directory,
         string source,
-        string packageId,
-        string packageVersion,
+        IReadOnlyList<(string Id, string Version)> packages,
         string feedDirectory,
         string packagesDirectory,
-        string? editorConfigRules = null)
+        string? editorConfigRules = null,
+        string? compilerToolsetVersion = null,
+        IReadOnlyList<string>? extraArguments = null)
     {
         Directory.CreateDirectory(directory);
 
@@ -89,8 +97,20 @@ internal static class ConsumerProject
 
         File.WriteAllText(Path.Combine(directory, ".editorconfig"), "root = true\n" + (editorConfigRules is null ? "" : $"\n[*.cs]\n{editorConfigRules}\n"));
 
-        // Only the feed holding the package under test: the machine's sources, source mappings and
-        // package cache must not be able to supply a LockContracts package (or anything else).
+        // Only the feed holding the packages under test: the machine's sources, source mappings and
+        // package cache must not be able to supply a LockContracts package (or anything else). A
+        // consumer that builds with the compiler toolset gets that one package from the folder
+        // Package.Tests restored it into, and nothing else from there.
+        var toolsetSource = compilerToolsetVersion is null ? "" : $"""
+
+                <add key="compiler-toolset" value="{SecurityElement.Escape(BuildSettings.NuGetPackageRoot)}" />
+            """;
+        var toolsetMapping = compilerToolsetVersion is null ? "" : """
+
+                <packageSource key="compiler-toolset">
+                  <package pattern="Microsoft.Net.Compilers.Toolset" />
+                </packageSource>
+            """;
         File.WriteAllText(Path.Combine(directory, "nuget.config"), $"""
             <?xml version="1.0" encoding="utf-8"?>
             <configuration>
@@ -99,13 +119,13 @@ internal static class ConsumerProject
               </config>
               <packageSources>
                 <clear />
-                <add key="package-under-test" value="{SecurityElement.Escape(feedDirectory)}" />
+                <add key="package-under-test" value="{SecurityElement.Escape(feedDirectory)}" />{toolsetSource}
               </packageSources>
               <packageSourceMapping>
                 <clear />
                 <packageSource key="package-under-test">
                   <package pattern="*" />
-                </packageSource>
+                </packageSource>{toolsetMapping}
               </packageSourceMapping>
               <auditSources>
                 <clear />
@@ -117,13 +137,20 @@ internal static class ConsumerProject
 
             """);
 
+        var references = string.Join(Environment.NewLine, packages.Select(package =>
+            $"""    <PackageReference Include="{SecurityElement.Escape(package.Id)}" Version="{SecurityElement.Escape(package.Version)}" />"""));
+        if (compilerToolsetVersion is not null)
+        {
+            references += Environment.NewLine +
+                $"""    <PackageReference Include="Microsoft.Net.Compilers.Toolset" Version="{SecurityElement.Escape(compilerToolsetVersion)}" PrivateAssets="all" />""";
+        }
         File.WriteAllText(Path.Combine(directory, "Consumer.csproj"), $"""
             <Project Sdk="Microsoft.NET.Sdk">
               <PropertyGroup>
                 <TargetFramework>net10.0</TargetFramework>
               </PropertyGroup>
               <ItemGroup>
-                <PackageReference Include="{SecurityElement.Escape(packageId)}" Version="{SecurityElement.Escape(packageVersion)}" />
+            {references}
               </ItemGroup>
             </Project>
 
@@ -139,11 +166,11 @@ internal static class ConsumerProject
                 "--disable-build-servers", "-nodeReuse:false", "-tl:off", "-v:minimal",
                 // The comma in "file,version=2.1" would end the -p switch's value unescaped.
                 $"-p:ErrorLog={DotNet.EscapeProperty(sarifPath)}%2Cversion=2.1",
-            },
+            }.Concat(extraArguments ?? Array.Empty<string>()).ToArray(),
             directory,
             BuildTimeout,
             new Dictionary<string, string> { ["NUGET_PACKAGES"] = packagesDirectory });
 
-        return new ConsumerBuild(name, source, sarifPath, process);
+        return new ConsumerBuild(name, directory, source, sarifPath, process);
     }
 }

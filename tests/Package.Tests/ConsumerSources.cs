@@ -107,4 +107,42 @@ internal static class ConsumerSources
         }
 
         """;
+
+    /// <summary>Text of the line where LOCK002 belongs in <see cref="UsesLockdep"/>, when the analyzer is there to see it.</summary>
+    public const string LockdepAgainstOrderLine = "using (inode.Lock.EnterScope())";
+
+    /// <summary>
+    /// Code written against the runtime validator as its README shows: locks named with [Lock] and
+    /// a declared order, and one acquisition against that order, which the analyzer (when a project
+    /// references it) reads through the contracts on CheckedLock's methods.
+    /// </summary>
+    public const string UsesLockdep = """
+        using LockContracts;
+        using LockContracts.Lockdep;
+
+        [assembly: LockOrder("Inode.Lock", "Page.Lock")]
+
+        public sealed class Inode
+        {
+            [Lock("Inode.Lock")] public readonly CheckedLock Lock = new("Inode.Lock");
+        }
+
+        public sealed class Page
+        {
+            [Lock("Page.Lock")] public readonly CheckedLock Lock = new("Page.Lock");
+            public bool Dirty;
+
+            public void MarkDirty(Inode inode)
+            {
+                using (Lock.EnterScope())
+                {
+                    using (inode.Lock.EnterScope()) // LOCK002: Inode.Lock comes before Page.Lock
+                    {
+                        Dirty = true;
+                    }
+                }
+            }
+        }
+
+        """;
 }

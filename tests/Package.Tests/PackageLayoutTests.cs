@@ -10,13 +10,8 @@ public sealed class PackageLayoutTests(PackageFixture package)
     private const string AnalyzerFolder = "analyzers/dotnet/cs/";
 
     [Fact]
-    public void Analyzer_and_code_fixes_are_under_analyzers_dotnet_cs_and_annotations_under_lib_netstandard2_0()
+    public void Analyzer_and_code_fixes_are_under_analyzers_dotnet_cs_with_the_build_props()
     {
-        var payload = package.EntryNames
-            .Where(name => !IsPackageMetadata(name))
-            .Order(StringComparer.Ordinal)
-            .ToList();
-
         Assert.Equal(
             new[]
             {
@@ -24,10 +19,42 @@ public sealed class PackageLayoutTests(PackageFixture package)
                 AnalyzerFolder + "LockContracts.CodeFixes.dll",
                 "build/LockContracts.props",
                 "buildTransitive/LockContracts.props",
-                "lib/netstandard2.0/LockContracts.Annotations.dll",
-                "lib/netstandard2.0/LockContracts.Annotations.xml",
+                // No assembly to compile against (the attributes come with the dependency), but netstandard2.0 all the same.
+                "lib/netstandard2.0/_._",
             },
-            payload);
+            Payload(package.Analyzer));
+    }
+
+    [Fact]
+    public void Annotations_package_is_the_attributes_alone_under_lib_netstandard2_0()
+    {
+        Assert.Equal("LockContracts.Annotations", package.Annotations.Id);
+        Assert.Equal(
+            new[] { "lib/netstandard2.0/LockContracts.Annotations.dll", "lib/netstandard2.0/LockContracts.Annotations.xml" },
+            Payload(package.Annotations));
+        Assert.Empty(package.Annotations.Dependencies);
+        Assert.Empty(package.Annotations.FrameworkReferences);
+    }
+
+    [Fact]
+    public void Lockdep_package_is_the_validator_per_framework_and_depends_on_the_attributes_only()
+    {
+        Assert.Equal("LockContracts.Lockdep", package.Lockdep.Id);
+        Assert.Equal(
+            new[]
+            {
+                "lib/net10.0/LockContracts.Lockdep.dll",
+                "lib/net10.0/LockContracts.Lockdep.xml",
+                "lib/net8.0/LockContracts.Lockdep.dll",
+                "lib/net8.0/LockContracts.Lockdep.xml",
+            },
+            Payload(package.Lockdep));
+        // Not on LockContracts: that would bring the analyzer and its build files into every project
+        // using the validator, whatever a dependency's exclude says (see LockdepPackageTests).
+        Assert.Equal(
+            new[] { ("net10.0", "LockContracts.Annotations", package.Annotations.Version), ("net8.0", "LockContracts.Annotations", package.Annotations.Version) },
+            package.Lockdep.Dependencies.Select(d => (d.Framework ?? "", d.Id, d.Version)).Order().ToArray());
+        Assert.Empty(package.Lockdep.FrameworkReferences);
     }
 
     [Fact]
@@ -40,15 +67,17 @@ public sealed class PackageLayoutTests(PackageFixture package)
     }
 
     [Fact]
-    public void Package_is_LockContracts_and_depends_on_nothing()
+    public void Package_is_LockContracts_and_depends_on_the_attributes_only()
     {
         Assert.Equal("LockContracts", package.PackageId);
         Assert.Equal($"LockContracts.{package.PackageVersion}.nupkg", Path.GetFileName(package.PackagePath));
-        var dependencies = package.Nuspec.Descendants()
-            .Where(element => element.Name.LocalName is "dependency" or "frameworkAssembly" or "frameworkReference")
-            .Select(element => element.ToString())
-            .ToList();
-        Assert.True(dependencies.Count == 0, "A consumer must not inherit any dependency, least of all Microsoft.CodeAnalysis:\n" + string.Join("\n", dependencies));
+        var dependencies = package.Analyzer.Dependencies;
+        var summary = "A consumer must inherit nothing but the attributes, least of all Microsoft.CodeAnalysis:\n" +
+            string.Join("\n", dependencies.Select(d => $"{d.Framework}: {d.Id} {d.Version} exclude={d.Exclude}").Concat(package.Analyzer.FrameworkReferences));
+        Assert.True(
+            dependencies.Count == 1 && dependencies[0].Id == "LockContracts.Annotations" && dependencies[0].Version == package.PackageVersion
+                && package.Analyzer.FrameworkReferences.Count == 0,
+            summary);
     }
 
     [Fact]
@@ -72,6 +101,9 @@ public sealed class PackageLayoutTests(PackageFixture package)
                 $"{entry} references {reference.Name} {reference.Version}, newer than 4.8.0; compilers before it refuse it (CS9057)."));
         }
     }
+
+    private static List<string> Payload(PackedPackage packed) =>
+        packed.EntryNames.Where(name => !IsPackageMetadata(name)).Order(StringComparer.Ordinal).ToList();
 
     private static bool IsPackageMetadata(string entry) =>
         entry.StartsWith("_rels/", StringComparison.Ordinal)

@@ -15,11 +15,15 @@ internal sealed record SarifRule(string Id, string DefaultLevel, string? HelpUri
 /// <summary>The parts of a compiler's SARIF 2.1 error log (<c>-p:ErrorLog=file,version=2.1</c>) the tests read.</summary>
 internal sealed class SarifLog
 {
-    private SarifLog(IReadOnlyList<SarifResult> results, IReadOnlyList<SarifRule> rules)
+    private SarifLog(IReadOnlyList<SarifResult> results, IReadOnlyList<SarifRule> rules, IReadOnlyList<string> compilerVersions)
     {
         Results = results;
         Rules = rules;
+        CompilerVersions = compilerVersions;
     }
+
+    /// <summary>The semantic version each run's tool (the compiler that wrote the log) gives of itself, such as "4.14.0".</summary>
+    public IReadOnlyList<string> CompilerVersions { get; }
 
     /// <summary>Every diagnostic the compiler and its analyzers reported, including those a pragma suppressed.</summary>
     public IReadOnlyList<SarifResult> Results { get; }
@@ -42,20 +46,26 @@ internal sealed class SarifLog
 
         var results = new List<SarifResult>();
         var rules = new List<SarifRule>();
+        var compilerVersions = new List<string>();
         foreach (var run in root.GetProperty("runs").EnumerateArray())
         {
             if (run.TryGetProperty("results", out var runResults))
             {
                 results.AddRange(runResults.EnumerateArray().Select(ReadResult));
             }
-            if (run.TryGetProperty("tool", out var tool)
-                && tool.TryGetProperty("driver", out var driver)
-                && driver.TryGetProperty("rules", out var driverRules))
+            if (run.TryGetProperty("tool", out var tool) && tool.TryGetProperty("driver", out var driver))
             {
-                rules.AddRange(driverRules.EnumerateArray().Select(ReadRule));
+                if (driver.TryGetProperty("rules", out var driverRules))
+                {
+                    rules.AddRange(driverRules.EnumerateArray().Select(ReadRule));
+                }
+                if (driver.TryGetProperty("semanticVersion", out var driverVersion))
+                {
+                    compilerVersions.Add(driverVersion.GetString() ?? "");
+                }
             }
         }
-        return new SarifLog(results, rules);
+        return new SarifLog(results, rules, compilerVersions);
     }
 
     private static SarifResult ReadResult(JsonElement result)
