@@ -297,7 +297,7 @@ namespace LockContracts.Analyzers.Flow
         public SemanticModel SemanticModelFor(SyntaxTree tree) => _semanticModels.GetOrAdd(tree, t => _model.Compilation.GetSemanticModel(t));
 #pragma warning restore RS1030
 
-        /// <summary>The methods a call may run: the target, the implementations of an uncontracted virtual or interface member, delegate targets, and lambdas run in place.</summary>
+        /// <summary>The methods a call may run: the target, the implementations of an uncontracted virtual or interface member that the receiver's type allows (<see cref="CallDispatch"/>), delegate targets, and lambdas run in place.</summary>
         public ImmutableArray<IMethodSymbol> TargetsOf(IOperation call, LockEffectResolver resolver)
         {
             var method = CalledMethod(call);
@@ -312,19 +312,25 @@ namespace LockContracts.Analyzers.Flow
             }
 
             List<IMethodSymbol>? implementations = null;
-            if ((method.IsAbstract || method.IsVirtual || method.IsOverride) && _model.GetContract(method).IsEmpty)
+            var exact = false;
+            if ((method.IsAbstract || method.IsVirtual || method.IsOverride) && _model.GetContract(method).IsEmpty
+                && _implementations.Value.TryGetValue(method.OriginalDefinition, out var all))
             {
-                _implementations.Value.TryGetValue(method.OriginalDefinition, out implementations);
+                implementations = CallDispatch.Candidates(call, method, all, out exact);
             }
 
             var runsDelegates = call is IInvocationOperation { Arguments.IsEmpty: false } && RunsDelegatesInPlace(method);
-            if (implementations is null && !runsDelegates)
+            if (implementations is not { Count: > 0 } && !runsDelegates)
             {
                 return ImmutableArray.Create(method);
             }
 
             var targets = ImmutableArray.CreateBuilder<IMethodSymbol>();
-            targets.Add(method);
+            if (!exact)
+            {
+                targets.Add(method);
+            }
+
             if (implementations is not null)
             {
                 targets.AddRange(implementations);

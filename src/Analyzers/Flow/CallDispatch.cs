@@ -1,0 +1,202 @@
+using System.Collections.Generic;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace LockContracts.Analyzers.Flow
+{
+    /// <summary>
+    /// Which overrides and implementations a virtual or interface call can run, from the receiver's
+    /// static type: only those declared in that type or its subtypes (generic arguments respected);
+    /// exactly one for <c>base.M()</c>, a sealed type or a struct; none in source for the universal
+    /// members (<c>object.ToString</c>/<c>Equals</c>/<c>GetHashCode</c>, <c>IDisposable.Dispose</c>,
+    /// <c>IEnumerator</c>, <c>IComparable</c>, <c>IEquatable</c>, <c>IAsyncDisposable</c>) called on a
+    /// receiver typed as <c>object</c> or as that library interface itself, because nothing the method
+    /// knows says which of the program's many implementations it is. The hidden calls of
+    /// <c>foreach</c> and <c>using</c> are ordinary calls in the control-flow graph, on the enumerator
+    /// or resource converted to the interface: the conversion is looked through, so a
+    /// <c>List&lt;T&gt;.Enumerator</c> or a <c>StreamWriter</c> reaches no source code.
+    /// </summary>
+    internal static class CallDispatch
+    {
+        /// <summary>The candidates among <paramref name="implementations"/> (every override or implementation of the called member in the compilation) that this call can reach.</summary>
+        /// <param name="exact">Set when the receiver has one possible runtime type and the one candidate returned is what runs, not the member named.</param>
+        public static List<IMethodSymbol> Candidates(IOperation call, IMethodSymbol method, List<IMethodSymbol> implementations, out bool exact)
+        {
+            exact = false;
+            var receiver = Receiver(call);
+            if (receiver is null || !IsVirtualDispatch(call, receiver))
+            {
+                return new List<IMethodSymbol>();
+            }
+
+            var type = StaticType(receiver);
+            if (type is null)
+            {
+                return implementations;
+            }
+
+            if (type is ITypeParameterSymbol parameter)
+            {
+                var result = new List<IMethodSymbol>();
+                foreach (var constraint in parameter.ConstraintTypes)
+                {
+                    if (!IsUniversal(method, constraint))
+                    {
+                        result.AddRange(Within(constraint, implementations));
+                    }
+                }
+
+                return result;
+            }
+
+            if (IsUniversal(method, type))
+            {
+                return new List<IMethodSymbol>();
+            }
+
+            var candidates = Within(type, implementations);
+            if ((type.IsSealed || type.IsValueType) && candidates.Count > 1)
+            {
+                // One runtime type: the override nearest to it.
+                for (var t = type; t is not null; t = t.BaseType)
+                {
+                    var own = candidates.Find(c => SameType(c.ContainingType, t));
+                    if (own is not null)
+                    {
+                        exact = true;
+                        return new List<IMethodSymbol> { own };
+                    }
+                }
+            }
+
+            return candidates;
+        }
+
+        private static IOperation? Receiver(IOperation call) => call switch
+        {
+            IInvocationOperation invocation => invocation.Instance,
+            IPropertyReferenceOperation property => property.Instance,
+            _ => null,
+        };
+
+        /// <summary><c>base.M()</c> and non-virtual calls run the member named, nothing else.</summary>
+        private static bool IsVirtualDispatch(IOperation call, IOperation receiver) => call switch
+        {
+            IInvocationOperation invocation => invocation.IsVirtual,
+            _ => receiver.Syntax is not BaseExpressionSyntax,
+        };
+
+        /// <summary>The receiver's type before any implicit conversion: the enumerator's own type for a foreach's hidden calls.</summary>
+        private static ITypeSymbol? StaticType(IOperation receiver)
+        {
+            while (receiver is IConversionOperation { IsImplicit: true } conversion)
+            {
+                receiver = conversion.Operand;
+            }
+
+            return receiver.Type;
+        }
+
+        private static bool IsUniversal(IMethodSymbol method, ITypeSymbol receiverType)
+        {
+            if (receiverType.SpecialType == SpecialType.System_Object)
+            {
+                return true;
+            }
+
+            if (receiverType.TypeKind != TypeKind.Interface || receiverType.Locations.IsEmpty || receiverType.Locations[0].IsInSource)
+            {
+                return false;
+            }
+
+            var declaring = method.ContainingType.OriginalDefinition;
+            var name = declaring.ContainingNamespace?.ToDisplayString();
+            var universal = name switch
+            {
+                "System" => declaring.Name is "IDisposable" or "IAsyncDisposable" or "IComparable" or "IEquatable",
+                "System.Collections" => declaring.Name is "IEnumerator",
+                "System.Collections.Generic" => declaring.Name is "IEnumerator",
+                _ => false,
+            };
+            return universal || method.ContainingType.SpecialType == SpecialType.System_Object;
+        }
+
+        private static List<IMethodSymbol> Within(ITypeSymbol receiverType, List<IMethodSymbol> implementations)
+        {
+            var result = new List<IMethodSymbol>();
+            foreach (var implementation in implementations)
+            {
+                if (IsSubtype(implementation.ContainingType, receiverType))
+                {
+                    result.Add(implementation);
+                }
+            }
+
+            return result;
+        }
+
+        private static bool IsSubtype(INamedTypeSymbol type, ITypeSymbol of)
+        {
+            if (of.TypeKind == TypeKind.Interface)
+            {
+                if (SameType(type, of))
+                {
+                    return true;
+                }
+
+                foreach (var @interface in type.AllInterfaces)
+                {
+                    if (SameType(@interface, of))
+                    {
+                        return true;
+                    }
+                }
+
+                return false;
+            }
+
+            for (ITypeSymbol? t = type; t is not null; t = t.BaseType)
+            {
+                if (SameType(t, of))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary>Equal with their generic arguments; where either still has open type parameters, equal as definitions.</summary>
+        private static bool SameType(ITypeSymbol a, ITypeSymbol b)
+        {
+            if (SymbolEqualityComparer.Default.Equals(a, b))
+            {
+                return true;
+            }
+
+            return (IsOpen(a) || IsOpen(b)) && SymbolEqualityComparer.Default.Equals(a.OriginalDefinition, b.OriginalDefinition);
+        }
+
+        private static bool IsOpen(ITypeSymbol type) => type switch
+        {
+            ITypeParameterSymbol => true,
+            INamedTypeSymbol named => named.TypeArguments.Length > 0 && HasTypeParameter(named),
+            IArrayTypeSymbol array => IsOpen(array.ElementType),
+            _ => false,
+        };
+
+        private static bool HasTypeParameter(INamedTypeSymbol named)
+        {
+            foreach (var argument in named.TypeArguments)
+            {
+                if (IsOpen(argument))
+                {
+                    return true;
+                }
+            }
+
+            return named.ContainingType is { } outer && HasTypeParameter(outer);
+        }
+    }
+}
