@@ -30,9 +30,11 @@ namespace LockContracts.Analyzers.Flow
     /// <summary>A lock a method may take, directly or through calls, with the calls that lead there.</summary>
     internal sealed class SummaryAcquisition
     {
-        public SummaryAcquisition(string? lockClass, string? owner, string display, LockMode mode, LockPrimitive primitive, ImmutableArray<CallStep> path, bool retaken = false)
+        public SummaryAcquisition(
+            string? lockClass, string? owner, string display, LockMode mode, LockPrimitive primitive, ImmutableArray<CallStep> path, bool retaken = false, ParameterGuard? guard = null)
         {
             Retaken = retaken;
+            Guard = guard;
             LockClass = lockClass;
             Owner = owner;
             Display = display;
@@ -60,6 +62,11 @@ namespace LockContracts.Analyzers.Flow
         /// <summary>Taken again by a method that first releases it ([Releases], [TemporarilyReleases]): not a second acquisition by the holder.</summary>
         public bool Retaken { get; }
 
+        /// <summary>Taken only when a <c>bool</c> parameter of the summarized method has a value; null when taken whatever its arguments.</summary>
+        public ParameterGuard? Guard { get; }
+
+        public SummaryAcquisition WithRetaken() => new(LockClass, Owner, Display, Mode, Primitive, Path, retaken: true, Guard);
+
         /// <summary>The callees passed through, outermost first (empty for a direct acquisition).</summary>
         public IEnumerable<string> Through => Path.Take(Path.Length - 1).Select(s => s.Name);
     }
@@ -83,9 +90,12 @@ namespace LockContracts.Analyzers.Flow
     /// <summary>A call site: its possible targets and the paths of what it passes, to translate the callee's owners.</summary>
     internal sealed class DirectCall
     {
-        public DirectCall(ImmutableArray<IMethodSymbol> targets, string? receiver, ImmutableArray<KeyValuePair<string, string?>> arguments, Location location)
+        public DirectCall(
+            ImmutableArray<IMethodSymbol> targets, string? receiver, ImmutableArray<KeyValuePair<string, string?>> arguments,
+            ImmutableArray<KeyValuePair<string, string>> boolArguments, Location location)
         {
             Targets = targets;
+            BoolArguments = boolArguments;
             Receiver = receiver;
             Arguments = arguments;
             Location = location;
@@ -99,6 +109,13 @@ namespace LockContracts.Analyzers.Flow
         public ImmutableArray<KeyValuePair<string, string?>> Arguments { get; }
 
         public Location Location { get; }
+
+        /// <summary>What the call passes for the callee's <c>bool</c> parameters (<see cref="ParameterGuard.BoolArguments"/>).</summary>
+        public ImmutableArray<KeyValuePair<string, string>> BoolArguments { get; }
+
+        /// <summary>A callee's guard in the caller's terms: <see cref="ParameterGuard.Never"/> when this call rules the acquisition out.</summary>
+        public ParameterGuard? MapGuard(ParameterGuard? guard) =>
+            guard is null ? null : ReferenceEquals(guard, ParameterGuard.Never) ? guard : guard.AtCall(BoolArguments);
 
         /// <summary>An owner path of the callee, in the caller's terms; null when it cannot be named there.</summary>
         public string? Translate(string? owner)
@@ -254,10 +271,16 @@ namespace LockContracts.Analyzers.Flow
                 var sameScope = SharesScope(target);
                 foreach (var acquisition in MayAcquire(target))
                 {
+                    var guard = sameScope ? acquisition.Guard : site.MapGuard(acquisition.Guard);
+                    if (ReferenceEquals(guard, ParameterGuard.Never))
+                    {
+                        continue;
+                    }
+
                     var owner = sameScope ? acquisition.Owner : site.Translate(acquisition.Owner);
                     var translated = new SummaryAcquisition(
                         acquisition.LockClass, owner, TranslateDisplay(acquisition, owner), acquisition.Mode, acquisition.Primitive,
-                        acquisition.Path.Insert(0, new CallStep(LockEffectResolver.DisplayName(target), site.Location)), acquisition.Retaken);
+                        acquisition.Path.Insert(0, new CallStep(LockEffectResolver.DisplayName(target), site.Location)), acquisition.Retaken, guard);
                     if (seen.Add(acquisition.LockClass + "|" + owner + "|" + acquisition.Display))
                     {
                         result.Add(translated);
@@ -367,22 +390,30 @@ namespace LockContracts.Analyzers.Flow
                 // marks (Retaken) win over the same lock reached again through its callees.
                 var result = ImmutableArray.CreateBuilder<SummaryAcquisition>();
                 var seen = new HashSet<string>();
-                var visited = new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default) { root };
-                var queue = new Queue<(IMethodSymbol Method, Func<string?, string?> Translate, ImmutableArray<CallStep> Path)>();
-                queue.Enqueue((root, owner => owner, ImmutableArray<CallStep>.Empty));
+
+                // A callee is walked once per way its guards resolve from here (usually one).
+                var visited = new HashSet<(IMethodSymbol, string)>(VisitComparer.Instance) { (root, string.Empty) };
+                var queue = new Queue<(IMethodSymbol Method, Func<string?, string?> Translate, Func<ParameterGuard?, ParameterGuard?> MapGuard, ImmutableArray<CallStep> Path)>();
+                queue.Enqueue((root, owner => owner, guard => guard, ImmutableArray<CallStep>.Empty));
                 while (queue.Count > 0 && visited.Count < MaxMethodsPerSummary)
                 {
-                    var (method, translate, path) = queue.Dequeue();
+                    var (method, translate, mapGuard, path) = queue.Dequeue();
                     var finished = ReferenceEquals(method, root) ? null : FinishedSummary(method);
                     var acquisitions = finished ?? Direct(method).Acquisitions;
                     foreach (var acquisition in acquisitions)
                     {
+                        var guard = mapGuard(acquisition.Guard);
+                        if (ReferenceEquals(guard, ParameterGuard.Never))
+                        {
+                            continue;
+                        }
+
                         var owner = translate(acquisition.Owner);
-                        if (seen.Add(acquisition.LockClass + "|" + owner + "|" + (acquisition.LockClass is null ? acquisition.Display : string.Empty)))
+                        if (seen.Add(acquisition.LockClass + "|" + owner + "|" + (acquisition.LockClass is null ? acquisition.Display : string.Empty) + "|" + guard))
                         {
                             result.Add(new SummaryAcquisition(
                                 acquisition.LockClass, owner, owner is null ? acquisition.Display : TranslateDisplay(acquisition, owner),
-                                acquisition.Mode, acquisition.Primitive, path.AddRange(acquisition.Path), acquisition.Retaken));
+                                acquisition.Mode, acquisition.Primitive, path.AddRange(acquisition.Path), acquisition.Retaken, guard));
                         }
                     }
 
@@ -395,12 +426,15 @@ namespace LockContracts.Analyzers.Flow
                     {
                         foreach (var target in call.Targets)
                         {
-                            if (visited.Add(target.OriginalDefinition))
+                            var outerGuard = mapGuard;
+                            var site = call;
+                            Func<ParameterGuard?, ParameterGuard?> innerGuard = SharesScope(target) ? outerGuard : guard =>
+                                site.MapGuard(guard) is var atSite && atSite is not null && !ReferenceEquals(atSite, ParameterGuard.Never) ? outerGuard(atSite) : atSite;
+                            if (visited.Add((target.OriginalDefinition, GuardContext(target, innerGuard))))
                             {
                                 var outer = translate;
-                                var site = call;
                                 Func<string?, string?> inner = SharesScope(target) ? outer : owner => outer(site.Translate(owner));
-                                queue.Enqueue((target, inner, path.Add(new CallStep(LockEffectResolver.DisplayName(target), call.Location))));
+                                queue.Enqueue((target, inner, innerGuard, path.Add(new CallStep(LockEffectResolver.DisplayName(target), call.Location))));
                             }
                         }
                     }
@@ -412,6 +446,32 @@ namespace LockContracts.Analyzers.Flow
             {
                 inProgress.Remove(root);
             }
+        }
+
+        /// <summary>How the guards of <paramref name="target"/>'s own acquisitions resolve from here: empty when it has none.</summary>
+        private string GuardContext(IMethodSymbol target, Func<ParameterGuard?, ParameterGuard?> mapGuard)
+        {
+            string? context = null;
+            foreach (var acquisition in Direct(target).Acquisitions)
+            {
+                if (acquisition.Guard is { } guard)
+                {
+                    context += guard + ">" + (mapGuard(guard)?.ToString() ?? "always") + ";";
+                }
+            }
+
+            return context ?? string.Empty;
+        }
+
+        private sealed class VisitComparer : IEqualityComparer<(IMethodSymbol Method, string Context)>
+        {
+            public static readonly VisitComparer Instance = new();
+
+            public bool Equals((IMethodSymbol Method, string Context) x, (IMethodSymbol Method, string Context) y) =>
+                SymbolEqualityComparer.Default.Equals(x.Method, y.Method) && x.Context == y.Context;
+
+            public int GetHashCode((IMethodSymbol Method, string Context) obj) =>
+                SymbolEqualityComparer.Default.GetHashCode(obj.Method) ^ obj.Context.GetHashCode();
         }
 
         /// <summary>The callee's complete summary, computing it first when that cannot recurse into a summary in progress.</summary>
@@ -522,7 +582,17 @@ namespace LockContracts.Analyzers.Flow
 
             if (body is not null)
             {
-                Scan(body, resolver, acquisitions, calls, nested, ref touchesLocks);
+                var releases = new List<(string? LockClass, string? Owner, int Position)>();
+                Scan(body, resolver, acquisitions, calls, releases, nested, ref touchesLocks);
+                MarkReleasedFirst(acquisitions, releases);
+                for (var i = 0; i < acquisitions.Count; i++)
+                {
+                    if (ParameterGuard.Of(method, acquisitions[i].Path[0].Location) is { } guard)
+                    {
+                        var a = acquisitions[i];
+                        acquisitions[i] = new SummaryAcquisition(a.LockClass, a.Owner, a.Display, a.Mode, a.Primitive, a.Path, a.Retaken, guard);
+                    }
+                }
             }
 
             MarkRetaken(method, contract, resolver, acquisitions);
@@ -553,15 +623,51 @@ namespace LockContracts.Analyzers.Flow
                     var a = acquisitions[i];
                     if (a.LockClass == released.LockClass && (a.Owner is null || released.Owner is null || a.Owner == released.Owner))
                     {
-                        acquisitions[i] = new SummaryAcquisition(a.LockClass, a.Owner, a.Display, a.Mode, a.Primitive, a.Path, retaken: true);
+                        acquisitions[i] = a.WithRetaken();
                     }
+                }
+            }
+        }
+
+        /// <summary>
+        /// A body whose first operation on a lock (in source order) releases it is entered with that
+        /// lock held: it releases it around some work and takes it back, an unwritten
+        /// [TemporarilyReleases]. Its acquisitions of that lock are re-takes, not recursion, for callers.
+        /// </summary>
+        private static void MarkReleasedFirst(ImmutableArray<SummaryAcquisition>.Builder acquisitions, List<(string? LockClass, string? Owner, int Position)> releases)
+        {
+            if (releases.Count == 0)
+            {
+                return;
+            }
+
+            for (var i = 0; i < acquisitions.Count; i++)
+            {
+                var a = acquisitions[i];
+                if (a.Retaken || a.LockClass is null)
+                {
+                    continue;
+                }
+
+                var firstAcquire = int.MaxValue;
+                foreach (var other in acquisitions)
+                {
+                    if (other.LockClass == a.LockClass && other.Owner == a.Owner && other.Path[0].Location.SourceSpan.Start < firstAcquire)
+                    {
+                        firstAcquire = other.Path[0].Location.SourceSpan.Start;
+                    }
+                }
+
+                if (releases.Exists(r => r.LockClass == a.LockClass && r.Owner == a.Owner && r.Position < firstAcquire))
+                {
+                    acquisitions[i] = a.WithRetaken();
                 }
             }
         }
 
         private void Scan(
             IOperation body, LockEffectResolver resolver, ImmutableArray<SummaryAcquisition>.Builder acquisitions, ImmutableArray<DirectCall>.Builder calls,
-            List<(IMethodSymbol Method, IOperation? Body)>? nested, ref bool touchesLocks)
+            List<(string? LockClass, string? Owner, int Position)> releases, List<(IMethodSymbol Method, IOperation? Body)>? nested, ref bool touchesLocks)
         {
             var stack = s_scanStack ??= new Stack<IOperation>();
             stack.Clear();
@@ -600,6 +706,11 @@ namespace LockContracts.Analyzers.Flow
                             if (effect.Kind == EffectKind.Acquire)
                             {
                                 acquisitions.Add(FromIdentity(effect.Lock, effect.Mode, new CallStep(effect.OperationName, effect.Location)));
+                            }
+                            else if (effect.Kind == EffectKind.Release)
+                            {
+                                var released = FromIdentity(effect.Lock, effect.Mode, new CallStep(effect.OperationName, effect.Location));
+                                releases.Add((released.LockClass, released.Owner, effect.Location.SourceSpan.Start));
                             }
                         }
 
@@ -642,7 +753,7 @@ namespace LockContracts.Analyzers.Flow
             var map = arguments.IsEmpty ? ImmutableArray<KeyValuePair<string, string?>>.Empty : MapArguments(arguments, resolver);
 
             var receiverPath = call is IObjectCreationOperation ? null : receiver is null ? null : resolver.PathOf(receiver);
-            return new DirectCall(targets, receiverPath, map, LockEffectResolver.CallLocation(call));
+            return new DirectCall(targets, receiverPath, map, ParameterGuard.BoolArguments(arguments), LockEffectResolver.CallLocation(call));
         }
 
         private static bool IsNeverAnOwner(ITypeSymbol type) => type.TypeKind == TypeKind.Enum || type.SpecialType is
