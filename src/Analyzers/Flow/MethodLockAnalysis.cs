@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
 using System.Threading;
@@ -6,6 +7,7 @@ using LockContracts.Analyzers.Contracts;
 using LockContracts.Analyzers.Rules;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.FlowAnalysis;
+using Microsoft.CodeAnalysis.Operations;
 
 namespace LockContracts.Analyzers.Flow
 {
@@ -30,6 +32,7 @@ namespace LockContracts.Analyzers.Flow
             var resolver = new LockEffectResolver(program.Model, new ValueOrigins(graph));
             var ownClaims = ResolveOwnClaims(method, contract, resolver);
             var entry = EntryState(method, ownClaims, contract);
+            entry = WithLocksReleasedFirst(entry, graph, resolver);
             var reporter = new MethodReporter(program.Model, method, member, contract, rules, report, addEdge);
             var context = new MethodRuleContext(program, resolver, reporter, ownClaims, entry);
             var analysis = LockFlowAnalysis.Run(graph, resolver, entry, new RuleObserver(context, rules, defer is not null));
@@ -139,6 +142,68 @@ namespace LockContracts.Analyzers.Flow
             }
 
             return EntryLocks(method, ownClaims).WithStates(states.ToImmutable());
+        }
+
+        /// <summary>
+        /// A body whose first operation on a lock, in source order, releases it and that takes it again
+        /// later is entered holding that lock (an unwritten [TemporarilyReleases]): it starts held, so the
+        /// release is not "not held", and taking it back before returning is not "still held" (LOCK102).
+        /// A body that only releases is still reported: it wants [Releases].
+        /// </summary>
+        private static LockState WithLocksReleasedFirst(LockState entry, ControlFlowGraph graph, LockEffectResolver resolver)
+        {
+            List<(LockEffect Effect, int Position)>? first = null;
+            var acquired = new List<LockIdentity>();
+            foreach (var block in graph.Blocks)
+            {
+                foreach (var operation in block.Operations.Concat(block.BranchValue is null ? Enumerable.Empty<IOperation>() : new[] { block.BranchValue }))
+                {
+                    foreach (var invocation in operation.DescendantsAndSelf().OfType<IInvocationOperation>())
+                    {
+                        foreach (var effect in resolver.EffectsOf(invocation))
+                        {
+                            if (effect.Kind is not (EffectKind.Acquire or EffectKind.TryAcquire or EffectKind.Release))
+                            {
+                                continue;
+                            }
+
+                            first ??= new List<(LockEffect, int)>();
+                            if (effect.Kind != EffectKind.Release)
+                            {
+                                acquired.Add(effect.Lock);
+                            }
+
+                            var position = invocation.Syntax.SpanStart;
+                            var index = first.FindIndex(f => f.Effect.Lock.Equals(effect.Lock));
+                            if (index < 0)
+                            {
+                                first.Add((effect, position));
+                            }
+                            else if (position < first[index].Position)
+                            {
+                                first[index] = (effect, position);
+                            }
+                        }
+                    }
+                }
+            }
+
+            if (first is null)
+            {
+                return entry;
+            }
+
+            var held = entry.Held.ToBuilder();
+            foreach (var (effect, _) in first)
+            {
+                if (effect.Kind == EffectKind.Release && effect.Lock.LockClass is not null && acquired.Exists(a => a.Equals(effect.Lock))
+                    && !held.Any(h => h.Identity.Equals(effect.Lock)))
+                {
+                    held.Add(new HeldLock(effect.Lock, effect.Mode, 1, definite: true, effect.Location, acquiredBy: null));
+                }
+            }
+
+            return held.Count == entry.Held.Length ? entry : entry.WithHeld(held.ToImmutable());
         }
 
         private static LockState EntryLocks(IMethodSymbol method, ImmutableArray<OwnClaim> ownClaims)
