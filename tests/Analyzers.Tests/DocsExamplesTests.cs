@@ -1,5 +1,5 @@
 using System.Text.RegularExpressions;
-using LockContracts.Analyzers.Tests.Verification;
+using LockContracts.Analyzers.Tests.Testing;
 using Microsoft.CodeAnalysis;
 
 namespace LockContracts.Analyzers.Tests;
@@ -30,14 +30,14 @@ public class DocsExamplesTests
         var checkedBlocks = 0;
         foreach (var block in blocks)
         {
-            var compilation = LockVerifier.Compile(block);
+            var compilation = LockAnalysis.Compile(block);
             if (compilation.GetDiagnostics().Any(d => d.Severity == DiagnosticSeverity.Error))
             {
                 continue;
             }
 
             checkedBlocks++;
-            var reported = (await LockVerifier.AnalyzeAsync(compilation))
+            var reported = (await LockAnalysis.AnalyzeAsync(compilation))
                 .Where(d => d.Id.StartsWith("LOCK", StringComparison.Ordinal))
                 .Select(d => (d.Id, Line: d.Location.GetLineSpan().StartLinePosition.Line))
                 .Distinct()

@@ -1,6 +1,6 @@
 using System.Reflection;
 using System.Text.RegularExpressions;
-using LockContracts.Analyzers.Tests.Verification;
+using LockContracts.Analyzers.Tests.Testing;
 using Microsoft.CodeAnalysis;
 
 namespace LockContracts.Analyzers.Tests;
@@ -34,7 +34,7 @@ public class MetaTests
     [Fact]
     public void EveryReportedIdHasADescriptorAndNoAnalyzerSharesAnId()
     {
-        var supported = LockVerifier.AllAnalyzers.SelectMany(a => a.SupportedDiagnostics).ToList();
+        var supported = LockTestSetup.AllAnalyzers.SelectMany(a => a.SupportedDiagnostics).ToList();
         Assert.Equal(supported.Count, supported.Select(d => d.Id).Distinct().Count());
         Assert.All(supported, d => Assert.Contains(d, AllDescriptors));
     }

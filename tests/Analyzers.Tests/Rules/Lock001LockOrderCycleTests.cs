@@ -1,4 +1,4 @@
-using LockContracts.Analyzers.Tests.Verification;
+using LockContracts.Analyzers.Tests.Testing;
 using Microsoft.CodeAnalysis;
 
 namespace LockContracts.Analyzers.Tests.Rules;
@@ -6,11 +6,11 @@ namespace LockContracts.Analyzers.Tests.Rules;
 public class Lock001LockOrderCycleTests
 {
     /// <summary>Checks the source as the editor and as a build analyze it (the verifier requires both to agree).</summary>
-    private static Task<System.Collections.Immutable.ImmutableArray<Diagnostic>> Verify(string source) => LockVerifier.VerifyAsync(source, "LOCK001");
+    private static Task<System.Collections.Immutable.ImmutableArray<Diagnostic>> Verify(string source) => LockAnalyzerVerifier.VerifyAsync(source, "LOCK001");
 
     private static int LineOf(string source, string text)
     {
-        var clean = Markup.Parse(source, "LOCK001").Source;
+        var clean = LockAnalysis.WithoutMarkup(source);
         var index = clean.IndexOf(text, StringComparison.Ordinal);
         Assert.True(index >= 0, $"'{text}' is not in the source");
         return clean.Take(index).Count(c => c == '\n') + 1;
@@ -68,26 +68,26 @@ public class Lock001LockOrderCycleTests
     [Fact]
     public async Task ShowsLiveWhenTheEditorAnalyzesOnlyTheMethodWithTheFirstEdge()
     {
-        var source = Markup.Parse(Ledger, "LOCK001").Source;
-        var compilation = LockVerifier.Compile(source);
+        var source = LockAnalysis.WithoutMarkup(Ledger);
+        var compilation = LockAnalysis.Compile(source);
         var tree = compilation.SyntaxTrees.First();
         var transfer = tree.GetRoot().DescendantNodes().OfType<Microsoft.CodeAnalysis.CSharp.Syntax.MethodDeclarationSyntax>().Single(m => m.Identifier.ValueText == "Transfer");
-        var diagnostics = await LockVerifier.AnalyzeSpanLikeAnEditorAsync(compilation, tree, transfer.Span);
+        var diagnostics = await LockAnalysis.AnalyzeSpanLikeAnEditorAsync(compilation, tree, transfer.Span);
         Assert.Equal("LOCK001", Assert.Single(diagnostics, d => d.Id.StartsWith("LOCK", StringComparison.Ordinal)).Id);
 
         var flush = tree.GetRoot().DescendantNodes().OfType<Microsoft.CodeAnalysis.CSharp.Syntax.MethodDeclarationSyntax>().Single(m => m.Identifier.ValueText == "FlushAudit");
-        Assert.DoesNotContain(await LockVerifier.AnalyzeSpanLikeAnEditorAsync(compilation, tree, flush.Span), d => d.Id == "LOCK001");
+        Assert.DoesNotContain(await LockAnalysis.AnalyzeSpanLikeAnEditorAsync(compilation, tree, flush.Span), d => d.Id == "LOCK001");
     }
 
     [Fact]
     public async Task InABuildTheCycleIsReportedAtCompilationEndNotPerMethod()
     {
-        var source = Markup.Parse(Ledger, "LOCK001").Source;
-        var compilation = LockVerifier.Compile(source);
+        var source = LockAnalysis.WithoutMarkup(Ledger);
+        var compilation = LockAnalysis.Compile(source);
         var tree = compilation.SyntaxTrees.First();
-        var perMethod = await LockVerifier.AnalyzeSpanLikeAnEditorAsync(compilation, tree, tree.GetRoot().FullSpan, LockVerifier.BuildMode);
+        var perMethod = await LockAnalysis.AnalyzeSpanLikeAnEditorAsync(compilation, tree, tree.GetRoot().FullSpan, LockTestSetup.BuildMode);
         Assert.DoesNotContain(perMethod, d => d.Id == "LOCK001");
-        var wholeBuild = await LockVerifier.AnalyzeAsync(compilation, globalOptions: LockVerifier.BuildMode);
+        var wholeBuild = await LockAnalysis.AnalyzeAsync(compilation, globalOptions: LockTestSetup.BuildMode);
         Assert.Single(wholeBuild, d => d.Id == "LOCK001");
     }
 
@@ -362,7 +362,7 @@ public class Lock001LockOrderCycleTests
         """);
 
     [Fact]
-    public Task DeclaredOrderMakesTheReverseALock002Instead() => LockVerifier.VerifyAsync("""
+    public Task DeclaredOrderMakesTheReverseALock002Instead() => LockAnalyzerVerifier.VerifyAsync("""
         [assembly: LockOrder("C._a", "C._b")]
         class C
         {
@@ -373,7 +373,7 @@ public class Lock001LockOrderCycleTests
         """);
 
     [Fact]
-    public Task InstancesOfOneClassAreLock004NotACycle() => LockVerifier.VerifyAsync("""
+    public Task InstancesOfOneClassAreLock004NotACycle() => LockAnalyzerVerifier.VerifyAsync("""
         class Account
         {
             public readonly object Gate = new();
@@ -424,9 +424,9 @@ public class Lock001LockOrderCycleTests
         """);
 
     [Fact]
-    public Task ContractsFromAReferencedAssemblyContributeEdges()
+    public async Task ContractsFromAReferencedAssemblyContributeEdges()
     {
-        var library = LockVerifier.CompileLibrary("""
+        var library = await LockAnalysis.CompileLibraryAsync("""
             public sealed class Journal
             {
                 [Lock("Journal.Gate")] public readonly object Gate = new();
@@ -434,7 +434,7 @@ public class Lock001LockOrderCycleTests
                 [Releases("Journal.Gate")] [NoLockAnalysis] public void End() => Monitor.Exit(Gate);
             }
             """, "JournalLibrary");
-        return LockVerifier.VerifyAsync("""
+        await LockAnalyzerVerifier.VerifyAsync("""
             class Store
             {
                 readonly object _sync = new();
@@ -455,7 +455,7 @@ public class Lock001LockOrderCycleTests
     [InlineData("build", "1", 1)]
     public async Task TheLiveGraphIsBoundedByAnOption(string mode, string limit, int expected)
     {
-        var compilation = LockVerifier.Compile("""
+        var compilation = LockAnalysis.Compile("""
             class Ledger
             {
                 readonly object _accounts = new(), _audit = new();
@@ -468,7 +468,7 @@ public class Lock001LockOrderCycleTests
             [Analyzers.Rules.LockStateAnalyzer.CycleReportingProperty] = mode,
             [Analyzers.Rules.LockStateAnalyzer.LiveLimitProperty] = limit,
         };
-        var diagnostics = await LockVerifier.AnalyzeAsync(compilation, globalOptions: options);
+        var diagnostics = await LockAnalysis.AnalyzeAsync(compilation, globalOptions: options);
         Assert.Equal(expected, diagnostics.Count(d => d.Id == "LOCK001"));
         Assert.DoesNotContain(diagnostics, d => d.Id != "LOCK001");
     }

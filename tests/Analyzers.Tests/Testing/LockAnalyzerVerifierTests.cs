@@ -1,0 +1,1 @@
+namespace LockContracts.Analyzers.Tests.Testing;
