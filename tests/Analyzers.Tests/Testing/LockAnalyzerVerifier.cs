@@ -25,7 +25,8 @@ namespace LockContracts.Analyzers.Tests.Testing;
 public static class LockAnalyzerVerifier
 {
     /// <summary>A diagnostic expected with explicit locations (<c>.WithLocation(0)</c> for <c>{|#0:…|}</c>).</summary>
-    public static DiagnosticResult Diagnostic(string id) => new(id, DiagnosticSeverity.Warning);
+    public static DiagnosticResult Diagnostic(string id) =>
+        new(id, LockTestSetup.AllAnalyzers.SelectMany(a => a.SupportedDiagnostics).First(d => d.Id == id).DefaultSeverity);
 
     /// <summary>Verifies one document.</summary>
     public static Task<ImmutableArray<Diagnostic>> VerifyAsync(
