@@ -86,6 +86,70 @@ public class RequiresHeldFixTests
         }
         """);
 
+    /// <summary>The requirement moves up one caller per pass: fixing Inner makes Outer's call to it a LOCK101, fixed next.</summary>
+    [Fact]
+    public Task PushingTheObligationUpAChainTakesOnePassPerCaller() => LockCodeFixVerifier<AddRequiresHeldCodeFixProvider>.VerifyFixAsync("""
+        class Cache
+        {
+            readonly object _sync = new();
+            int _count;
+            [RequiresHeld("Cache._sync")] void Bump() => _count++;
+            void Inner() => {|LOCK101:Bump()|};
+            void Outer() => Inner();
+        }
+        """, """
+        class Cache
+        {
+            readonly object _sync = new();
+            int _count;
+            [RequiresHeld("Cache._sync")] void Bump() => _count++;
+            [RequiresHeld("Cache._sync")]
+            void Inner() => Bump();
+            [RequiresHeld("Cache._sync")]
+            void Outer() => Inner();
+        }
+        """, incrementalIterations: 2, fixAllIterations: 2);
+
+    /// <summary>Fix All in project and solution scope fixes both files at once; in document scope it takes a pass per file.</summary>
+    [Fact]
+    public Task FixAllAcrossTwoDocuments() => LockCodeFixVerifier<AddRequiresHeldCodeFixProvider>.VerifyFixAsync(new[]
+    {
+        """
+        partial class Cache
+        {
+            readonly object _sync = new();
+            int _count;
+            [RequiresHeld("Cache._sync")] void Bump() => _count++;
+            void A() => {|LOCK101:Bump()|};
+        }
+        """,
+        """
+        partial class Cache
+        {
+            void B() { {|LOCK101:Bump()|}; }
+        }
+        """,
+    }, new[]
+    {
+        """
+        partial class Cache
+        {
+            readonly object _sync = new();
+            int _count;
+            [RequiresHeld("Cache._sync")] void Bump() => _count++;
+            [RequiresHeld("Cache._sync")]
+            void A() => Bump();
+        }
+        """,
+        """
+        partial class Cache
+        {
+            [RequiresHeld("Cache._sync")]
+            void B() { Bump(); }
+        }
+        """,
+    }, incrementalIterations: 2, fixAllIterations: 1, fixAllInDocumentIterations: 2);
+
     [Fact]
     public Task NoFixWhenTheLockBelongsToALocal() => LockCodeFixVerifier<AddRequiresHeldCodeFixProvider>.VerifyNoFixAsync("""
         class Inode { [Lock("Inode.Lock")] public readonly object Lock = new(); public long Size; [RequiresHeld("Inode.Lock")] public void Clear() => Size = 0; }

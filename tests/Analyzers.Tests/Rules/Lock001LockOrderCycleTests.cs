@@ -161,6 +161,57 @@ public class Lock001LockOrderCycleTests
         """, Cycle());
 
     [Fact]
+    public async Task CycleWhoseTwoPathsAreInTwoFiles()
+    {
+        var diagnostic = Assert.Single(await LockAnalyzerVerifier.VerifyAsync(new[]
+        {
+            """
+            class Orders
+            {
+                public readonly object Gate = new();
+                public void Ship(Stock stock) { lock (Gate) { lock ({|#0:stock.Gate|}) { } } }
+            }
+            """,
+            """
+            class Stock
+            {
+                public readonly object Gate = new();
+                public void Recount(Orders orders) { lock (Gate) { lock ({|#1:orders.Gate|}) { } } }
+            }
+            """,
+        }, "LOCK001", expected: new[] { Cycle() }));
+        Assert.Equal("Test1.cs", Path.GetFileName(diagnostic.AdditionalLocations[0].GetLineSpan().Path));
+        Assert.Equal(
+            "Possible deadlock: Orders.Ship takes Orders.Gate then Stock.Gate (Test0.cs:4); Stock.Recount takes Stock.Gate then Orders.Gate (Test1.cs:4)",
+            diagnostic.GetMessage());
+    }
+
+    [Fact]
+    public async Task CycleOverTwoFilesHasAdditionalLocationsInBoth()
+    {
+        var diagnostic = Assert.Single(await LockAnalyzerVerifier.VerifyAsync(new[]
+        {
+            """
+            partial class C
+            {
+                readonly object _a = new(), _b = new(), _c = new();
+                void AB() { lock (_a) { lock ({|#0:_b|}) { } } }
+                void CA() { lock (_c) { lock ({|#2:_a|}) { } } }
+            }
+            """,
+            """
+            partial class C
+            {
+                void BC() { lock (_b) { lock ({|#1:_c|}) { } } }
+            }
+            """,
+        }, "LOCK001", expected: new[] { Cycle(otherPaths: 2) }));
+        Assert.Equal(
+            new[] { "Test0.cs", "Test1.cs" },
+            diagnostic.AdditionalLocations.Select(l => Path.GetFileName(l.GetLineSpan().Path)).OrderBy(f => f, StringComparer.Ordinal));
+    }
+
+    [Fact]
     public Task ThroughTwoLevelsOfCalls() => Verify("""
         class C
         {

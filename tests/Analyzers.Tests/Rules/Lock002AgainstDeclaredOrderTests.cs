@@ -36,6 +36,33 @@ public class Lock002AgainstDeclaredOrderTests
     }
 
     [Fact]
+    public async Task OrderDeclaredInOneFileViolatedInAnother()
+    {
+        var diagnostic = Assert.Single(await LockAnalyzerVerifier.VerifyAsync(new[]
+        {
+            """
+            [assembly: LockOrder("Inode.Rwsem", "Page.Lock")]
+            class Inode { [Lock("Inode.Rwsem")] public readonly object Rwsem = new(); }
+            class Page { [Lock("Page.Lock")] public readonly object Lock = new(); }
+            """,
+            """
+            class Truncate
+            {
+                void Run(Inode inode, Page page)
+                {
+                    lock ({|#1:page.Lock|})
+                    {
+                        lock ({|#0:inode.Rwsem|}) { }
+                    }
+                }
+                void InOrder(Inode inode, Page page) { lock (inode.Rwsem) { lock (page.Lock) { } } }
+            }
+            """,
+        }, expected: new[] { LockAnalyzerVerifier.Diagnostic("LOCK002").WithLocation(0).WithLocation(1) }));
+        Assert.Equal("Test1.cs", Path.GetFileName(diagnostic.Location.GetLineSpan().Path));
+    }
+
+    [Fact]
     public Task LockStatementsNestedInDeclaredOrderAreSilent() => Verify("""
         [assembly: LockOrder("Inode.Rwsem", "Page.Lock")]
         class Inode { [Lock("Inode.Rwsem")] public readonly object Rwsem = new(); }
