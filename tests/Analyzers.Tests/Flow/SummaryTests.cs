@@ -143,7 +143,7 @@ public class SummaryTests
         #pragma warning restore LOCK002
             void Evict(Inode inode) { lock (Lock) { [|inode.Resize()|]; } }
         }
-        """, "LOCK002", behaviors: TestBehaviors.SkipSuppressionCheck); // the case restores the warning itself
+        """, "LOCK002", behaviors: TestBehaviors.SkipSuppressionCheck); // its 'restore' would undo the framework's pragma check
 
     /// <summary>
     /// A method whose calls under a lock wait for compilation end (in a build) keeps its other

@@ -516,22 +516,19 @@ public class Lock001LockOrderCycleTests
     [InlineData("build", "1", 1)]
     public async Task TheLiveGraphIsBoundedByAnOption(string mode, string limit, int expected)
     {
-        var compilation = LockAnalysis.Compile("""
-            class Ledger
-            {
-                readonly object _accounts = new(), _audit = new();
-                void Transfer() { lock (_accounts) { lock (_audit) { } } }
-                void Flush() { lock (_audit) { lock (_accounts) { } } }
-            }
-            """);
         var options = new Dictionary<string, string>
         {
             [Analyzers.Rules.LockStateAnalyzer.CycleReportingProperty] = mode,
             [Analyzers.Rules.LockStateAnalyzer.LiveLimitProperty] = limit,
         };
-        var diagnostics = await LockAnalysis.AnalyzeAsync(compilation, globalOptions: options);
-        Assert.Equal(expected, diagnostics.Count(d => d.Id == "LOCK001"));
-        Assert.DoesNotContain(diagnostics, d => d.Id != "LOCK001");
+        await LockAnalyzerVerifier.VerifyAsync("""
+            class Ledger
+            {
+                readonly object _accounts = new(), _audit = new();
+                void Transfer() { lock (_accounts) { lock ({|#0:_audit|}) { } } }
+                void Flush() { lock (_audit) { lock ({|#1:_accounts|}) { } } }
+            }
+            """, globalOptions: options, expected: Enumerable.Repeat(Cycle(), expected));
     }
 
     /// <summary>

@@ -1,4 +1,5 @@
 using LockContracts.Analyzers.Tests.Testing;
+using Microsoft.CodeAnalysis.Testing;
 
 namespace LockContracts.Analyzers.Tests.Rules;
 
@@ -25,16 +26,14 @@ public class Lock201ContractValidationTests
             options[Analyzers.Rules.LockStateAnalyzer.LiveLimitProperty] = limit;
         }
 
-        var compilation = LockAnalysis.Compile("class Plain { readonly object _gate = new(); void M() { lock (_gate) { } } }");
-        var diagnostics = await LockAnalysis.AnalyzeAsync(compilation, globalOptions: options);
-        if (expected is null)
-        {
-            Assert.Empty(diagnostics);
-        }
-        else
+        // Reported without a location: an expected diagnostic with none.
+        var diagnostics = await LockAnalyzerVerifier.VerifyAsync(
+            "class Plain { readonly object _gate = new(); void M() { lock (_gate) { } } }",
+            globalOptions: options,
+            expected: expected is null ? Array.Empty<DiagnosticResult>() : new[] { LockAnalyzerVerifier.Diagnostic("LOCK201") });
+        if (expected is not null)
         {
             var diagnostic = Assert.Single(diagnostics);
-            Assert.Equal("LOCK201", diagnostic.Id);
             Assert.StartsWith(expected, diagnostic.GetMessage(), StringComparison.Ordinal);
             Assert.False(diagnostic.Location.IsInSource);
         }
