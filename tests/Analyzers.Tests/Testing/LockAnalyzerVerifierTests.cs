@@ -49,6 +49,16 @@ public class LockAnalyzerVerifierTests
         await Assert.ThrowsAnyAsync<Exception>(() => LockAnalyzerVerifier.VerifyAsync(marked));
     }
 
+    [Theory]
+    [InlineData("{|LOCK102:_gate.Wait()")]
+    [InlineData("_gate.Wait()|}")]
+    [InlineData("[|_gate.Wait()|]")]
+    public async Task MalformedMarkupIsRejected(string marked)
+    {
+        // The last one is well formed, but this case has no default id for [|…|].
+        await Assert.ThrowsAnyAsync<Exception>(() => LockAnalyzerVerifier.VerifyAsync(Unbalanced.Replace("_gate.Wait()", marked)));
+    }
+
     [Fact]
     public async Task CompilerErrorsFailUnlessAllowed()
     {
