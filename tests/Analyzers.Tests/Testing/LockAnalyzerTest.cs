@@ -57,7 +57,7 @@ public sealed class LockAnalyzerTest : CSharpAnalyzerTest<LockStateAnalyzer, Def
 /// <summary>
 /// <see cref="CSharpCodeFixTest{TAnalyzer, TCodeFix, TVerifier}"/> with the same set-up as <see cref="LockAnalyzerTest"/>.
 /// The framework applies the fix one diagnostic at a time and through Fix All in document, project and
-/// solution scope, and compares each result with <c>FixedState</c>. Use it through <see cref="LockCodeFixVerifier"/>.
+/// solution scope, and compares each result with <c>FixedState</c>. Use it through <see cref="LockCodeFixVerifier{TCodeFix}"/>.
 /// </summary>
 public sealed class LockCodeFixTest<TCodeFix> : CSharpCodeFixTest<LockStateAnalyzer, TCodeFix, DefaultVerifier>
     where TCodeFix : CodeFixProvider, new()
