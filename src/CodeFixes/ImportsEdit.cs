@@ -17,7 +17,7 @@ namespace LockContracts.CodeFixes
                 && b.OpenBraceToken.GetLocation().GetLineSpan().StartLinePosition.Line == b.CloseBraceToken.GetLocation().GetLineSpan().StartLinePosition.Line;
             return statement.WithoutTrivia()
                 .WithLeadingTrivia(oneLine ? SyntaxFactory.Space : SyntaxFactory.ElasticMarker)
-                .WithTrailingTrivia(oneLine ? SyntaxFactory.TriviaList() : SyntaxFactory.TriviaList(SyntaxFactory.ElasticCarriageReturnLineFeed))
+                .WithTrailingTrivia(oneLine ? SyntaxFactory.TriviaList() : SyntaxFactory.TriviaList(NewLine(block)))
                 .WithAdditionalAnnotations(Microsoft.CodeAnalysis.Formatting.Formatter.Annotation);
         }
 
@@ -29,8 +29,21 @@ namespace LockContracts.CodeFixes
                 return root;
             }
 
-            var directive = SyntaxFactory.UsingDirective(SyntaxFactory.ParseName(ns)).WithTrailingTrivia(SyntaxFactory.ElasticCarriageReturnLineFeed);
+            var directive = SyntaxFactory.UsingDirective(SyntaxFactory.ParseName(ns)).WithTrailingTrivia(NewLine(root));
             return unit.AddUsings(directive);
+        }
+
+        /// <summary>
+        /// A line end like the document's own (the formatter keeps the text of a line end it is given, so a
+        /// fixed CRLF would mix line ends in an LF file); CRLF when the document has no line end yet.
+        /// </summary>
+        private static SyntaxTrivia NewLine(SyntaxNode? node)
+        {
+            var root = node?.SyntaxTree.GetRoot() ?? node;
+            var existing = root?.DescendantTrivia().FirstOrDefault(t => t.IsKind(SyntaxKind.EndOfLineTrivia)) ?? default;
+            return existing.IsKind(SyntaxKind.EndOfLineTrivia)
+                ? SyntaxFactory.ElasticEndOfLine(existing.ToString())
+                : SyntaxFactory.ElasticCarriageReturnLineFeed;
         }
     }
 }

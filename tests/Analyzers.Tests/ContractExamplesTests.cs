@@ -1,4 +1,4 @@
-using LockContracts.Analyzers.Tests.Verification;
+using LockContracts.Analyzers.Tests.Testing;
 
 namespace LockContracts.Analyzers.Tests;
 
@@ -16,7 +16,7 @@ public class ContractExamplesTests
         """;
 
     [Fact]
-    public Task NamingLocks() => LockVerifier.VerifyAsync("""
+    public Task NamingLocks() => LockAnalyzerVerifier.VerifyAsync("""
         [assembly: LockOrder("Inode.Rwsem", "Page.Lock")]
         public sealed class Inode
         {
@@ -42,7 +42,7 @@ public class ContractExamplesTests
         """ + SleepLock);
 
     [Fact]
-    public Task UnannotatedLockFieldsGetTypeDotMemberNames() => LockVerifier.VerifyAsync("""
+    public Task UnannotatedLockFieldsGetTypeDotMemberNames() => LockAnalyzerVerifier.VerifyAsync("""
         [assembly: LockOrder("Ledger", "Ledger._audit")]
         class Ledger
         {
@@ -53,7 +53,7 @@ public class ContractExamplesTests
         """);
 
     [Fact]
-    public Task LockWhoseOriginCannotBeNamedAddsNothing() => LockVerifier.VerifyAsync("""
+    public Task LockWhoseOriginCannotBeNamedAddsNothing() => LockAnalyzerVerifier.VerifyAsync("""
         [assembly: LockOrder("C._a", "C._b")]
         class C
         {
@@ -64,7 +64,7 @@ public class ContractExamplesTests
         """);
 
     [Fact]
-    public Task DeclaringTheOrder() => LockVerifier.VerifyAsync("""
+    public Task DeclaringTheOrder() => LockAnalyzerVerifier.VerifyAsync("""
         [assembly: LockOrder("Inode.Rwsem", "Inode.InvalidateLock", "Page.Lock", "PageTable.Ptl")]
         class Inode
         {
@@ -94,7 +94,7 @@ public class ContractExamplesTests
         """);
 
     [Fact]
-    public Task MethodContracts() => LockVerifier.VerifyAsync("""
+    public Task MethodContracts() => LockAnalyzerVerifier.VerifyAsync("""
         class Inode
         {
             [Lock("Inode.Rwsem")] public readonly ReaderWriterLockSlim Rwsem = new();
@@ -141,7 +141,7 @@ public class ContractExamplesTests
         """);
 
     [Fact]
-    public Task MustRecheckCompilesAndStaysSilentUntilItReports() => LockVerifier.VerifyAsync("""
+    public Task MustRecheckCompilesAndStaysSilentUntilItReports() => LockAnalyzerVerifier.VerifyAsync("""
         class PageTable { [Lock("PageTable.Ptl")] public readonly object Ptl = new(); }
         class Inode
         {
@@ -150,7 +150,7 @@ public class ContractExamplesTests
         """);
 
     [Fact]
-    public Task StatesCompile() => LockVerifier.VerifyAsync("""
+    public Task StatesCompile() => LockAnalyzerVerifier.VerifyAsync("""
         class Inode { [Lock("Inode.InvalidateLock")] public readonly object InvalidateLock = new(); }
         static class Dax
         {
@@ -162,7 +162,7 @@ public class ContractExamplesTests
         """);
 
     [Fact]
-    public Task ReentrantPrimitivesNest() => LockVerifier.VerifyAsync("""
+    public Task ReentrantPrimitivesNest() => LockAnalyzerVerifier.VerifyAsync("""
         class C
         {
             readonly object _monitor = new();
@@ -173,5 +173,5 @@ public class ContractExamplesTests
                 lock (_lock) { _lock.Enter(); _lock.Exit(); }
             }
         }
-        """);
+        """, referenceAssemblies: LockTestSetup.Net100);
 }

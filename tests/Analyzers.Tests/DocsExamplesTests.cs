@@ -1,5 +1,5 @@
 using System.Text.RegularExpressions;
-using LockContracts.Analyzers.Tests.Verification;
+using LockContracts.Analyzers.Tests.Testing;
 using Microsoft.CodeAnalysis;
 
 namespace LockContracts.Analyzers.Tests;
@@ -14,6 +14,8 @@ namespace LockContracts.Analyzers.Tests;
 public class DocsExamplesTests
 {
     private static readonly string[] Readmes = { "README.md", "nuget/LockContracts/README.md", "nuget/LockContracts.Lockdep/README.md" };
+
+    private static readonly MetadataReference[] LockdepReference = { MetadataReference.CreateFromFile(typeof(Lockdep.CheckedLock).Assembly.Location) };
 
     public static IEnumerable<object[]> Pages() =>
         Directory.GetFiles(Path.Combine(MetaTests.RepositoryRoot(), "docs", "rules"), "LOCK*.md")
@@ -38,7 +40,7 @@ public class DocsExamplesTests
         var checkedBlocks = 0;
         foreach (var block in blocks)
         {
-            var compilation = LockVerifier.Compile(new[] { block }, new[] { MetadataReference.CreateFromFile(typeof(Lockdep.CheckedLock).Assembly.Location) });
+            var compilation = LockAnalysis.Compile(new[] { block }, LockdepReference);
             var errors = compilation.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error).ToList();
             if (errors.Count > 0)
             {
@@ -47,7 +49,7 @@ public class DocsExamplesTests
             }
 
             checkedBlocks++;
-            var reported = (await LockVerifier.AnalyzeAsync(compilation))
+            var reported = (await LockAnalysis.AnalyzeAsync(compilation))
                 .Where(d => d.Id.StartsWith("LOCK", StringComparison.Ordinal))
                 .Select(d => (d.Id, Line: d.Location.GetLineSpan().StartLinePosition.Line))
                 .Distinct()

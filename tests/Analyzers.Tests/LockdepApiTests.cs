@@ -1,4 +1,4 @@
-using LockContracts.Analyzers.Tests.Verification;
+using LockContracts.Analyzers.Tests.Testing;
 using LockContracts.Lockdep;
 using Microsoft.CodeAnalysis;
 
@@ -9,7 +9,7 @@ public class LockdepApiTests
 {
     private static readonly MetadataReference[] Lockdep = { MetadataReference.CreateFromFile(typeof(CheckedLock).Assembly.Location) };
 
-    private static Task Verify(string source) => LockVerifier.VerifyAsync("using LockContracts.Lockdep;\n" + source, references: Lockdep);
+    private static Task Verify(string source) => LockAnalyzerVerifier.VerifyAsync("using LockContracts.Lockdep;\n" + source, references: Lockdep, referenceAssemblies: LockTestSetup.Net100);
 
     private const string Account = """
         class Account

@@ -1,6 +1,6 @@
 using System.Reflection;
 using System.Text.RegularExpressions;
-using LockContracts.Analyzers.Tests.Verification;
+using LockContracts.Analyzers.Tests.Testing;
 using Microsoft.CodeAnalysis;
 
 namespace LockContracts.Analyzers.Tests;
@@ -25,6 +25,17 @@ public class MetaTests
         Assert.Equal(ContractIds, AllDescriptors.Select(d => d.Id).OrderBy(id => id));
     }
 
+    /// <summary>The example test in docs/testing.md is a test of the suite, word for word.</summary>
+    [Fact]
+    public void TestingGuideExampleIsARealTest()
+    {
+        var guide = File.ReadAllText(Path.Combine(RepositoryRoot(), "docs", "testing.md"));
+        var example = Regex.Match(guide, "## A test to copy\n.*?```csharp\n(.*?)```", RegexOptions.Singleline);
+        Assert.True(example.Success, "docs/testing.md has no example test");
+        var file = File.ReadAllText(Path.Combine(RepositoryRoot(), "tests", "Analyzers.Tests", "Testing", "ExampleTests.cs"));
+        Assert.Equal(file.ReplaceLineEndings("\n"), example.Groups[1].Value.ReplaceLineEndings("\n"));
+    }
+
     [Fact]
     public void IdsAreUnique()
     {
@@ -34,7 +45,7 @@ public class MetaTests
     [Fact]
     public void EveryReportedIdHasADescriptorAndNoAnalyzerSharesAnId()
     {
-        var supported = LockVerifier.AllAnalyzers.SelectMany(a => a.SupportedDiagnostics).ToList();
+        var supported = LockTestSetup.AllAnalyzers.SelectMany(a => a.SupportedDiagnostics).ToList();
         Assert.Equal(supported.Count, supported.Select(d => d.Id).Distinct().Count());
         Assert.All(supported, d => Assert.Contains(d, AllDescriptors));
     }

@@ -1,4 +1,4 @@
-using LockContracts.Analyzers.Tests.Verification;
+using LockContracts.Analyzers.Tests.Testing;
 
 namespace LockContracts.Analyzers.Tests;
 
@@ -52,7 +52,7 @@ public class RobustnessTests
     [MemberData(nameof(Truncations))]
     public async Task TruncatedSourceNeverThrows(int length)
     {
-        await LockVerifier.AnalyzeAsync(LockVerifier.Compile(Sample.Substring(0, length)));
+        await LockAnalysis.AnalyzeAsync(LockAnalysis.Compile(Sample.Substring(0, length)));
     }
 
     [Fact]
@@ -62,7 +62,7 @@ public class RobustnessTests
         for (var i = 0; i < lines.Length; i++)
         {
             var source = string.Join('\n', lines.Where((_, index) => index != i));
-            await LockVerifier.AnalyzeAsync(LockVerifier.Compile(source));
+            await LockAnalysis.AnalyzeAsync(LockAnalysis.Compile(source));
         }
     }
 
@@ -88,7 +88,7 @@ public class RobustnessTests
     [InlineData("interface I { [Acquires] void Enter(); [Releases] void Exit(); } class C { void M(I i) { i.Enter(); i.Exit(); i.Exit(); } }")]
     public async Task MalformedOrOddCodeNeverThrows(string source)
     {
-        await LockVerifier.AnalyzeAsync(LockVerifier.Compile(source));
+        await LockAnalysis.AnalyzeAsync(LockAnalysis.Compile(source));
     }
 
     [Fact]
@@ -96,7 +96,7 @@ public class RobustnessTests
     {
         var body = string.Concat(Enumerable.Range(0, 300).Select(i =>
             $"if (n == {i}) {{ lock (_a) {{ Touch(); }} }} else {{ Monitor.Enter(_a); try {{ Touch(); }} finally {{ Monitor.Exit(_a); }} }}\n"));
-        await LockVerifier.VerifyAsync($$"""
+        await LockAnalyzerVerifier.VerifyAsync($$"""
             class C
             {
                 readonly object _a = new();

@@ -1,6 +1,6 @@
 using System.Collections.Immutable;
 using System.Text.RegularExpressions;
-using LockContracts.Analyzers.Tests.Verification;
+using LockContracts.Analyzers.Tests.Testing;
 using Microsoft.CodeAnalysis;
 
 namespace LockContracts.Analyzers.Tests;
@@ -46,9 +46,9 @@ public class SampleTests
             .Select(File.ReadAllText)
             .ToArray();
         Assert.NotEmpty(sources);
-        var compilation = LockVerifier.Compile(sources.Append("global using System.IO; global using System.Linq;").ToArray());
+        var compilation = LockAnalysis.Compile(sources.Append("global using System.IO; global using System.Linq;").ToArray());
         Assert.Empty(compilation.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error));
-        var diagnostics = await LockVerifier.AnalyzeAsync(compilation);
+        var diagnostics = await LockAnalysis.AnalyzeAsync(compilation);
         return (sources, diagnostics.Where(d => d.Id.StartsWith("LOCK", StringComparison.Ordinal)).ToImmutableArray());
     }
 }

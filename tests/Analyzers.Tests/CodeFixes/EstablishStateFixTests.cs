@@ -1,12 +1,10 @@
-using LockContracts.Analyzers.Tests.Verification;
+using LockContracts.Analyzers.Tests.Testing;
 using LockContracts.CodeFixes;
 
 namespace LockContracts.Analyzers.Tests.CodeFixes;
 
 public class EstablishStateFixTests
 {
-    private static readonly EstablishStateCodeFixProvider Provider = new();
-
     private const string Model = """
         class Inode { [Lock("Inode.InvalidateLock")] public readonly object InvalidateLock = new(); }
         static class Dax
@@ -20,7 +18,7 @@ public class EstablishStateFixTests
         """;
 
     [Fact]
-    public Task InsertsTheOnlyEstablisherBeforeTheCall() => CodeFixVerifier.VerifyFixAsync(Model + """
+    public Task InsertsTheOnlyEstablisherBeforeTheCall() => LockCodeFixVerifier<EstablishStateCodeFixProvider>.VerifyFixAsync(Model + """
         class Evict
         {
             void Run(Inode victim)
@@ -43,10 +41,10 @@ public class EstablishStateFixTests
                 }
             }
         }
-        """, Provider);
+        """);
 
     [Fact]
-    public Task InstanceEstablisherOnTheSameObject() => CodeFixVerifier.VerifyFixAsync("""
+    public Task InstanceEstablisherOnTheSameObject() => LockCodeFixVerifier<EstablishStateCodeFixProvider>.VerifyFixAsync("""
         class Comparison
         {
             [EstablishesState("IoDrained")] public void DrainIo() { }
@@ -75,10 +73,10 @@ public class EstablishStateFixTests
                 return c.Compare();
             }
         }
-        """, Provider);
+        """);
 
     [Fact]
-    public Task FixAllInsertsBeforeEveryCall() => CodeFixVerifier.VerifyFixAsync(Model + """
+    public Task FixAllInsertsBeforeEveryCall() => LockCodeFixVerifier<EstablishStateCodeFixProvider>.VerifyFixAsync(Model + """
         class Evict
         {
             void Run(Inode a, Inode b)
@@ -96,10 +94,10 @@ public class EstablishStateFixTests
                 lock (b.InvalidateLock) { Dax.BreakLayouts(b); Dax.FreeBlocks(b, 0, 8); }
             }
         }
-        """, Provider, fixAll: true);
+        """);
 
     [Fact]
-    public Task NoFixWhenTwoMethodsEstablishTheState() => CodeFixVerifier.VerifyNoFixAsync(Model + """
+    public Task NoFixWhenTwoMethodsEstablishTheState() => LockCodeFixVerifier<EstablishStateCodeFixProvider>.VerifyNoFixAsync(Model + """
         static class Other
         {
             [EstablishesState("LayoutsBroken", On = "inode", ValidWhileHeld = "Inode.InvalidateLock")]
@@ -109,5 +107,5 @@ public class EstablishStateFixTests
         {
             void Run(Inode inode) { lock (inode.InvalidateLock) { {|LOCK104:Dax.FreeBlocks(inode, 0, 8)|}; } }
         }
-        """, Provider);
+        """);
 }

@@ -1,12 +1,10 @@
-using LockContracts.Analyzers.Tests.Verification;
+using LockContracts.Analyzers.Tests.Testing;
 using LockContracts.CodeFixes;
 
 namespace LockContracts.Analyzers.Tests.CodeFixes;
 
 public class RecheckGuardFixTests
 {
-    private static readonly RecheckGuardCodeFixProvider Provider = new();
-
     private const string Model = """
         class PageTable { [Lock("PageTable.Ptl")] public readonly object Ptl = new(); public readonly Dictionary<long, long> Entries = new(); }
         class Inode { [MustRecheck(Under = new[] { "PageTable.Ptl" })] public long Size { get; set; } }
@@ -14,7 +12,7 @@ public class RecheckGuardFixTests
         """;
 
     [Fact]
-    public Task CopiesTheGuardIntoTheLockStatement() => CodeFixVerifier.VerifyFixAsync(Model + """
+    public Task CopiesTheGuardIntoTheLockStatement() => LockCodeFixVerifier<RecheckGuardCodeFixProvider>.VerifyFixAsync(Model + """
         class Fault
         {
             bool Map(Inode inode, PageTable table, long index, long pfn)
@@ -41,10 +39,10 @@ public class RecheckGuardFixTests
                 return true;
             }
         }
-        """, Provider);
+        """);
 
     [Fact]
-    public Task CopiesTheGuardIntoTheTryAfterMonitorEnter() => CodeFixVerifier.VerifyFixAsync(Model + """
+    public Task CopiesTheGuardIntoTheTryAfterMonitorEnter() => LockCodeFixVerifier<RecheckGuardCodeFixProvider>.VerifyFixAsync(Model + """
         class Fault
         {
             void Map(Inode inode, PageTable table, long index, long pfn)
@@ -73,10 +71,39 @@ public class RecheckGuardFixTests
                 finally { Monitor.Exit(table.Ptl); }
             }
         }
-        """, Provider);
+        """);
+
+    /// <summary>The inserted line ends like the document's other lines (CRLF here, LF in the other cases).</summary>
+    [Fact]
+    public Task KeepsTheDocumentsCrLfLineEnds() => LockCodeFixVerifier<RecheckGuardCodeFixProvider>.VerifyFixAsync((Model + """
+        class Fault
+        {
+            void Map(Inode inode, PageTable table, long index, long pfn)
+            {
+                if (index >= inode.Size) return;
+                lock ({|LOCK103:table.Ptl|})
+                {
+                    table.Entries[index] = pfn;
+                }
+            }
+        }
+        """).ReplaceLineEndings("\r\n"), (Model + """
+        class Fault
+        {
+            void Map(Inode inode, PageTable table, long index, long pfn)
+            {
+                if (index >= inode.Size) return;
+                lock (table.Ptl)
+                {
+                    if (index >= inode.Size) return;
+                    table.Entries[index] = pfn;
+                }
+            }
+        }
+        """).ReplaceLineEndings("\r\n"));
 
     [Fact]
-    public Task WrapsAnEmbeddedStatementInABlock() => CodeFixVerifier.VerifyFixAsync(Model + """
+    public Task WrapsAnEmbeddedStatementInABlock() => LockCodeFixVerifier<RecheckGuardCodeFixProvider>.VerifyFixAsync(Model + """
         class Fault
         {
             void Map(Inode inode, PageTable table, long index, long pfn)
@@ -98,10 +125,10 @@ public class RecheckGuardFixTests
                 }
             }
         }
-        """, Provider);
+        """);
 
     [Fact]
-    public Task FixAllRechecksEverySection() => CodeFixVerifier.VerifyFixAsync(Model + """
+    public Task FixAllRechecksEverySection() => LockCodeFixVerifier<RecheckGuardCodeFixProvider>.VerifyFixAsync(Model + """
         class Fault
         {
             void A(Inode inode, PageTable table, long index)
@@ -129,10 +156,10 @@ public class RecheckGuardFixTests
                 lock (table.Ptl) { if (index >= inode.Size) throw new ArgumentOutOfRangeException(nameof(index)); table.Entries[index] = 2; }
             }
         }
-        """, Provider, fixAll: true);
+        """);
 
     [Fact]
-    public Task NoFixWhenTheValueWasKeptInALocal() => CodeFixVerifier.VerifyNoFixAsync(Model + """
+    public Task NoFixWhenTheValueWasKeptInALocal() => LockCodeFixVerifier<RecheckGuardCodeFixProvider>.VerifyNoFixAsync(Model + """
         class Fault
         {
             void Map(Inode inode, PageTable table, long index)
@@ -141,5 +168,5 @@ public class RecheckGuardFixTests
                 lock ({|LOCK103:table.Ptl|}) { if (index < size) table.Entries[index] = 1; }
             }
         }
-        """, Provider);
+        """);
 }

@@ -1,11 +1,14 @@
-using LockContracts.Analyzers.Tests.Verification;
+using LockContracts.Analyzers.Tests.Testing;
 
 namespace LockContracts.Analyzers.Tests.Flow;
 
 /// <summary>The lock-state engine through control flow that every rule relies on.</summary>
 public class LockFlowTests
 {
-    private static Task Verify(string source) => LockVerifier.VerifyAsync(source);
+    private static Task Verify(string source) => LockAnalyzerVerifier.VerifyAsync(source);
+
+    /// <summary>For cases that use System.Threading.Lock (.NET 9 and later).</summary>
+    private static Task VerifyOnNet10(string source) => LockAnalyzerVerifier.VerifyAsync(source, referenceAssemblies: LockTestSetup.Net100);
 
     private const string Guarded = """
         class C
@@ -152,7 +155,7 @@ public class LockFlowTests
         """);
 
     [Fact]
-    public Task UsingDeclarationScopeEndsAtTheBlock() => Verify("""
+    public Task UsingDeclarationScopeEndsAtTheBlock() => VerifyOnNet10("""
         class C
         {
             readonly Lock _lock = new();

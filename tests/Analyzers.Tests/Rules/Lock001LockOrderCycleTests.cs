@@ -1,16 +1,26 @@
-using LockContracts.Analyzers.Tests.Verification;
+using LockContracts.Analyzers.Tests.Testing;
+using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Testing;
 
 namespace LockContracts.Analyzers.Tests.Rules;
 
 public class Lock001LockOrderCycleTests
 {
     /// <summary>Checks the source as the editor and as a build analyze it (the verifier requires both to agree).</summary>
-    private static Task<System.Collections.Immutable.ImmutableArray<Diagnostic>> Verify(string source) => LockVerifier.VerifyAsync(source, "LOCK001");
+    private static Task<ImmutableArray<Diagnostic>> Verify(string source, params DiagnosticResult[] expected) =>
+        LockAnalyzerVerifier.VerifyAsync(source, "LOCK001", expected: expected);
+
+    /// <summary>
+    /// The cycle reported at <c>{|#0:…|}</c>, with the first step of each other path as an additional location,
+    /// <c>{|#1:…|}</c> to <c>{|#n:…|}</c>.
+    /// </summary>
+    private static DiagnosticResult Cycle(int otherPaths = 1) =>
+        Enumerable.Range(0, otherPaths + 1).Aggregate(LockAnalyzerVerifier.Diagnostic("LOCK001"), (cycle, marker) => cycle.WithLocation(marker));
 
     private static int LineOf(string source, string text)
     {
-        var clean = Markup.Parse(source, "LOCK001").Source;
+        var clean = LockAnalysis.WithoutMarkup(source);
         var index = clean.IndexOf(text, StringComparison.Ordinal);
         Assert.True(index >= 0, $"'{text}' is not in the source");
         return clean.Take(index).Count(c => c == '\n') + 1;
@@ -30,7 +40,7 @@ public class Lock001LockOrderCycleTests
                 {
                     _balances[from] -= amount;
                     _balances[to] += amount;
-                    lock ([|_audit|]) { _log.Add($"{from}->{to}"); }
+                    lock ({|#0:_audit|}) { _log.Add($"{from}->{to}"); }
                 }
             }
 
@@ -38,7 +48,7 @@ public class Lock001LockOrderCycleTests
             {
                 lock (_audit)
                 {
-                    var snapshot = Snapshot();
+                    var snapshot = {|#1:Snapshot()|};
                     _log.Add(snapshot.Count.ToString());
                 }
             }
@@ -53,7 +63,7 @@ public class Lock001LockOrderCycleTests
     [Fact]
     public async Task BothPathsAreShownInTheMessage()
     {
-        var diagnostic = Assert.Single(await Verify(Ledger));
+        var diagnostic = Assert.Single(await Verify(Ledger, Cycle()));
         var transfer = LineOf(Ledger, "lock (_audit) { _log.Add");
         var call = LineOf(Ledger, "var snapshot = Snapshot();");
         var snapshot = LineOf(Ledger, "lock (_accounts) { return");
@@ -68,26 +78,26 @@ public class Lock001LockOrderCycleTests
     [Fact]
     public async Task ShowsLiveWhenTheEditorAnalyzesOnlyTheMethodWithTheFirstEdge()
     {
-        var source = Markup.Parse(Ledger, "LOCK001").Source;
-        var compilation = LockVerifier.Compile(source);
+        var source = LockAnalysis.WithoutMarkup(Ledger);
+        var compilation = LockAnalysis.Compile(source);
         var tree = compilation.SyntaxTrees.First();
         var transfer = tree.GetRoot().DescendantNodes().OfType<Microsoft.CodeAnalysis.CSharp.Syntax.MethodDeclarationSyntax>().Single(m => m.Identifier.ValueText == "Transfer");
-        var diagnostics = await LockVerifier.AnalyzeSpanLikeAnEditorAsync(compilation, tree, transfer.Span);
+        var diagnostics = await LockAnalysis.AnalyzeSpanLikeAnEditorAsync(compilation, tree, transfer.Span);
         Assert.Equal("LOCK001", Assert.Single(diagnostics, d => d.Id.StartsWith("LOCK", StringComparison.Ordinal)).Id);
 
         var flush = tree.GetRoot().DescendantNodes().OfType<Microsoft.CodeAnalysis.CSharp.Syntax.MethodDeclarationSyntax>().Single(m => m.Identifier.ValueText == "FlushAudit");
-        Assert.DoesNotContain(await LockVerifier.AnalyzeSpanLikeAnEditorAsync(compilation, tree, flush.Span), d => d.Id == "LOCK001");
+        Assert.DoesNotContain(await LockAnalysis.AnalyzeSpanLikeAnEditorAsync(compilation, tree, flush.Span), d => d.Id == "LOCK001");
     }
 
     [Fact]
     public async Task InABuildTheCycleIsReportedAtCompilationEndNotPerMethod()
     {
-        var source = Markup.Parse(Ledger, "LOCK001").Source;
-        var compilation = LockVerifier.Compile(source);
+        var source = LockAnalysis.WithoutMarkup(Ledger);
+        var compilation = LockAnalysis.Compile(source);
         var tree = compilation.SyntaxTrees.First();
-        var perMethod = await LockVerifier.AnalyzeSpanLikeAnEditorAsync(compilation, tree, tree.GetRoot().FullSpan, LockVerifier.BuildMode);
+        var perMethod = await LockAnalysis.AnalyzeSpanLikeAnEditorAsync(compilation, tree, tree.GetRoot().FullSpan, LockTestSetup.BuildMode);
         Assert.DoesNotContain(perMethod, d => d.Id == "LOCK001");
-        var wholeBuild = await LockVerifier.AnalyzeAsync(compilation, globalOptions: LockVerifier.BuildMode);
+        var wholeBuild = await LockAnalysis.AnalyzeAsync(compilation, globalOptions: LockTestSetup.BuildMode);
         Assert.Single(wholeBuild, d => d.Id == "LOCK001");
     }
 
@@ -96,14 +106,14 @@ public class Lock001LockOrderCycleTests
         class Orders
         {
             public readonly object Gate = new();
-            public void Ship(Stock stock) { lock (Gate) { lock ([|stock.Gate|]) { } } }
+            public void Ship(Stock stock) { lock (Gate) { lock ({|#0:stock.Gate|}) { } } }
         }
         class Stock
         {
             public readonly object Gate = new();
-            public void Recount(Orders orders) { lock (Gate) { lock (orders.Gate) { } } }
+            public void Recount(Orders orders) { lock (Gate) { lock ({|#1:orders.Gate|}) { } } }
         }
-        """);
+        """, Cycle());
 
     [Fact]
     public async Task ThreeLockCycleHasEveryEdgeAsALocation()
@@ -112,11 +122,11 @@ public class Lock001LockOrderCycleTests
             class C
             {
                 readonly object _a = new(), _b = new(), _c = new();
-                void AB() { lock (_a) { lock ([|_b|]) { } } }
-                void BC() { lock (_b) { lock (_c) { } } }
-                void CA() { lock (_c) { lock (_a) { } } }
+                void AB() { lock (_a) { lock ({|#0:_b|}) { } } }
+                void BC() { lock (_b) { lock ({|#1:_c|}) { } } }
+                void CA() { lock (_c) { lock ({|#2:_a|}) { } } }
             }
-            """));
+            """, Cycle(otherPaths: 2)));
         Assert.Equal(2, diagnostic.AdditionalLocations.Count);
         Assert.Contains("C.AB takes C._a then C._b", diagnostic.GetMessage());
         Assert.Contains("C.BC takes C._b then C._c", diagnostic.GetMessage());
@@ -130,12 +140,12 @@ public class Lock001LockOrderCycleTests
             class C
             {
                 readonly object _a = new(), _b = new(), _c = new(), _d = new();
-                void AB() { lock (_a) { lock ([|_b|]) { } } }
-                void BC() { lock (_b) { lock (_c) { } } }
-                void CD() { lock (_c) { lock (_d) { } } }
-                void DA() { lock (_d) { lock (_a) { } } }
+                void AB() { lock (_a) { lock ({|#0:_b|}) { } } }
+                void BC() { lock (_b) { lock ({|#1:_c|}) { } } }
+                void CD() { lock (_c) { lock ({|#2:_d|}) { } } }
+                void DA() { lock (_d) { lock ({|#3:_a|}) { } } }
             }
-            """));
+            """, Cycle(otherPaths: 3)));
         Assert.Equal(3, diagnostic.AdditionalLocations.Count);
     }
 
@@ -144,23 +154,74 @@ public class Lock001LockOrderCycleTests
         class C
         {
             readonly object _a = new(), _b = new();
-            void One() { lock (_a) { lock ([|_b|]) { } } }
-            void Two() { lock (_b) { lock (_a) { } } }
+            void One() { lock (_a) { lock ({|#0:_b|}) { } } }
+            void Two() { lock (_b) { lock ({|#1:_a|}) { } } }
             void Three() { lock (_b) { lock (_a) { } } }
         }
-        """);
+        """, Cycle());
+
+    [Fact]
+    public async Task CycleWhoseTwoPathsAreInTwoFiles()
+    {
+        var diagnostic = Assert.Single(await LockAnalyzerVerifier.VerifyAsync(new[]
+        {
+            """
+            class Orders
+            {
+                public readonly object Gate = new();
+                public void Ship(Stock stock) { lock (Gate) { lock ({|#0:stock.Gate|}) { } } }
+            }
+            """,
+            """
+            class Stock
+            {
+                public readonly object Gate = new();
+                public void Recount(Orders orders) { lock (Gate) { lock ({|#1:orders.Gate|}) { } } }
+            }
+            """,
+        }, "LOCK001", expected: new[] { Cycle() }));
+        Assert.Equal("Test1.cs", Path.GetFileName(diagnostic.AdditionalLocations[0].GetLineSpan().Path));
+        Assert.Equal(
+            "Possible deadlock: Orders.Ship takes Orders.Gate then Stock.Gate (Test0.cs:4); Stock.Recount takes Stock.Gate then Orders.Gate (Test1.cs:4)",
+            diagnostic.GetMessage());
+    }
+
+    [Fact]
+    public async Task CycleOverTwoFilesHasAdditionalLocationsInBoth()
+    {
+        var diagnostic = Assert.Single(await LockAnalyzerVerifier.VerifyAsync(new[]
+        {
+            """
+            partial class C
+            {
+                readonly object _a = new(), _b = new(), _c = new();
+                void AB() { lock (_a) { lock ({|#0:_b|}) { } } }
+                void CA() { lock (_c) { lock ({|#2:_a|}) { } } }
+            }
+            """,
+            """
+            partial class C
+            {
+                void BC() { lock (_b) { lock ({|#1:_c|}) { } } }
+            }
+            """,
+        }, "LOCK001", expected: new[] { Cycle(otherPaths: 2) }));
+        Assert.Equal(
+            new[] { "Test0.cs", "Test1.cs" },
+            diagnostic.AdditionalLocations.Select(l => Path.GetFileName(l.GetLineSpan().Path)).OrderBy(f => f, StringComparer.Ordinal));
+    }
 
     [Fact]
     public Task ThroughTwoLevelsOfCalls() => Verify("""
         class C
         {
             readonly object _a = new(), _b = new();
-            void One() { lock (_a) { [|Middle()|]; } }
+            void One() { lock (_a) { {|#0:Middle()|}; } }
             void Middle() => Inner();
             void Inner() { lock (_b) { } }
-            void Two() { lock (_b) { lock (_a) { } } }
+            void Two() { lock (_b) { lock ({|#1:_a|}) { } } }
         }
-        """);
+        """, Cycle());
 
     [Fact]
     public Task LoggerCallingBackIntoItsSinkUnderItsLock() => Verify("""
@@ -174,7 +235,7 @@ public class Lock001LockOrderCycleTests
                 lock (_gate)
                 {
                     // The sink's owner may be another logger: two loggers' gates nested, besides the cycle.
-                    foreach (var sink in _sinks) {|LOCK004:[|sink.Write(line)|]|};
+                    foreach (var sink in _sinks) {|LOCK004:{|#0:sink.Write(line)|}|};
                 }
             }
             public int Count() { lock (_gate) { return _sinks.Count; } }
@@ -186,10 +247,10 @@ public class Lock001LockOrderCycleTests
             public FileSink(Logger owner) => _owner = owner;
             public void Write(string line)
             {
-                lock (_file) { if (_owner.Count() > 10) Console.WriteLine(line); }
+                lock (_file) { if ({|#1:_owner.Count()|} > 10) Console.WriteLine(line); }
             }
         }
-        """);
+        """, Cycle());
 
     [Fact]
     public Task CacheWhoseEvictionCallbackTakesTheOwnersLock() => Verify("""
@@ -204,7 +265,7 @@ public class Lock001LockOrderCycleTests
                 lock (_gate)
                 {
                     _items.Remove(key);
-                    [|_onEvict(key)|];
+                    {|#0:_onEvict(key)|};
                 }
             }
             public void Put(string key, string value) { lock (_gate) { _items[key] = value; } }
@@ -215,9 +276,9 @@ public class Lock001LockOrderCycleTests
             readonly Cache _cache;
             readonly HashSet<string> _open = new();
             public Session() => _cache = new Cache(key => { lock (_sync) { _open.Remove(key); } });
-            public void Open(string key) { lock (_sync) { _open.Add(key); _cache.Put(key, key); } }
+            public void Open(string key) { lock (_sync) { _open.Add(key); {|#1:_cache.Put(key, key)|}; } }
         }
-        """);
+        """, Cycle());
 
     [Fact]
     public Task EventRaisedUnderALockWhoseHandlerTakesAnother() => Verify("""
@@ -231,7 +292,7 @@ public class Lock001LockOrderCycleTests
                 lock (_gate)
                 {
                     _balance += amount;
-                    [|Changed?.Invoke(this, EventArgs.Empty)|];
+                    {|#0:Changed?.Invoke(this, EventArgs.Empty)|};
                 }
             }
             public decimal Balance { get { lock (_gate) { return _balance; } } }
@@ -243,13 +304,13 @@ public class Lock001LockOrderCycleTests
             public Dashboard(Account account)
             {
                 account.Changed += OnChanged;
-                void Refresh() { lock (_view) { _shown = account.Balance; } }
+                void Refresh() { lock (_view) { _shown = {|#1:account.Balance|}; } }
                 Refresh();
             }
             void OnChanged(object? sender, EventArgs e) { lock (_view) { _shown = 0; } }
             public void Render(Account account) { lock (_view) { _shown = account.Balance; } }
         }
-        """);
+        """, Cycle());
 
     [Fact]
     public Task CollectionLockAndItemLockInBothOrders() => Verify("""
@@ -257,7 +318,7 @@ public class Lock001LockOrderCycleTests
         {
             public readonly object Sync = new();
             public Basket? Owner;
-            public void Discard() { lock (Sync) { [|Owner?.Remove(this)|]; } }
+            public void Discard() { lock (Sync) { {|#0:Owner?.Remove(this)|}; } }
         }
         class Basket
         {
@@ -268,27 +329,27 @@ public class Lock001LockOrderCycleTests
             {
                 lock (_items)
                 {
-                    foreach (var item in _list) lock (item.Sync) { item.Owner = null; }
+                    foreach (var item in _list) lock ({|#1:item.Sync|}) { item.Owner = null; }
                 }
             }
         }
-        """);
+        """, Cycle());
 
     [Fact]
     public Task ThroughAVirtualOverride() => Verify("""
         abstract class Store
         {
             protected readonly object Gate = new();
-            public void Save() { lock (Gate) { [|Flush()|]; } }
+            public void Save() { lock (Gate) { {|#0:Flush()|}; } }
             protected abstract void Flush();
         }
         class Journal : Store
         {
             static readonly object Disk = new();
             protected override void Flush() { lock (Disk) { } }
-            public void Rotate() { lock (Disk) { Save(); } }
+            public void Rotate() { lock (Disk) { {|#1:Save()|}; } }
         }
-        """);
+        """, Cycle());
 
     [Fact]
     public Task ThroughAPropertyGetterAndAConstructor() => Verify("""
@@ -301,10 +362,10 @@ public class Lock001LockOrderCycleTests
         {
             static readonly object Created = new();
             public Widget() { lock (Created) { } }
-            static void A() { lock (Created) { _ = [|Registry.Count|]; } }
-            static void B() { lock (Registry.Gate) { _ = new Widget(); } }
+            static void A() { lock (Created) { _ = {|#0:Registry.Count|}; } }
+            static void B() { lock (Registry.Gate) { _ = {|#1:new Widget()|}; } }
         }
-        """);
+        """, Cycle());
 
     [Fact]
     public Task ThroughALambdaRunInPlace() => Verify("""
@@ -313,10 +374,10 @@ public class Lock001LockOrderCycleTests
         {
             readonly object _a = new(), _b = new();
             readonly List<int> _items = new();
-            void One() { lock (_a) { [|_items.ForEach(i => { lock (_b) { } })|]; } }
-            void Two() { lock (_b) { _ = _items.Any(i => { lock (_a) { return true; } }); } }
+            void One() { lock (_a) { {|#0:_items.ForEach(i => { lock (_b) { } })|}; } }
+            void Two() { lock (_b) { _ = {|#1:_items.Any(i => { lock (_a) { return true; } })|}; } }
         }
-        """);
+        """, Cycle());
 
     [Fact]
     public Task LambdaStoredToRunLaterIsNotNested() => Verify("""
@@ -362,7 +423,7 @@ public class Lock001LockOrderCycleTests
         """);
 
     [Fact]
-    public Task DeclaredOrderMakesTheReverseALock002Instead() => LockVerifier.VerifyAsync("""
+    public Task DeclaredOrderMakesTheReverseALock002Instead() => LockAnalyzerVerifier.VerifyAsync("""
         [assembly: LockOrder("C._a", "C._b")]
         class C
         {
@@ -373,7 +434,7 @@ public class Lock001LockOrderCycleTests
         """);
 
     [Fact]
-    public Task InstancesOfOneClassAreLock004NotACycle() => LockVerifier.VerifyAsync("""
+    public Task InstancesOfOneClassAreLock004NotACycle() => LockAnalyzerVerifier.VerifyAsync("""
         class Account
         {
             public readonly object Gate = new();
@@ -395,12 +456,12 @@ public class Lock001LockOrderCycleTests
         class C
         {
             readonly object _a = new(), _b = new();
-            void One(int n) { lock (_a) { [|Ping(n)|]; } }
+            void One(int n) { lock (_a) { {|#0:Ping(n)|}; } }
             void Ping(int n) { if (n > 0) Pong(n - 1); }
             void Pong(int n) { if (n > 0) Ping(n - 1); lock (_b) { } }
-            void Two() { lock (_b) { One(1); } }
+            void Two() { lock (_b) { {|#1:One(1)|}; } }
         }
-        """);
+        """, Cycle());
 
     [Fact]
     public Task SemaphoreAndReaderWriterLockCycle() => Verify("""
@@ -411,22 +472,22 @@ public class Lock001LockOrderCycleTests
             async Task RebuildAsync()
             {
                 await _writer.WaitAsync();
-                try { [|_map.EnterWriteLock()|]; _map.ExitWriteLock(); }
+                try { {|#0:_map.EnterWriteLock()|}; _map.ExitWriteLock(); }
                 finally { _writer.Release(); }
             }
             void Lookup()
             {
                 _map.EnterReadLock();
-                try { _writer.Wait(); _writer.Release(); }
+                try { {|#1:_writer.Wait()|}; _writer.Release(); }
                 finally { _map.ExitReadLock(); }
             }
         }
-        """);
+        """, Cycle());
 
     [Fact]
-    public Task ContractsFromAReferencedAssemblyContributeEdges()
+    public async Task ContractsFromAReferencedAssemblyContributeEdges()
     {
-        var library = LockVerifier.CompileLibrary("""
+        var library = await LockAnalysis.CompileLibraryAsync("""
             public sealed class Journal
             {
                 [Lock("Journal.Gate")] public readonly object Gate = new();
@@ -434,14 +495,14 @@ public class Lock001LockOrderCycleTests
                 [Releases("Journal.Gate")] [NoLockAnalysis] public void End() => Monitor.Exit(Gate);
             }
             """, "JournalLibrary");
-        return LockVerifier.VerifyAsync("""
+        await LockAnalyzerVerifier.VerifyAsync("""
             class Store
             {
                 readonly object _sync = new();
-                void One(Journal journal) { lock (_sync) { [|journal.Begin()|]; journal.End(); } }
-                void Two(Journal journal) { journal.Begin(); try { lock (_sync) { } } finally { journal.End(); } }
+                void One(Journal journal) { lock (_sync) { {|#0:journal.Begin()|}; journal.End(); } }
+                void Two(Journal journal) { journal.Begin(); try { lock ({|#1:_sync|}) { } } finally { journal.End(); } }
             }
-            """, "LOCK001", references: new[] { library });
+            """, "LOCK001", expected: new[] { Cycle() }, references: new[] { library });
     }
 
     /// <summary>
@@ -455,22 +516,19 @@ public class Lock001LockOrderCycleTests
     [InlineData("build", "1", 1)]
     public async Task TheLiveGraphIsBoundedByAnOption(string mode, string limit, int expected)
     {
-        var compilation = LockVerifier.Compile("""
-            class Ledger
-            {
-                readonly object _accounts = new(), _audit = new();
-                void Transfer() { lock (_accounts) { lock (_audit) { } } }
-                void Flush() { lock (_audit) { lock (_accounts) { } } }
-            }
-            """);
         var options = new Dictionary<string, string>
         {
             [Analyzers.Rules.LockStateAnalyzer.CycleReportingProperty] = mode,
             [Analyzers.Rules.LockStateAnalyzer.LiveLimitProperty] = limit,
         };
-        var diagnostics = await LockVerifier.AnalyzeAsync(compilation, globalOptions: options);
-        Assert.Equal(expected, diagnostics.Count(d => d.Id == "LOCK001"));
-        Assert.DoesNotContain(diagnostics, d => d.Id != "LOCK001");
+        await LockAnalyzerVerifier.VerifyAsync("""
+            class Ledger
+            {
+                readonly object _accounts = new(), _audit = new();
+                void Transfer() { lock (_accounts) { lock ({|#0:_audit|}) { } } }
+                void Flush() { lock (_audit) { lock ({|#1:_accounts|}) { } } }
+            }
+            """, globalOptions: options, expected: Enumerable.Repeat(Cycle(), expected));
     }
 
     /// <summary>
@@ -488,36 +546,36 @@ public class Lock001LockOrderCycleTests
         class Owner
         {
             readonly object _sync = new();
-            void One() { lock (_sync) { [|Generated.Refresh()|]; } }
-            void Two() { lock (Generated.Gate) { lock (_sync) { } } }
+            void One() { lock (_sync) { {|#0:Generated.Refresh()|}; } }
+            void Two() { lock (Generated.Gate) { lock ({|#1:_sync|}) { } } }
         }
-        """);
+        """, Cycle());
 
     [Fact]
-    public Task ThreadingLockAndStaticLocks() => Verify("""
+    public Task ThreadingLockAndStaticLocks() => LockAnalyzerVerifier.VerifyAsync("""
         static class Config
         {
             static readonly Lock Gate = new();
-            public static void Reload() { using (Gate.EnterScope()) { [|Cache.Clear()|]; } }
+            public static void Reload() { using (Gate.EnterScope()) { {|#0:Cache.Clear()|}; } }
             public static void Touch() { lock (Gate) { } }
         }
         static class Cache
         {
             static readonly object Sync = new();
             public static void Clear() { lock (Sync) { } }
-            public static void Warm() { lock (Sync) { Config.Touch(); } }
+            public static void Warm() { lock (Sync) { {|#1:Config.Touch()|}; } }
         }
-        """);
+        """, "LOCK001", referenceAssemblies: LockTestSetup.Net100, expected: new[] { Cycle() });
 
     [Fact]
     public Task ParallelLoopUnderALockWaitsForItsWorkers() => Verify("""
         class C
         {
             readonly object _a = new(), _b = new();
-            void One(int[] items) { lock (_a) { [|Parallel.ForEach(items, i => { lock (_b) { } })|]; } }
-            void Two() { lock (_b) { lock (_a) { } } }
+            void One(int[] items) { lock (_a) { {|#0:Parallel.ForEach(items, i => { lock (_b) { } })|}; } }
+            void Two() { lock (_b) { lock ({|#1:_a|}) { } } }
         }
-        """);
+        """, Cycle());
 
     [Fact]
     public Task ConcurrentDictionaryFactoryRunsInPlace() => Verify("""
@@ -525,10 +583,10 @@ public class Lock001LockOrderCycleTests
         {
             readonly object _a = new(), _b = new();
             readonly System.Collections.Concurrent.ConcurrentDictionary<int, int> _map = new();
-            void One() { lock (_a) { [|_map.GetOrAdd(1, k => { lock (_b) { return k; } })|]; } }
-            void Two() { lock (_b) { lock (_a) { } } }
+            void One() { lock (_a) { {|#0:_map.GetOrAdd(1, k => { lock (_b) { return k; } })|}; } }
+            void Two() { lock (_b) { lock ({|#1:_a|}) { } } }
         }
-        """);
+        """, Cycle());
 
     [Fact]
     public Task DelegateFieldAssignedALambdaDirectly() => Verify("""
@@ -538,8 +596,8 @@ public class Lock001LockOrderCycleTests
             readonly object _state = new();
             Action? _tick;
             public Timer() { _tick = () => { lock (_state) { } }; }
-            void Fire() { lock (_gate) { [|_tick?.Invoke()|]; } }
-            void Reset() { lock (_state) { lock (_gate) { } } }
+            void Fire() { lock (_gate) { {|#0:_tick?.Invoke()|}; } }
+            void Reset() { lock (_state) { lock ({|#1:_gate|}) { } } }
         }
-        """);
+        """, Cycle());
 }

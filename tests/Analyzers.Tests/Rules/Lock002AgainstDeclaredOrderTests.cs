@@ -1,15 +1,18 @@
-using LockContracts.Analyzers.Tests.Verification;
+using LockContracts.Analyzers.Tests.Testing;
 
 namespace LockContracts.Analyzers.Tests.Rules;
 
 public class Lock002AgainstDeclaredOrderTests
 {
-    private static Task Verify(string source) => LockVerifier.VerifyAsync(source, "LOCK002");
+    private static Task Verify(string source) => LockAnalyzerVerifier.VerifyAsync(source, "LOCK002");
+
+    /// <summary>For cases that use System.Threading.Lock (.NET 9 and later).</summary>
+    private static Task VerifyOnNet10(string source) => LockAnalyzerVerifier.VerifyAsync(source, "LOCK002", referenceAssemblies: LockTestSetup.Net100);
 
     [Fact]
     public async Task LockStatementsNestedAgainstAssemblyOrder()
     {
-        var diagnostics = await LockVerifier.VerifyAsync("""
+        var diagnostics = await LockAnalyzerVerifier.VerifyAsync("""
             [assembly: LockOrder("Inode.Rwsem", "Page.Lock")]
             class Inode { [Lock("Inode.Rwsem")] public readonly object Rwsem = new(); }
             class Page { [Lock("Page.Lock")] public readonly object Lock = new(); }
@@ -30,6 +33,33 @@ public class Lock002AgainstDeclaredOrderTests
             diagnostic.GetMessage());
         var heldAt = Assert.Single(diagnostic.AdditionalLocations);
         Assert.Equal("page.Lock", heldAt.SourceTree!.GetText().ToString(heldAt.SourceSpan));
+    }
+
+    [Fact]
+    public async Task OrderDeclaredInOneFileViolatedInAnother()
+    {
+        var diagnostic = Assert.Single(await LockAnalyzerVerifier.VerifyAsync(new[]
+        {
+            """
+            [assembly: LockOrder("Inode.Rwsem", "Page.Lock")]
+            class Inode { [Lock("Inode.Rwsem")] public readonly object Rwsem = new(); }
+            class Page { [Lock("Page.Lock")] public readonly object Lock = new(); }
+            """,
+            """
+            class Truncate
+            {
+                void Run(Inode inode, Page page)
+                {
+                    lock ({|#1:page.Lock|})
+                    {
+                        lock ({|#0:inode.Rwsem|}) { }
+                    }
+                }
+                void InOrder(Inode inode, Page page) { lock (inode.Rwsem) { lock (page.Lock) { } } }
+            }
+            """,
+        }, expected: new[] { LockAnalyzerVerifier.Diagnostic("LOCK002").WithLocation(0).WithLocation(1) }));
+        Assert.Equal("Test1.cs", Path.GetFileName(diagnostic.Location.GetLineSpan().Path));
     }
 
     [Fact]
@@ -138,7 +168,7 @@ public class Lock002AgainstDeclaredOrderTests
         """);
 
     [Fact]
-    public Task ThreadingLockScopeAgainstOrder() => Verify("""
+    public Task ThreadingLockScopeAgainstOrder() => VerifyOnNet10("""
         [assembly: LockOrder("C.First", "C.Second")]
         class C
         {

@@ -1,15 +1,18 @@
-using LockContracts.Analyzers.Tests.Verification;
+using LockContracts.Analyzers.Tests.Testing;
 
 namespace LockContracts.Analyzers.Tests.Rules;
 
 public class Lock003SelfDeadlockTests
 {
-    private static Task Verify(string source) => LockVerifier.VerifyAsync(source, "LOCK003");
+    private static Task Verify(string source) => LockAnalyzerVerifier.VerifyAsync(source, "LOCK003");
+
+    /// <summary>For cases that use System.Threading.Lock (.NET 9 and later).</summary>
+    private static Task VerifyOnNet10(string source) => LockAnalyzerVerifier.VerifyAsync(source, "LOCK003", referenceAssemblies: LockTestSetup.Net100);
 
     [Fact]
     public async Task SemaphoreWaitedTwice()
     {
-        var diagnostics = await LockVerifier.VerifyAsync("""
+        var diagnostics = await LockAnalyzerVerifier.VerifyAsync("""
             class Cache
             {
                 readonly SemaphoreSlim _gate = new(1, 1);
@@ -66,7 +69,7 @@ public class Lock003SelfDeadlockTests
     [Fact]
     public async Task ReadThenWriteUpgradeWithoutUpgradeableMode()
     {
-        var diagnostics = await LockVerifier.VerifyAsync("""
+        var diagnostics = await LockAnalyzerVerifier.VerifyAsync("""
             class C
             {
                 readonly ReaderWriterLockSlim _rw = new();
@@ -235,7 +238,7 @@ public class Lock003SelfDeadlockTests
         """);
 
     [Fact]
-    public Task ThreadingLockNestedIsReentrant() => Verify("""
+    public Task ThreadingLockNestedIsReentrant() => VerifyOnNet10("""
         class C
         {
             readonly Lock _lock = new();

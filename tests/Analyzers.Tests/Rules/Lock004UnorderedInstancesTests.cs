@@ -1,15 +1,15 @@
-using LockContracts.Analyzers.Tests.Verification;
+using LockContracts.Analyzers.Tests.Testing;
 
 namespace LockContracts.Analyzers.Tests.Rules;
 
 public class Lock004UnorderedInstancesTests
 {
-    private static Task Verify(string source) => LockVerifier.VerifyAsync(source, "LOCK004");
+    private static Task Verify(string source) => LockAnalyzerVerifier.VerifyAsync(source, "LOCK004");
 
     [Fact]
     public async Task TransferLocksBothAccountsInArgumentOrder()
     {
-        var diagnostics = await LockVerifier.VerifyAsync("""
+        var diagnostics = await LockAnalyzerVerifier.VerifyAsync("""
             class Account
             {
                 public readonly object Gate = new();

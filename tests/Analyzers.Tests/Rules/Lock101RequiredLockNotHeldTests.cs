@@ -1,10 +1,13 @@
-using LockContracts.Analyzers.Tests.Verification;
+using LockContracts.Analyzers.Tests.Testing;
 
 namespace LockContracts.Analyzers.Tests.Rules;
 
 public class Lock101RequiredLockNotHeldTests
 {
-    private static Task Verify(string source) => LockVerifier.VerifyAsync(source, "LOCK101");
+    private static Task Verify(string source) => LockAnalyzerVerifier.VerifyAsync(source, "LOCK101");
+
+    /// <summary>For cases that use System.Threading.Lock (.NET 9 and later).</summary>
+    private static Task VerifyOnNet10(string source) => LockAnalyzerVerifier.VerifyAsync(source, "LOCK101", referenceAssemblies: LockTestSetup.Net100);
 
     private const string Ledger = """
         public sealed class Ledger
@@ -18,7 +21,7 @@ public class Lock101RequiredLockNotHeldTests
     [Fact]
     public async Task CallWithoutTheLock()
     {
-        var diagnostics = await LockVerifier.VerifyAsync(Ledger + """
+        var diagnostics = await LockAnalyzerVerifier.VerifyAsync(Ledger + """
                 public void Reset() => [|AddToTotal(-_total)|];
             }
             """, "LOCK101");
@@ -52,7 +55,7 @@ public class Lock101RequiredLockNotHeldTests
     [Fact]
     public async Task HeldOnOnlySomePaths()
     {
-        var diagnostics = await LockVerifier.VerifyAsync(Ledger + """
+        var diagnostics = await LockAnalyzerVerifier.VerifyAsync(Ledger + """
                 public void Post(bool locked, decimal amount)
                 {
                     if (locked) Monitor.Enter(_gate);
@@ -67,7 +70,7 @@ public class Lock101RequiredLockNotHeldTests
     [Fact]
     public async Task SharedHolderWhereExclusiveIsRequired()
     {
-        var diagnostics = await LockVerifier.VerifyAsync("""
+        var diagnostics = await LockAnalyzerVerifier.VerifyAsync("""
             class Inode
             {
                 [Lock("Inode.Rwsem")] readonly ReaderWriterLockSlim _rwsem = new();
@@ -330,7 +333,7 @@ public class Lock101RequiredLockNotHeldTests
         """);
 
     [Fact]
-    public Task ThreadingLockScopeHoldsTheLock() => Verify("""
+    public Task ThreadingLockScopeHoldsTheLock() => VerifyOnNet10("""
         class Cache
         {
             readonly Lock _lock = new();

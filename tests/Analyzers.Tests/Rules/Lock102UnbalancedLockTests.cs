@@ -1,15 +1,18 @@
-using LockContracts.Analyzers.Tests.Verification;
+using LockContracts.Analyzers.Tests.Testing;
 
 namespace LockContracts.Analyzers.Tests.Rules;
 
 public class Lock102UnbalancedLockTests
 {
-    private static Task Verify(string source) => LockVerifier.VerifyAsync(source, "LOCK102");
+    private static Task Verify(string source) => LockAnalyzerVerifier.VerifyAsync(source, "LOCK102");
+
+    /// <summary>For cases that use System.Threading.Lock (.NET 9 and later).</summary>
+    private static Task VerifyOnNet10(string source) => LockAnalyzerVerifier.VerifyAsync(source, "LOCK102", referenceAssemblies: LockTestSetup.Net100);
 
     [Fact]
     public async Task EarlyReturnKeepsTheSemaphore()
     {
-        var diagnostics = await LockVerifier.VerifyAsync("""
+        var diagnostics = await LockAnalyzerVerifier.VerifyAsync("""
             class Cache
             {
                 readonly SemaphoreSlim _gate = new(1, 1);
@@ -292,7 +295,7 @@ public class Lock102UnbalancedLockTests
         """);
 
     [Fact]
-    public Task ThreadingLockScopes() => Verify("""
+    public Task ThreadingLockScopes() => VerifyOnNet10("""
         class C
         {
             readonly Lock _lock = new();

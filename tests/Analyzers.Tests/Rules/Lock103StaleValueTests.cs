@@ -1,10 +1,10 @@
-using LockContracts.Analyzers.Tests.Verification;
+using LockContracts.Analyzers.Tests.Testing;
 
 namespace LockContracts.Analyzers.Tests.Rules;
 
 public class Lock103StaleValueTests
 {
-    private static Task Verify(string source) => LockVerifier.VerifyAsync(Model + source, "LOCK103");
+    private static Task Verify(string source) => LockAnalyzerVerifier.VerifyAsync(Model + source, "LOCK103");
 
     private const string Model = """
         class PageTable
@@ -25,7 +25,7 @@ public class Lock103StaleValueTests
     [Fact]
     public async Task CheckedBeforeThePageTableLockAndNotAgain()
     {
-        var diagnostics = await LockVerifier.VerifyAsync(Model + """
+        var diagnostics = await LockAnalyzerVerifier.VerifyAsync(Model + """
             class Fault
             {
                 bool Map(Inode inode, PageTable table, long index, long pfn)
@@ -104,7 +104,7 @@ public class Lock103StaleValueTests
         """);
 
     [Fact]
-    public Task AnyLockWhenUnderIsEmpty() => LockVerifier.VerifyAsync("""
+    public Task AnyLockWhenUnderIsEmpty() => LockAnalyzerVerifier.VerifyAsync("""
         class Queue
         {
             readonly object _sync = new();
@@ -189,7 +189,7 @@ public class Lock103StaleValueTests
         """);
 
     [Fact]
-    public Task ConditionWaitWithIfInsteadOfWhile() => LockVerifier.VerifyAsync("""
+    public Task ConditionWaitWithIfInsteadOfWhile() => LockAnalyzerVerifier.VerifyAsync("""
         class Mailbox
         {
             readonly object _sync = new();
@@ -268,7 +268,7 @@ public class Lock103StaleValueTests
         """);
 
     [Fact]
-    public Task LockOutsideUnderIsNotConcerned() => LockVerifier.VerifyAsync(Model + """
+    public Task LockOutsideUnderIsNotConcerned() => LockAnalyzerVerifier.VerifyAsync(Model + """
         class Stats
         {
             readonly object _sync = new();
@@ -355,7 +355,7 @@ public class Lock103StaleValueTests
         """);
 
     [Fact]
-    public Task StaticMember() => LockVerifier.VerifyAsync("""
+    public Task StaticMember() => LockAnalyzerVerifier.VerifyAsync("""
         static class Limits
         {
             static readonly object Sync = new();
@@ -386,7 +386,7 @@ public class Lock103StaleValueTests
         """);
 
     [Fact]
-    public Task ShortCircuitGuardRechecksEveryValueItNames() => LockVerifier.VerifyAsync(Model + """
+    public Task ShortCircuitGuardRechecksEveryValueItNames() => LockAnalyzerVerifier.VerifyAsync(Model + """
         class Dedupe
         {
             readonly object _sync = new();

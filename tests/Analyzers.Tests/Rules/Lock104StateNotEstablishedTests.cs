@@ -1,10 +1,10 @@
-using LockContracts.Analyzers.Tests.Verification;
+using LockContracts.Analyzers.Tests.Testing;
 
 namespace LockContracts.Analyzers.Tests.Rules;
 
 public class Lock104StateNotEstablishedTests
 {
-    private static Task Verify(string source) => LockVerifier.VerifyAsync(Model + source, "LOCK104");
+    private static Task Verify(string source) => LockAnalyzerVerifier.VerifyAsync(Model + source, "LOCK104");
 
     private const string Model = """
         class Inode
@@ -28,7 +28,7 @@ public class Lock104StateNotEstablishedTests
     [Fact]
     public async Task BlocksFreedBeforeLayoutsAreBroken()
     {
-        var diagnostics = await LockVerifier.VerifyAsync(Model + """
+        var diagnostics = await LockAnalyzerVerifier.VerifyAsync(Model + """
             class Evict
             {
                 void Run(Inode inode) { lock (inode.InvalidateLock) { [|Dax.FreeBlocks(inode, 0, 8)|]; } }
@@ -202,7 +202,7 @@ public class Lock104StateNotEstablishedTests
         """);
 
     [Fact]
-    public Task StateOfThisWithoutALock() => LockVerifier.VerifyAsync("""
+    public Task StateOfThisWithoutALock() => LockAnalyzerVerifier.VerifyAsync("""
         class Comparison
         {
             [EstablishesState("IoDrained")] public void DrainIo() { }
@@ -229,7 +229,7 @@ public class Lock104StateNotEstablishedTests
         """);
 
     [Fact]
-    public Task ForeachVariableIsAnObjectOfItsOwn() => LockVerifier.VerifyAsync("""
+    public Task ForeachVariableIsAnObjectOfItsOwn() => LockAnalyzerVerifier.VerifyAsync("""
         public sealed class Page { [Lock("Page.Lock")] public readonly object Lock = new(); }
         public static class Cache
         {

@@ -1,10 +1,11 @@
-using LockContracts.Analyzers.Tests.Verification;
+using LockContracts.Analyzers.Tests.Testing;
+using Microsoft.CodeAnalysis.Testing;
 
 namespace LockContracts.Analyzers.Tests.Rules;
 
 public class Lock201ContractValidationTests
 {
-    private static Task Verify(string source) => LockVerifier.VerifyAsync(source, "LOCK201");
+    private static Task Verify(string source) => LockAnalyzerVerifier.VerifyAsync(source, "LOCK201");
 
     /// <summary>The package's MSBuild properties, misspelt or malformed, are reported once; well-formed ones are not.</summary>
     [Theory]
@@ -25,16 +26,14 @@ public class Lock201ContractValidationTests
             options[Analyzers.Rules.LockStateAnalyzer.LiveLimitProperty] = limit;
         }
 
-        var compilation = LockVerifier.Compile("class Plain { readonly object _gate = new(); void M() { lock (_gate) { } } }");
-        var diagnostics = await LockVerifier.AnalyzeAsync(compilation, globalOptions: options);
-        if (expected is null)
-        {
-            Assert.Empty(diagnostics);
-        }
-        else
+        // Reported without a location: an expected diagnostic with none.
+        var diagnostics = await LockAnalyzerVerifier.VerifyAsync(
+            "class Plain { readonly object _gate = new(); void M() { lock (_gate) { } } }",
+            globalOptions: options,
+            expected: expected is null ? Array.Empty<DiagnosticResult>() : new[] { LockAnalyzerVerifier.Diagnostic("LOCK201") });
+        if (expected is not null)
         {
             var diagnostic = Assert.Single(diagnostics);
-            Assert.Equal("LOCK201", diagnostic.Id);
             Assert.StartsWith(expected, diagnostic.GetMessage(), StringComparison.Ordinal);
             Assert.False(diagnostic.Location.IsInSource);
         }
@@ -43,7 +42,7 @@ public class Lock201ContractValidationTests
     [Fact]
     public async Task UnknownLockName()
     {
-        var diagnostics = await LockVerifier.VerifyAsync("""
+        var diagnostics = await LockAnalyzerVerifier.VerifyAsync("""
             class Inode
             {
                 [Lock("Inode.Rwsem")] readonly ReaderWriterLockSlim _rwsem = new();
@@ -65,7 +64,7 @@ public class Lock201ContractValidationTests
     [Fact]
     public async Task CycleInTheDeclaredOrder()
     {
-        var diagnostics = await LockVerifier.VerifyAsync("""
+        var diagnostics = await LockAnalyzerVerifier.VerifyAsync("""
             [assembly: LockOrder("A", "B", "C")]
             [assembly: [|LockOrder("C", "A")|]]
             class C
@@ -90,7 +89,7 @@ public class Lock201ContractValidationTests
         """);
 
     [Fact]
-    public Task DeclaredOrderCycleIsLeftOutSoTheRestStillChecks() => LockVerifier.VerifyAsync("""
+    public Task DeclaredOrderCycleIsLeftOutSoTheRestStillChecks() => LockAnalyzerVerifier.VerifyAsync("""
         [assembly: LockOrder("A", "B")]
         [assembly: {|LOCK201:LockOrder("B", "A")|}]
         class C

@@ -1,4 +1,4 @@
-using LockContracts.Analyzers.Tests.Verification;
+using LockContracts.Analyzers.Tests.Testing;
 
 namespace LockContracts.Analyzers.Tests.Rules;
 
@@ -17,20 +17,20 @@ public class TemporarilyReleasesTests
         """;
 
     [Fact]
-    public Task CallingItWithoutTheLockIsLock101() => LockVerifier.VerifyAsync(Page + """
+    public Task CallingItWithoutTheLockIsLock101() => LockAnalyzerVerifier.VerifyAsync(Page + """
         class Writer { void M(Page page) => [|page.WaitOnWriteback()|]; }
         """, "LOCK101");
 
     [Fact]
-    public Task TheLockIsStillHeldAfterIt() => LockVerifier.VerifyAsync(Page + """
+    public Task TheLockIsStillHeldAfterIt() => LockAnalyzerVerifier.VerifyAsync(Page + """
         class Writer { void M(Page page) { lock (page.Lock) { page.WaitOnWriteback(); page.Clean(); } } }
         """);
 
     [Fact]
-    public Task ItsBodyMayDropAndRetakeTheLock() => LockVerifier.VerifyAsync(Page);
+    public Task ItsBodyMayDropAndRetakeTheLock() => LockAnalyzerVerifier.VerifyAsync(Page);
 
     [Fact]
-    public Task ItsBodyMustNotReturnWithoutTheLock() => LockVerifier.VerifyAsync("""
+    public Task ItsBodyMustNotReturnWithoutTheLock() => LockAnalyzerVerifier.VerifyAsync("""
         class Page
         {
             [Lock("Page.Lock")] public readonly object Lock = new();
@@ -39,7 +39,7 @@ public class TemporarilyReleasesTests
         """);
 
     [Fact]
-    public Task CallingItThroughASummaryIsNoSelfDeadlock() => LockVerifier.VerifyAsync("""
+    public Task CallingItThroughASummaryIsNoSelfDeadlock() => LockAnalyzerVerifier.VerifyAsync("""
         class Page
         {
             [Lock("Page.Lock")] public readonly SemaphoreSlim Lock = new(1, 1);

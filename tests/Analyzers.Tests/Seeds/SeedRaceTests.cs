@@ -1,4 +1,4 @@
-using LockContracts.Analyzers.Tests.Verification;
+using LockContracts.Analyzers.Tests.Testing;
 
 namespace LockContracts.Analyzers.Tests.Seeds;
 
@@ -38,7 +38,7 @@ public class SeedRaceTests
     /// page-table lock that truncate's unmap also takes.
     /// </summary>
     [Fact]
-    public Task Seed000_FaultInstallsAPteForABlockTruncateRemoved() => LockVerifier.VerifyAsync(Vfs + """
+    public Task Seed000_FaultInstallsAPteForABlockTruncateRemoved() => LockAnalyzerVerifier.VerifyAsync(Vfs + """
         class DaxFault
         {
             bool Fault(Inode inode, PageTable table, long index)
@@ -52,7 +52,7 @@ public class SeedRaceTests
         """);
 
     [Fact]
-    public Task Seed000_FixedFaultRechecksTheSizeUnderThePageTableLock() => LockVerifier.VerifyAsync(Vfs + """
+    public Task Seed000_FixedFaultRechecksTheSizeUnderThePageTableLock() => LockAnalyzerVerifier.VerifyAsync(Vfs + """
         class DaxFault
         {
             bool Fault(Inode inode, PageTable table, long index)
@@ -87,7 +87,7 @@ public class SeedRaceTests
     /// a block still being written by DMA was handed to another file.
     /// </summary>
     [Fact]
-    public Task Seed001_EvictionFreesBlocksStillPinnedForDma() => LockVerifier.VerifyAsync(Vfs + Layouts + """
+    public Task Seed001_EvictionFreesBlocksStillPinnedForDma() => LockAnalyzerVerifier.VerifyAsync(Vfs + Layouts + """
         class Evict
         {
             void EvictInode(Inode inode)
@@ -98,7 +98,7 @@ public class SeedRaceTests
         """);
 
     [Fact]
-    public Task Seed001_FixedEvictionBreaksLayoutsFirst() => LockVerifier.VerifyAsync(Vfs + Layouts + """
+    public Task Seed001_FixedEvictionBreaksLayoutsFirst() => LockAnalyzerVerifier.VerifyAsync(Vfs + Layouts + """
         class Evict
         {
             void EvictInode(Inode inode)
@@ -130,7 +130,7 @@ public class SeedRaceTests
     /// hole punch are also serialized by the fault mutex hashed by (mapping, index).
     /// </summary>
     [Fact]
-    public Task Seed002_HugetlbFaultMapsAPageBeyondTheNewSize() => LockVerifier.VerifyAsync(Vfs + Hugetlb + """
+    public Task Seed002_HugetlbFaultMapsAPageBeyondTheNewSize() => LockAnalyzerVerifier.VerifyAsync(Vfs + Hugetlb + """
         class HugetlbFault
         {
             void NoPage(Inode inode, PageTable table, long index)
@@ -148,7 +148,7 @@ public class SeedRaceTests
         """);
 
     [Fact]
-    public Task Seed002_FixedFaultChecksTheSizeAgainUnderThePageTableLock() => LockVerifier.VerifyAsync(Vfs + Hugetlb + """
+    public Task Seed002_FixedFaultChecksTheSizeAgainUnderThePageTableLock() => LockAnalyzerVerifier.VerifyAsync(Vfs + Hugetlb + """
         class HugetlbFault
         {
             void NoPage(Inode inode, PageTable table, long index)
@@ -189,7 +189,7 @@ public class SeedRaceTests
     /// discarded that write. Writing back only means something while the page stays locked.
     /// </summary>
     [Fact]
-    public Task Seed003_InvalidationAfterThePageLockWasDroppedLosesAWrite() => LockVerifier.VerifyAsync(Vfs + Writeback + """
+    public Task Seed003_InvalidationAfterThePageLockWasDroppedLosesAWrite() => LockAnalyzerVerifier.VerifyAsync(Vfs + Writeback + """
         class Revalidate
         {
             void Run(Page page)
@@ -201,7 +201,7 @@ public class SeedRaceTests
         """);
 
     [Fact]
-    public Task Seed003_FixedInvalidationRunsUnderTheSameHoldAsTheWriteback() => LockVerifier.VerifyAsync(Vfs + Writeback + """
+    public Task Seed003_FixedInvalidationRunsUnderTheSameHoldAsTheWriteback() => LockAnalyzerVerifier.VerifyAsync(Vfs + Writeback + """
         class Revalidate
         {
             void Run(Page page)
@@ -221,7 +221,7 @@ public class SeedRaceTests
     /// once locked, that each page still belonged to its file (invalidation may have removed it).
     /// </summary>
     [Fact]
-    public Task Seed004_DedupeLocksPagesUnorderedAndDoesNotRevalidateTheMapping() => LockVerifier.VerifyAsync(Vfs + """
+    public Task Seed004_DedupeLocksPagesUnorderedAndDoesNotRevalidateTheMapping() => LockAnalyzerVerifier.VerifyAsync(Vfs + """
         class Dedupe
         {
             bool Same(Inode src, Page srcPage, Inode dst, Page dstPage)
@@ -236,7 +236,7 @@ public class SeedRaceTests
         """);
 
     [Fact]
-    public Task Seed004_FixedDedupeLocksInAFixedOrderAndRevalidates() => LockVerifier.VerifyAsync(Vfs + """
+    public Task Seed004_FixedDedupeLocksInAFixedOrderAndRevalidates() => LockAnalyzerVerifier.VerifyAsync(Vfs + """
         static class Pages
         {
             [Acquires("Page.Lock", On = "a"), Acquires("Page.Lock", On = "b")]
