@@ -185,10 +185,9 @@ namespace LockContracts.Lockdep
         private void EnterChecked(LockClass lockClass)
         {
             var state = ThreadLockState.Current;
-            var key = state.NextKey(lockClass.Id, LockMode.Exclusive, tryAcquire: false);
-            if (!state.IsValidated(key))
+            if (!state.TryRepeat(ThreadLockState.Element(lockClass.Id, LockMode.Exclusive, tryAcquire: false), out var key))
             {
-                Validator.BeforeAcquire(state, this, lockClass, LockMode.Exclusive, tryAcquire: false, key);
+                key = Validator.BeforeAcquire(state, this, lockClass, LockMode.Exclusive, tryAcquire: false);
             }
 
             RawEnter();
@@ -204,10 +203,9 @@ namespace LockContracts.Lockdep
             }
 
             var state = ThreadLockState.Current;
-            var key = state.NextKey(_class.Id, LockMode.Exclusive, tryAcquire: true);
-            if (!state.IsValidated(key))
+            if (!state.TryRepeat(ThreadLockState.Element(_class.Id, LockMode.Exclusive, tryAcquire: true), out var key))
             {
-                Validator.BeforeAcquire(state, this, _class, LockMode.Exclusive, tryAcquire: true, key);
+                key = Validator.BeforeAcquire(state, this, _class, LockMode.Exclusive, tryAcquire: true);
             }
 
             if (!RawTryEnter(milliseconds))
