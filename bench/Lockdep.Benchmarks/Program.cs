@@ -31,6 +31,11 @@ namespace LockContracts.Lockdep.Benchmarks
 
         public static int Main(string[] args)
         {
+            if (args.Length == 3 && args[0] == "--instructions")
+            {
+                return InstructionDriver.Run(args[1], int.Parse(args[2], CultureInfo.InvariantCulture));
+            }
+
             var waitQuiet = TimeSpan.Zero;
             var reportPath = Path.Combine("BenchmarkDotNet.Artifacts", "results", "Lockdep-report.md");
             var passThrough = new List<string>();
@@ -123,23 +128,29 @@ namespace LockContracts.Lockdep.Benchmarks
             }
 
             text.AppendLine();
-            text.AppendLine("| category | method | mean ns | median ns | ratio | added ns/call | acq./call | added ns/acq. | allocated B/op | load before → after | target | verdict |");
-            text.AppendLine("|---|---|---:|---:|---:|---:|---:|---:|---:|---|---|---|");
+            text.AppendLine("Mean: all 60 iterations; min: the fastest iteration, the least disturbed by other processes. " +
+                            "Ratio and added are mean against mean, and min against min; acq. = locks taken per call.");
+            text.AppendLine();
+            text.AppendLine("| category | method | mean ns | min ns | ratio (mean) | ratio (min) | added ns/call (mean) | added ns/call (min) | acq. | added ns/acq. (min) | allocated B/op | load before → after | target | verdict |");
+            text.AppendLine("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|---|");
             foreach (var run in runs)
             {
                 var baseline = run.Summary.Reports.FirstOrDefault(r => r.BenchmarkCase.Descriptor.Baseline);
                 var baseMean = baseline?.ResultStatistics?.Mean;
+                var baseMin = baseline?.ResultStatistics?.Min;
                 foreach (var report in run.Summary.Reports)
                 {
                     var name = report.BenchmarkCase.Descriptor.WorkloadMethod.Name;
                     var stats = report.ResultStatistics;
                     var mean = stats?.Mean;
-                    var median = stats?.Median;
+                    var min = stats?.Min;
                     var isBaseline = ReferenceEquals(report, baseline);
                     double? ratio = mean is not null && baseMean is > 0 ? mean / baseMean : null;
+                    double? ratioMin = min is not null && baseMin is > 0 ? min / baseMin : null;
                     double? added = mean is not null && baseMean is not null && !isBaseline ? mean - baseMean : null;
+                    double? addedMin = min is not null && baseMin is not null && !isBaseline ? min - baseMin : null;
                     var acquisitions = LockdepBenchmarks.AcquisitionsPerCall(name);
-                    double? addedPerAcquisition = added is not null && acquisitions > 0 ? added / acquisitions : null;
+                    double? addedPerAcquisition = addedMin is not null && acquisitions > 0 ? addedMin / acquisitions : null;
                     var allocated = report.GcStats.GetBytesAllocatedPerOperation(report.BenchmarkCase);
                     var target = LockdepBenchmarks.Target(name);
                     var verdict = target is null ? "—"
@@ -148,11 +159,13 @@ namespace LockContracts.Lockdep.Benchmarks
                     text.Append("| ").Append(run.Category)
                         .Append(" | ").Append(name).Append(isBaseline ? " (baseline)" : string.Empty)
                         .Append(" | ").Append(Format(mean))
-                        .Append(" | ").Append(Format(median))
-                        .Append(" | ").Append(ratio is null ? "—" : ratio.Value.ToString("0.00", CultureInfo.InvariantCulture) + "×")
-                        .Append(" | ").Append(added is null ? "—" : added.Value.ToString("+0.00;-0.00", CultureInfo.InvariantCulture))
+                        .Append(" | ").Append(Format(min))
+                        .Append(" | ").Append(Ratio(ratio))
+                        .Append(" | ").Append(Ratio(ratioMin))
+                        .Append(" | ").Append(Added(added))
+                        .Append(" | ").Append(Added(addedMin))
                         .Append(" | ").Append(acquisitions == 0 ? "—" : acquisitions.ToString(CultureInfo.InvariantCulture))
-                        .Append(" | ").Append(addedPerAcquisition is null ? "—" : addedPerAcquisition.Value.ToString("+0.00;-0.00", CultureInfo.InvariantCulture))
+                        .Append(" | ").Append(Added(addedPerAcquisition))
                         .Append(" | ").Append(allocated?.ToString(CultureInfo.InvariantCulture) ?? "?")
                         .Append(" | ").Append(run.Before.OneMinute.ToString("0.00", CultureInfo.InvariantCulture))
                         .Append(" → ").Append(run.After.OneMinute.ToString("0.00", CultureInfo.InvariantCulture))
@@ -165,6 +178,12 @@ namespace LockContracts.Lockdep.Benchmarks
 
             return text.ToString();
         }
+
+        private static string Ratio(double? ratio) =>
+            ratio is null ? "—" : ratio.Value.ToString("0.00", CultureInfo.InvariantCulture) + "×";
+
+        private static string Added(double? nanoseconds) =>
+            nanoseconds is null ? "—" : nanoseconds.Value.ToString("+0.00;-0.00", CultureInfo.InvariantCulture);
 
         private static string Format(double? nanoseconds) =>
             nanoseconds is null ? "failed" : nanoseconds.Value.ToString("#,0.00", CultureInfo.InvariantCulture);

@@ -133,7 +133,10 @@ namespace LockContracts.Lockdep
             // Count < MaxHeldLocks here: an acquisition at the bound fails validation, and a bound
             // acquisition is never remembered as validated.
             var count = Count;
-            ref var slot = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(Held), count);
+
+            // Indexed, not through Unsafe: the JIT then knows the slot is in the heap and uses the
+            // cheaper unchecked write barrier for the reference.
+            ref var slot = ref Held[count];
             slot.Lock = lockObject;
             slot.ClassId = classId;
             slot.Mode = mode;
