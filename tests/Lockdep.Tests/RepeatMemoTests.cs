@@ -1,3 +1,4 @@
+using System;
 using System.Linq;
 using System.Threading.Tasks;
 using Xunit;
@@ -157,6 +158,61 @@ namespace LockContracts.Lockdep.Tests
 
             Assert.True(HasDependency("Memo.Gate", "Memo.X"));
             Assert.True(HasDependency("Memo.Gate", "Memo.Y"));
+        }
+
+        [Theory]
+        [InlineData(false)]
+        [InlineData(true)]
+        public void AnInterruptedWaitLeavesTheThreadHoldingNothing(bool readerWriter)
+        {
+            // The hot path records the lock before its one uncontended attempt; a wait that throws
+            // must take that record back.
+            var a = new CheckedLock("Memo.A");
+            var rw = new CheckedReaderWriterLock("Memo.Rw");
+            System.Collections.Generic.IReadOnlyList<string>? heldAfter = null;
+            Exception? unexpected = null;
+            a.Enter();
+            rw.EnterWrite();
+            var worker = StartThread("interrupted", () =>
+            {
+                try
+                {
+                    if (readerWriter)
+                    {
+                        rw.EnterRead();
+                    }
+                    else
+                    {
+                        a.Enter();
+                    }
+                }
+                catch (System.Threading.ThreadInterruptedException)
+                {
+                    heldAfter = Lockdep.HeldByCurrent();
+                }
+                catch (Exception e)
+                {
+                    unexpected = e;
+                }
+            });
+
+            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+            while ((worker.ThreadState & System.Threading.ThreadState.WaitSleepJoin) == 0 && DateTime.UtcNow < deadline)
+            {
+                System.Threading.Thread.Sleep(1);
+            }
+
+            worker.Interrupt();
+            var finished = worker.Join(TimeSpan.FromSeconds(20));
+            rw.ExitWrite();
+            a.Exit();
+            JoinAll(new[] { worker });
+
+            Assert.True(finished, "the interrupted wait did not end");
+            Assert.Null(unexpected);
+            Assert.NotNull(heldAfter);
+            Assert.Empty(heldAfter!);
+            Assert.Empty(Violations);
         }
 
         [Fact]
