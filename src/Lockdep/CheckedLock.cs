@@ -190,28 +190,8 @@ namespace LockContracts.Lockdep
                 key = Validator.BeforeAcquire(state, this, lockClass, LockMode.Exclusive, tryAcquire: false);
             }
 
-            // Recorded before it is taken, so that the common case ends with one uncontended attempt
-            // and keeps almost nothing live across a call; a wait that throws takes the record back.
+            RawEnter();
             state.Push(this, lockClass.Id, LockMode.Exclusive, key);
-            if (!RawTryEnter())
-            {
-                EnterContended();
-            }
-        }
-
-        [MethodImpl(MethodImplOptions.NoInlining), NoLockAnalysis]
-        private void EnterContended()
-        {
-            try
-            {
-                RawEnter();
-            }
-            catch
-            {
-                // An interrupted or failed wait: this thread does not hold the lock after all.
-                ThreadLockState.Current.Forget(this, LockMode.Exclusive);
-                throw;
-            }
         }
 
         [NoLockAnalysis]
@@ -296,9 +276,6 @@ namespace LockContracts.Lockdep
         [NoLockAnalysis]
         private bool RawTryEnter(int milliseconds) => _lock.TryEnter(milliseconds);
 
-        [MethodImpl(MethodImplOptions.AggressiveInlining), NoLockAnalysis]
-        private bool RawTryEnter() => _lock.TryEnter();
-
         private bool RawIsHeld() => _lock.IsHeldByCurrentThread;
 #else
         [MethodImpl(MethodImplOptions.AggressiveInlining), NoLockAnalysis]
@@ -309,9 +286,6 @@ namespace LockContracts.Lockdep
 
         [NoLockAnalysis]
         private bool RawTryEnter(int milliseconds) => Monitor.TryEnter(_lock, milliseconds);
-
-        [MethodImpl(MethodImplOptions.AggressiveInlining), NoLockAnalysis]
-        private bool RawTryEnter() => Monitor.TryEnter(_lock);
 
         private bool RawIsHeld() => Monitor.IsEntered(_lock);
 #endif

@@ -67,26 +67,8 @@ namespace LockContracts.Lockdep
                 key = Validator.BeforeAcquire(state, this, _class, LockMode.Shared, tryAcquire: false);
             }
 
-            // As in CheckedLock: recorded first, then one attempt that does not wait.
+            _lock.EnterReadLock();
             state.Push(this, _class.Id, LockMode.Shared, key);
-            if (!_lock.TryEnterReadLock(0))
-            {
-                EnterReadContended();
-            }
-        }
-
-        [MethodImpl(MethodImplOptions.NoInlining), NoLockAnalysis]
-        private void EnterReadContended()
-        {
-            try
-            {
-                _lock.EnterReadLock();
-            }
-            catch
-            {
-                ThreadLockState.Current.Forget(this, LockMode.Shared);
-                throw;
-            }
         }
 
         /// <summary>Takes the lock for read as nesting level <paramref name="subclass"/> of its class (see <see cref="CheckedLock.EnterNested"/>).</summary>

@@ -171,16 +171,6 @@ namespace LockContracts.Lockdep
             return true;
         }
 
-        /// <summary>Drops the topmost entry for this lock in this mode, recorded for an acquisition that failed.</summary>
-        public void Forget(object lockObject, LockMode mode)
-        {
-            var index = IndexOf(lockObject, mode);
-            if (index >= 0)
-            {
-                RemoveAt(index);
-            }
-        }
-
         /// <summary>The topmost entry for this lock in one of the given modes, or -1.</summary>
         public int IndexOf(object lockObject, LockMode mode)
         {

@@ -165,8 +165,7 @@ namespace LockContracts.Lockdep.Tests
         [InlineData(true)]
         public void AnInterruptedWaitLeavesTheThreadHoldingNothing(bool readerWriter)
         {
-            // The hot path records the lock before its one uncontended attempt; a wait that throws
-            // must take that record back.
+            // A wait that throws must leave no record of the lock it never got.
             var a = new CheckedLock("Memo.A");
             var rw = new CheckedReaderWriterLock("Memo.Rw");
             System.Collections.Generic.IReadOnlyList<string>? heldAfter = null;
