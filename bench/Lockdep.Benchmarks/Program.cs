@@ -79,7 +79,17 @@ namespace LockContracts.Lockdep.Benchmarks
                 var before = LoadAverage.Read();
                 var config = ManualConfig.Create(DefaultConfig.Instance)
                     .AddFilter(new AnyCategoriesFilter(new[] { category }));
-                var summary = BenchmarkRunner.Run(typeof(LockdepBenchmarks), config, passThrough.ToArray());
+                Summary summary;
+                try
+                {
+                    summary = BenchmarkRunner.Run(typeof(LockdepBenchmarks), config, passThrough.ToArray());
+                }
+                catch (InvalidOperationException)
+                {
+                    // Nothing in this category matches the filter.
+                    continue;
+                }
+
                 var after = LoadAverage.Read();
                 if (summary.Reports.Length > 0)
                 {
