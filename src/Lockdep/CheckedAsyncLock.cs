@@ -175,7 +175,7 @@ namespace LockContracts.Lockdep
         public override string ToString() => $"CheckedAsyncLock({ClassName})";
 
         private void Validate(bool tryAcquire) =>
-            Validator.BeforeAcquire(ThreadLockState.Current, this, _class, LockMode.Exclusive, tryAcquire, key: 0);
+            Validator.BeforeAcquire(ThreadLockState.Current, this, _class, LockMode.Exclusive, tryAcquire);
 
         private async ValueTask CompleteAsync(Task wait, FlowLock node)
         {

@@ -62,10 +62,9 @@ namespace LockContracts.Lockdep
             }
 
             var state = ThreadLockState.Current;
-            var key = state.NextKey(_class.Id, LockMode.Shared, tryAcquire: false);
-            if (!state.IsValidated(key))
+            if (!state.TryRepeat(ThreadLockState.Element(_class.Id, LockMode.Shared, tryAcquire: false), out var key))
             {
-                Validator.BeforeAcquire(state, this, _class, LockMode.Shared, tryAcquire: false, key);
+                key = Validator.BeforeAcquire(state, this, _class, LockMode.Shared, tryAcquire: false);
             }
 
             _lock.EnterReadLock();
@@ -210,10 +209,9 @@ namespace LockContracts.Lockdep
 
             var lockClass = subclass == 0 ? _class : _class.GetSubclass(subclass);
             var state = ThreadLockState.Current;
-            var key = state.NextKey(lockClass.Id, mode, tryAcquire: false);
-            if (!state.IsValidated(key))
+            if (!state.TryRepeat(ThreadLockState.Element(lockClass.Id, mode, tryAcquire: false), out var key))
             {
-                Validator.BeforeAcquire(state, this, lockClass, mode, tryAcquire: false, key);
+                key = Validator.BeforeAcquire(state, this, lockClass, mode, tryAcquire: false);
             }
 
             RawEnter(mode);
@@ -229,10 +227,9 @@ namespace LockContracts.Lockdep
             }
 
             var state = ThreadLockState.Current;
-            var key = state.NextKey(_class.Id, mode, tryAcquire: true);
-            if (!state.IsValidated(key))
+            if (!state.TryRepeat(ThreadLockState.Element(_class.Id, mode, tryAcquire: true), out var key))
             {
-                Validator.BeforeAcquire(state, this, _class, mode, tryAcquire: true, key);
+                key = Validator.BeforeAcquire(state, this, _class, mode, tryAcquire: true);
             }
 
             if (!RawTryEnter(mode))

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
 using System.Text;
+using System.Threading;
 
 namespace LockContracts.Lockdep
 {
@@ -33,7 +34,9 @@ namespace LockContracts.Lockdep
         /// <summary>The number of nesting levels of one class (<see cref="CheckedLock.EnterNested(int)"/>).</summary>
         public const int MaxSubclasses = 8;
 
+        private static readonly object s_collectorsSync = new();
         private static volatile LockdepMode s_mode = LockdepMode.Throw;
+        private static ViolationCollector[] s_collectors = Array.Empty<ViolationCollector>();
 
         /// <summary>
         /// Raised for each violation found, the first time it is found (see <see cref="LockViolation"/>),
@@ -259,7 +262,66 @@ namespace LockContracts.Lockdep
         /// </summary>
         public static void Reset() => DependencyGraph.Reset();
 
-        internal static void Raise(LockViolation violation) => ViolationDetected?.Invoke(null, violation);
+        /// <summary>
+        /// Starts collecting every violation found on any thread until the returned collector is
+        /// disposed, for a test: while a collector is open, violations do not throw where they are
+        /// found (a re-entry that would hang for certain still does), and
+        /// <see cref="ViolationCollector.AssertNone"/> fails the test at its end with all of them.
+        /// Collectors may be nested or overlap; each gets every violation found while it is open.
+        /// The <see cref="ViolationDetected"/> event is raised as usual.
+        /// </summary>
+        /// <returns>The collector; dispose it at the end of the test.</returns>
+        /// <example>
+        /// <code>
+        /// using var violations = Lockdep.CollectViolations();
+        /// RunTheWorkloadOnManyThreads();
+        /// violations.AssertNone();
+        /// </code>
+        /// </example>
+        public static ViolationCollector CollectViolations()
+        {
+            var collector = new ViolationCollector();
+            lock (s_collectorsSync)
+            {
+                var grown = new ViolationCollector[s_collectors.Length + 1];
+                s_collectors.CopyTo(grown, 0);
+                grown[s_collectors.Length] = collector;
+                Volatile.Write(ref s_collectors, grown);
+            }
+
+            return collector;
+        }
+
+        /// <summary>Whether a violation throws where it is found: Throw mode, and no collector open.</summary>
+        internal static bool ThrowsOnViolation =>
+            s_mode == LockdepMode.Throw && Volatile.Read(ref s_collectors).Length == 0;
+
+        internal static void StopCollecting(ViolationCollector collector)
+        {
+            lock (s_collectorsSync)
+            {
+                var index = Array.IndexOf(s_collectors, collector);
+                if (index < 0)
+                {
+                    return;
+                }
+
+                var shrunk = new ViolationCollector[s_collectors.Length - 1];
+                Array.Copy(s_collectors, 0, shrunk, 0, index);
+                Array.Copy(s_collectors, index + 1, shrunk, index, s_collectors.Length - index - 1);
+                Volatile.Write(ref s_collectors, shrunk);
+            }
+        }
+
+        internal static void Raise(LockViolation violation)
+        {
+            foreach (var collector in Volatile.Read(ref s_collectors))
+            {
+                collector.Add(violation);
+            }
+
+            ViolationDetected?.Invoke(null, violation);
+        }
 
         private static string ModeName(LockMode mode) => mode switch
         {

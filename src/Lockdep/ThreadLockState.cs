@@ -1,5 +1,6 @@
 using System;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace LockContracts.Lockdep
 {
@@ -11,9 +12,31 @@ namespace LockContracts.Lockdep
     }
 
     /// <summary>
+    /// One depth of a thread's held stack: the key of the chain of the locks below it, and the last
+    /// acquisition validated on top of exactly that chain.
+    /// </summary>
+    internal struct ChainFrame
+    {
+        // Identifies the first d held locks (class and mode, in order), for the frame at depth d.
+        public ulong Key;
+
+        // The last element (ThreadLockState.Element) validated on top of this chain, or -1.
+        public int NextElement;
+
+        // The chain key that element makes.
+        public ulong NextKey;
+    }
+
+    /// <summary>
     /// What one thread holds, and the chains of held classes it has already validated. Only the owning
     /// thread touches it, so nothing here is synchronized.
     /// </summary>
+    /// <remarks>
+    /// Two levels of "already validated". The first, checked on every acquisition, is one frame per
+    /// depth remembering the last acquisition validated on top of the chain now held below it: a
+    /// repeat of it costs one comparison of the element and the generation, with no hashing. The
+    /// second, on a miss, is a small hash set of every chain key validated since the last reset.
+    /// </remarks>
     internal sealed class ThreadLockState
     {
         [ThreadStatic]
@@ -24,15 +47,21 @@ namespace LockContracts.Lockdep
 
         public readonly HeldLock[] Held = new HeldLock[Lockdep.MaxHeldLocks];
 
-        // ChainKeys[i] identifies the first i held locks (class and mode, in order).
-        public readonly ulong[] ChainKeys = new ulong[Lockdep.MaxHeldLocks + 1];
+        // Frames[d] describes depth d: 0 (nothing held) to MaxHeldLocks.
+        public readonly ChainFrame[] Frames = new ChainFrame[Lockdep.MaxHeldLocks + 1];
 
         public int Count;
 
-        private readonly ulong[] _validated = new ulong[CacheSize];
-        private int _generation;
+        // The graph generation the frames' memos and the cache were filled in.
+        public int Generation;
 
-        private ThreadLockState() => ChainKeys[0] = 0x2545F4914F6CDD1DUL;
+        private readonly ulong[] _validated = new ulong[CacheSize];
+
+        private ThreadLockState()
+        {
+            Frames[0].Key = 0x2545F4914F6CDD1DUL;
+            ForgetFrames();
+        }
 
         public static ThreadLockState Current
         {
@@ -42,50 +71,84 @@ namespace LockContracts.Lockdep
 
         public static ThreadLockState? CurrentOrNull => t_current;
 
-        /// <summary>The key of the held chain extended by one more acquisition.</summary>
+        /// <summary>One acquisition as the chain sees it: class, mode and whether it was a try.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public ulong NextKey(int classId, LockMode mode, bool tryAcquire)
+        public static int Element(int classId, LockMode mode, bool tryAcquire) =>
+            (classId << 3) | ((int)mode << 1) | (tryAcquire ? 1 : 0);
+
+        /// <summary>
+        /// The hot path: true, with the chain key, when this acquisition on top of the chain held now
+        /// is the last one validated at this depth in the current generation, and no async flow lock
+        /// could be held by the current flow (those are not part of the thread's chain).
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public bool TryRepeat(int element, out ulong key)
         {
-            var element = ((ulong)(uint)classId << 3) | ((ulong)mode << 1) | (tryAcquire ? 1UL : 0UL);
-            var mixed = (ChainKeys[Count] ^ element) * 0x9E3779B97F4A7C15UL;
+            // Count <= MaxHeldLocks, and Frames has MaxHeldLocks + 1 entries.
+            ref var frame = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(Frames), Count);
+            key = frame.NextKey;
+            return frame.NextElement == element
+                && Generation == DependencyGraph.Generation
+                && FlowStack.ActiveCount == 0;
+        }
+
+        /// <summary>The key of the held chain extended by one more acquisition.</summary>
+        public ulong NextKey(int element)
+        {
+            var mixed = (Frames[Count].Key ^ (ulong)(uint)element) * 0x9E3779B97F4A7C15UL;
             mixed ^= mixed >> 31;
             mixed *= 0xBF58476D1CE4E5B9UL;
             mixed ^= mixed >> 29;
             return mixed | 1; // 0 marks an empty cache slot
         }
 
-        /// <summary>
-        /// True when this exact chain was validated since the last reset, and no async flow lock could
-        /// be held by the current flow (those are not part of the thread's chain).
-        /// </summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public bool IsValidated(ulong key) =>
-            _validated[(int)key & CacheMask] == key
-            && _generation == DependencyGraph.Generation
-            && FlowStack.ActiveCount == 0;
-
         public bool IsCached(ulong key, int generation) =>
-            _generation == generation && _validated[(int)key & CacheMask] == key;
+            Generation == generation && _validated[(int)key & CacheMask] == key;
 
-        public void MarkValidated(ulong key, int generation)
+        /// <summary>Records that <paramref name="element"/> on top of the chain held now was validated.</summary>
+        public void MarkValidated(int element, ulong key, int generation)
         {
-            if (_generation != generation)
+            if (Generation != generation)
             {
                 Array.Clear(_validated, 0, _validated.Length);
-                _generation = generation;
+                ForgetFrames();
+                Generation = generation;
+            }
+
+            if (Count >= Lockdep.MaxHeldLocks)
+            {
+                // Never remembered: an acquisition at the bound must always reach the bound's check.
+                return;
             }
 
             _validated[(int)key & CacheMask] = key;
+            ref var frame = ref Frames[Count];
+            frame.NextElement = element;
+            frame.NextKey = key;
         }
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public void Push(object lockObject, int classId, LockMode mode, ulong key)
         {
-            ref var slot = ref Held[Count];
+            // Count < MaxHeldLocks here: an acquisition at the bound fails validation, and a bound
+            // acquisition is never remembered as validated.
+            var count = Count;
+
+            // Indexed, not through Unsafe: the JIT then knows the slot is in the heap and uses the
+            // cheaper unchecked write barrier for the reference.
+            ref var slot = ref Held[count];
             slot.Lock = lockObject;
             slot.ClassId = classId;
             slot.Mode = mode;
-            ChainKeys[++Count] = key;
+            ref var next = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(Frames), count + 1);
+            if (next.Key != key)
+            {
+                // A different chain at that depth: what was validated on top of the old one says nothing.
+                next.Key = key;
+                next.NextElement = -1;
+            }
+
+            Count = count + 1;
         }
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -97,7 +160,7 @@ namespace LockContracts.Lockdep
                 return false;
             }
 
-            ref var entry = ref Held[top];
+            ref var entry = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(Held), top);
             if (!ReferenceEquals(entry.Lock, lockObject) || entry.Mode != mode)
             {
                 return false;
@@ -130,11 +193,19 @@ namespace LockContracts.Lockdep
             for (var i = index + 1; i < oldCount; i++)
             {
                 var entry = Held[i];
-                var key = NextKey(entry.ClassId, entry.Mode, tryAcquire: false);
+                var key = NextKey(Element(entry.ClassId, entry.Mode, tryAcquire: false));
                 Push(entry.Lock, entry.ClassId, entry.Mode, key);
             }
 
             Held[oldCount - 1].Lock = null!;
+        }
+
+        private void ForgetFrames()
+        {
+            for (var i = 0; i < Frames.Length; i++)
+            {
+                Frames[i].NextElement = -1;
+            }
         }
 
         [MethodImpl(MethodImplOptions.NoInlining)]

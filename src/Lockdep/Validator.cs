@@ -14,17 +14,21 @@ namespace LockContracts.Lockdep
         /// Validates an acquisition before it blocks. Throws (before the lock is taken) in
         /// <see cref="LockdepMode.Throw"/> mode or when going on would hang for certain.
         /// </summary>
+        /// <returns>The key of the chain this acquisition makes, for <see cref="ThreadLockState.Push"/>.</returns>
         [MethodImpl(MethodImplOptions.NoInlining)]
-        public static void BeforeAcquire(
-            ThreadLockState state, object lockObject, LockClass lockClass, LockMode mode, bool tryAcquire, ulong key)
+        public static ulong BeforeAcquire(
+            ThreadLockState state, object lockObject, LockClass lockClass, LockMode mode, bool tryAcquire)
         {
+            var element = ThreadLockState.Element(lockClass.Id, mode, tryAcquire);
+            var key = state.NextKey(element);
             var generation = System.Threading.Volatile.Read(ref DependencyGraph.Generation);
             var flowAcquire = lockObject is CheckedAsyncLock;
             var flow = FlowStack.ActiveCount != 0 ? FlowStack.LiveHead() : null;
             var cacheable = flow is null && !flowAcquire;
-            if (cacheable && state.IsCached(key, generation))
+            if (cacheable && state.Count < Lockdep.MaxHeldLocks && state.IsCached(key, generation))
             {
-                return;
+                state.MarkValidated(element, key, generation);
+                return key;
             }
 
             var depth = state.Count;
@@ -71,7 +75,7 @@ namespace LockContracts.Lockdep
 
             if (cacheable)
             {
-                state.MarkValidated(key, generation);
+                state.MarkValidated(element, key, generation);
             }
 
             LockViolation? reentry = null;
@@ -82,6 +86,7 @@ namespace LockContracts.Lockdep
             }
 
             Deliver(graphViolations, reentry, fatal);
+            return key;
 
             void Consider(object heldLock, int heldClass, LockMode heldMode)
             {
@@ -221,7 +226,7 @@ namespace LockContracts.Lockdep
                     fatal);
             }
 
-            if (graphViolations is { Count: > 0 } && Lockdep.Mode == LockdepMode.Throw)
+            if (graphViolations is { Count: > 0 } && Lockdep.ThrowsOnViolation)
             {
                 throw new LockOrderViolationException(graphViolations[0]);
             }
@@ -235,7 +240,7 @@ namespace LockContracts.Lockdep
                 Lockdep.Raise(violation);
             }
 
-            if (fatal || Lockdep.Mode == LockdepMode.Throw)
+            if (fatal || Lockdep.ThrowsOnViolation)
             {
                 throw new LockOrderViolationException(violation);
             }
