@@ -60,7 +60,7 @@ namespace LockContracts.Analyzers.Rules
                     var through = string.Join(" → ", acquisition.Through);
                     var message = held.Identity.Primitive == LockPrimitive.ReaderWriterLockSlim
                         ? ReaderWriterConflict(held.Mode, acquisition.Mode, held.Identity, through)
-                        : $"'{held.Identity.ClassOrDisplay}' ({held.Identity.Display}) is taken again, through {through}, while this thread already holds it; {held.Identity.Primitive.Describe()} is not re-entrant, so the thread waits for itself forever";
+                        : $"'{held.Identity.ClassOrDisplay}' ({held.Identity.Display}) is taken again, through {through}, while {Holder(held.Identity, reporter.Method)} already holds it; {held.Identity.Primitive.Describe()} is not re-entrant, so {Waiter(held.Identity, reporter.Method)} waits for itself forever";
                     if (message is not null)
                     {
                         reporter.Report(Descriptor, call.Location, new[] { held.Location, acquisition.Path[acquisition.Path.Length - 1].Location }, null, message);
@@ -97,7 +97,7 @@ namespace LockContracts.Analyzers.Rules
                 }
                 else
                 {
-                    message = $"'{identity.ClassOrDisplay}' ({identity.Display}) is taken again while this thread already holds it; {identity.Primitive.Describe()} is not re-entrant, so the thread waits for itself forever";
+                    message = $"'{identity.ClassOrDisplay}' ({identity.Display}) is taken again while {Holder(identity, context.Method)} already holds it; {identity.Primitive.Describe()} is not re-entrant, so {Waiter(identity, context.Method)} waits for itself forever";
                 }
 
                 if (message is not null)
@@ -133,5 +133,18 @@ namespace LockContracts.Analyzers.Rules
             LockMode.Upgradeable => "upgradeable",
             _ => "write",
         };
+
+        /// <summary>
+        /// Who holds it: a SemaphoreSlim held in an async method belongs to the async flow, which may resume
+        /// on any thread; every other lock here belongs to the thread.
+        /// </summary>
+        private static string Holder(LockIdentity identity, IMethodSymbol method) =>
+            IsAsyncFlow(identity, method) ? "this async flow" : "this thread";
+
+        private static string Waiter(LockIdentity identity, IMethodSymbol method) =>
+            IsAsyncFlow(identity, method) ? "the flow" : "the thread";
+
+        private static bool IsAsyncFlow(LockIdentity identity, IMethodSymbol method) =>
+            identity.Primitive == LockPrimitive.SemaphoreSlim && method.IsAsync;
     }
 }

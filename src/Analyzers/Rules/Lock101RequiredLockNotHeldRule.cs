@@ -53,7 +53,8 @@ namespace LockContracts.Analyzers.Rules
                 }
             }
 
-            var exclusively = effect.SharedSuffices ? string.Empty : " exclusively";
+            // Only a lock with a shared mode can be held any other way than exclusively.
+            var exclusively = effect.SharedSuffices || required.Primitive is not (LockPrimitive.ReaderWriterLockSlim or LockPrimitive.Custom) ? string.Empty : " exclusively";
             if (sharedOnly is not null)
             {
                 context.Report(Descriptor, effect.Location, new[] { sharedOnly.Location }, effect.OperationName, required.ClassOrDisplay, required.Display, exclusively,

@@ -363,4 +363,44 @@ public class Lock003SelfDeadlockTests
             public void Get() { Refresh(); }
         }
         """);
+
+    [Fact]
+    public async Task ASemaphoreHeldAcrossAwaitBelongsToTheAsyncFlow()
+    {
+        var diagnostics = await LockAnalyzerVerifier.VerifyAsync("""
+            class Cache
+            {
+                readonly SemaphoreSlim _gate = new(1, 1);
+                async Task RefreshAsync()
+                {
+                    await {|LOCK102:_gate.WaitAsync()|};
+                    try { await Task.Yield(); await [|_gate.WaitAsync()|]; }
+                    finally { _gate.Release(); }
+                }
+            }
+            """, "LOCK003");
+        Assert.Equal(
+            "'Cache._gate' (_gate) is taken again while this async flow already holds it; SemaphoreSlim is not re-entrant, so the flow waits for itself forever",
+            Assert.Single(diagnostics, d => d.Id == "LOCK003").GetMessage());
+    }
+
+    [Fact]
+    public async Task ASemaphoreTakenSynchronouslyBelongsToTheThread()
+    {
+        var diagnostics = await LockAnalyzerVerifier.VerifyAsync("""
+            class Cache
+            {
+                readonly SemaphoreSlim _gate = new(1, 1);
+                void Refresh()
+                {
+                    {|LOCK102:_gate.Wait()|};
+                    try { [|_gate.Wait()|]; }
+                    finally { _gate.Release(); }
+                }
+            }
+            """, "LOCK003");
+        Assert.Equal(
+            "'Cache._gate' (_gate) is taken again while this thread already holds it; SemaphoreSlim is not re-entrant, so the thread waits for itself forever",
+            Assert.Single(diagnostics, d => d.Id == "LOCK003").GetMessage());
+    }
 }

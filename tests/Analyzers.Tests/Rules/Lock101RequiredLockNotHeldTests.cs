@@ -26,7 +26,7 @@ public class Lock101RequiredLockNotHeldTests
             }
             """, "LOCK101");
         Assert.Equal(
-            "'Ledger.AddToTotal' requires 'Ledger.Gate' (_gate) held exclusively, but it is not held here; the state it guards can change underneath the call",
+            "'Ledger.AddToTotal' requires 'Ledger.Gate' (_gate) held, but it is not held here; the state it guards can change underneath the call",
             Assert.Single(diagnostics).GetMessage());
     }
 
@@ -364,4 +364,20 @@ public class Lock101RequiredLockNotHeldTests
             }
         }
         """);
+
+    [Fact]
+    public async Task AReaderWriterLockIsRequiredExclusively()
+    {
+        var diagnostics = await LockAnalyzerVerifier.VerifyAsync("""
+            class Index
+            {
+                [Lock("Index.Rw")] readonly ReaderWriterLockSlim _rw = new();
+                [RequiresHeld("Index.Rw")] void Rebuild() { }
+                void Refresh() { [|Rebuild()|]; }
+            }
+            """, "LOCK101");
+        Assert.Equal(
+            "'Index.Rebuild' requires 'Index.Rw' (_rw) held exclusively, but it is not held here; the state it guards can change underneath the call",
+            Assert.Single(diagnostics).GetMessage());
+    }
 }
