@@ -99,22 +99,30 @@ namespace LockContracts.Analyzers.Flow
             var exceptional = node % 2 == 1;
             var state = _in[node]!;
             var handlers = HandlersOf(block.EnclosingRegion);
-            if (propagate)
-            {
-                SeedHandlers(handlers, state, exceptional);
-            }
 
+            // An operation that throws has not done what it does, so the handlers see the state before
+            // each operation, not the state after the last one: `_rw.EnterReadLock(); try { … } finally
+            // { _rw.ExitReadLock(); }` inside a try with a catch never reaches the catch holding the lock,
+            // since whatever throws after the acquisition is inside the inner try, whose finally releases
+            // it first. A release that throws is taken to have released: the lock was not held, or is lost.
             foreach (var operation in block.Operations)
             {
-                state = Visit(operation, state);
+                var after = Visit(operation, state);
                 if (propagate)
                 {
-                    SeedHandlers(handlers, state, exceptional);
+                    SeedHandlers(handlers, Releases(state, after) || TiesToAFlag(state, after) ? after : state, exceptional);
                 }
+
+                state = after;
             }
 
             if (block.BranchValue is not null)
             {
+                if (propagate && CanThrow(block.BranchValue))
+                {
+                    SeedHandlers(handlers, state, exceptional);
+                }
+
                 state = Visit(block.BranchValue, state);
             }
 
@@ -141,6 +149,50 @@ namespace LockContracts.Analyzers.Flow
             {
                 Follow(block.FallThroughSuccessor, state.WithoutTemporaryLinks(), exceptional);
             }
+        }
+
+        /// <summary>Reading a local, a parameter, a captured value or a constant does not throw (the lowered `if (lockTaken)` of a lock statement's finally).</summary>
+        private static bool CanThrow(IOperation value)
+        {
+            while (value is IConversionOperation { Conversion.IsImplicit: true } conversion)
+            {
+                value = conversion.Operand;
+            }
+
+            return value is not (ILocalReferenceOperation or IParameterReferenceOperation or IFlowCaptureReferenceOperation or ILiteralOperation);
+        }
+
+        /// <summary>
+        /// True when the operation took a lock and tied it to a flag (<c>Monitor.Enter(o, ref taken)</c>, a lock
+        /// statement's own <c>lockTaken</c>): the flag tells the handler whether it holds the lock, even when
+        /// the acquisition itself threw, which is what the flag is for.
+        /// </summary>
+        private static bool TiesToAFlag(LockState before, LockState after)
+        {
+            foreach (var link in after.Links)
+            {
+                if (link.Kind == LinkKind.Condition && link.AlreadyApplied && !link.IsTemporary && !before.Links.Contains(link))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary>True when a lock held before is gone, or held fewer times, after.</summary>
+        private static bool Releases(LockState before, LockState after)
+        {
+            foreach (var held in before.Held)
+            {
+                var index = after.Held.IndexOf(held);
+                if (index < 0 && !after.Held.Any(h => h.SameLock(held) && h.Count >= held.Count))
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
 
         private void Follow(ControlFlowBranch? branch, LockState state, bool exceptional)
