@@ -229,9 +229,16 @@ namespace LockContracts.Analyzers.Flow
             IFlowCaptureReferenceOperation capture => capture.Id,
             IConversionOperation conversion => ValueKey(conversion.Operand),
             IAwaitOperation awaited => ValueKey(awaited.Operation),
+            IInvocationOperation { TargetMethod.Name: "ConfigureAwait", Instance: { } task } when IsTaskOfBool(task.Type) => ValueKey(task),
             null => null,
             _ => value,
         };
+
+        /// <summary><c>Task&lt;bool&gt;</c> or <c>ValueTask&lt;bool&gt;</c>: <c>await sem.WaitAsync(timeout).ConfigureAwait(false)</c> is the try-acquire's result.</summary>
+        private static bool IsTaskOfBool(ITypeSymbol? type) =>
+            type is INamedTypeSymbol { Name: "Task" or "ValueTask", TypeArguments.Length: 1 } named
+            && named.TypeArguments[0].SpecialType == SpecialType.System_Boolean
+            && named.ContainingNamespace?.ToDisplayString() == "System.Threading.Tasks";
 
         private ImmutableArray<LockEffect> ContractEffects(IMethodSymbol method, IOperation? receiver, ImmutableArray<IArgumentOperation> arguments, IOperation site)
         {

@@ -108,7 +108,7 @@ namespace LockContracts.Analyzers.Flow
             foreach (var operation in block.Operations)
             {
                 var after = Visit(operation, state);
-                if (propagate)
+                if (propagate && !CannotThrow(operation))
                 {
                     SeedHandlers(handlers, Releases(state, after) || TiesToAFlag(state, after) ? after : state, exceptional);
                 }
@@ -149,6 +149,22 @@ namespace LockContracts.Analyzers.Flow
             {
                 Follow(block.FallThroughSuccessor, state.WithoutTemporaryLinks(), exceptional);
             }
+        }
+
+        /// <summary>Storing such a value in a local (<c>acquired = true;</c>) does not throw either.</summary>
+        private static bool CannotThrow(IOperation operation)
+        {
+            if (operation is IExpressionStatementOperation statement)
+            {
+                operation = statement.Operation;
+            }
+
+            return operation switch
+            {
+                ISimpleAssignmentOperation { Target: ILocalReferenceOperation } assignment => !CanThrow(assignment.Value),
+                IFlowCaptureOperation capture => !CanThrow(capture.Value),
+                _ => false,
+            };
         }
 
         /// <summary>Reading a local, a parameter, a captured value or a constant does not throw (the lowered `if (lockTaken)` of a lock statement's finally).</summary>
@@ -409,12 +425,47 @@ namespace LockContracts.Analyzers.Flow
                     _observer?.OnCall(creation, state);
                     return ApplyAll(_resolver.EffectsOf(creation), state);
                 case ISimpleAssignmentOperation { Target: ILocalReferenceOperation local } assignment:
-                    return MoveLinks(state.WithoutKnown(local.Local), LockEffectResolver.ValueKey(assignment.Value), local.Local);
+                    var moved = MoveLinks(state.WithoutKnown(local.Local), LockEffectResolver.ValueKey(assignment.Value), local.Local);
+                    return AcquiredFlag(moved, local.Local, assignment) is { } acquired
+                        ? moved.WithLink(new ValueLink(local.Local, LinkKind.Condition, acquired, whenValue: true, alreadyApplied: true))
+                        : moved;
                 case IFlowCaptureOperation capture:
                     return MoveLinks(state, LockEffectResolver.ValueKey(capture.Value), capture.Id);
                 default:
                     return state;
             }
+        }
+
+        /// <summary>
+        /// The acquired-flag idiom: <c>bool acquired = false; try { await _gate.WaitAsync(); acquired = true; … }
+        /// finally { if (acquired) _gate.Release(); }</c>. A <c>bool</c> local declared <c>false</c> and set to
+        /// <c>true</c> while a lock taken before it in the same method is held, and tied to no flag yet, says
+        /// whether that lock (the last one taken) is held.
+        /// </summary>
+        private static HeldLock? AcquiredFlag(LockState state, ILocalSymbol local, ISimpleAssignmentOperation assignment)
+        {
+            if (local.Type.SpecialType != SpecialType.System_Boolean || assignment.Value.ConstantValue is not { HasValue: true, Value: true }
+                || local.DeclaringSyntaxReferences.Length != 1
+                || local.DeclaringSyntaxReferences[0].GetSyntax() is not Microsoft.CodeAnalysis.CSharp.Syntax.VariableDeclaratorSyntax
+                {
+                    Initializer.Value: Microsoft.CodeAnalysis.CSharp.Syntax.LiteralExpressionSyntax { RawKind: (int)Microsoft.CodeAnalysis.CSharp.SyntaxKind.FalseLiteralExpression },
+                })
+            {
+                return null;
+            }
+
+            HeldLock? last = null;
+            foreach (var held in state.Held)
+            {
+                if (held.Definite && held.AcquiredBy is { } site && site.Syntax.SpanStart < assignment.Syntax.SpanStart
+                    && (last is null || site.Syntax.SpanStart > last.AcquiredBy!.Syntax.SpanStart)
+                    && !state.Links.Any(l => l.Kind == LinkKind.Condition && l.Lock.SameLock(held)))
+                {
+                    last = held;
+                }
+            }
+
+            return last;
         }
 
         private static LockState MoveLinks(LockState state, object? from, object to)

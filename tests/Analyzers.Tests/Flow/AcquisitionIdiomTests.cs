@@ -1,0 +1,96 @@
+using LockContracts.Analyzers.Tests.Testing;
+
+namespace LockContracts.Analyzers.Tests.Flow;
+
+/// <summary>Real-code idioms around acquisitions that may fail: silent when the code is right, reported when it is not.</summary>
+public class AcquisitionIdiomTests
+{
+    private static Task Verify(string source) => LockAnalyzerVerifier.VerifyAsync(source, "LOCK102");
+
+    [Fact]
+    public Task AnAcquiredFlagSetAfterTheWaitGuardsTheRelease() => Verify("""
+        class Channel
+        {
+            readonly SemaphoreSlim _rpc = new(1, 1);
+            async Task OpenAsync(CancellationToken ct)
+            {
+                bool acquired = false;
+                try
+                {
+                    await _rpc.WaitAsync(ct);
+                    acquired = true;
+                    Console.WriteLine("open");
+                }
+                finally
+                {
+                    if (acquired) _rpc.Release();
+                }
+            }
+        }
+        """);
+
+    [Fact]
+    public Task AnAcquiredFlagThatIsNotTestedLeavesAnOverRelease() => Verify("""
+        class Channel
+        {
+            readonly SemaphoreSlim _rpc = new(1, 1);
+            async Task OpenAsync(CancellationToken ct)
+            {
+                bool acquired = false;
+                try
+                {
+                    await _rpc.WaitAsync(ct);
+                    acquired = true;
+                    Console.WriteLine(acquired);
+                }
+                finally
+                {
+                    [|_rpc.Release()|];
+                }
+            }
+        }
+        """);
+
+    [Fact]
+    public Task AnAwaitedTryWaitWithConfigureAwaitIsTracked() => Verify("""
+        class Session
+        {
+            readonly SemaphoreSlim _closing = new(1, 1);
+            async Task CloseAsync(TimeSpan timeout, CancellationToken ct)
+            {
+                if (await _closing.WaitAsync(timeout, ct).ConfigureAwait(false))
+                {
+                    try { Console.WriteLine("closing"); } finally { _closing.Release(); }
+                }
+            }
+        }
+        """);
+
+    [Fact]
+    public Task AnAwaitedTryWaitWithConfigureAwaitIsTrackedThroughALocal() => Verify("""
+        class Session
+        {
+            readonly SemaphoreSlim _closing = new(1, 1);
+            async Task CloseAsync(TimeSpan timeout)
+            {
+                var entered = await _closing.WaitAsync(timeout).ConfigureAwait(false);
+                if (!entered) return;
+                try { Console.WriteLine("closing"); } finally { _closing.Release(); }
+            }
+        }
+        """);
+
+    [Fact]
+    public Task ReleasingAfterAFailedTryWaitIsReported() => Verify("""
+        class Session
+        {
+            readonly SemaphoreSlim _closing = new(1, 1);
+            async Task CloseAsync(TimeSpan timeout)
+            {
+                var entered = await _closing.WaitAsync(timeout).ConfigureAwait(false);
+                Console.WriteLine(entered);
+                [|_closing.Release()|];
+            }
+        }
+        """);
+}
