@@ -411,7 +411,16 @@ namespace LockContracts.Analyzers.Flow
                 case IInstanceReferenceOperation instance when instance.Type is not null:
                     return new LockIdentity("this", instance.Type.Name, "this", "this", LockPrimitive.Monitor);
                 case IParameterReferenceOperation parameter:
-                    return new LockIdentity(null, null, parameter.Parameter.Name, parameter.Parameter.Name, primitiveHint ?? _model.PrimitiveOf(parameter.Type));
+                    var parameterPrimitive = primitiveHint ?? _model.PrimitiveOf(parameter.Type);
+
+                    // A semaphore passed in was created where the analysis cannot see how many slots it has:
+                    // a counting throttle as often as a lock (silence beats a guess).
+                    if (parameterPrimitive == LockPrimitive.SemaphoreSlim && !_model.IsOneSlotSemaphore(parameter.Parameter))
+                    {
+                        return null;
+                    }
+
+                    return new LockIdentity(null, null, parameter.Parameter.Name, parameter.Parameter.Name, parameterPrimitive);
                 case ILocalReferenceOperation local:
                     var primitive = primitiveHint ?? _model.PrimitiveOf(local.Type);
                     if (primitive == LockPrimitive.SemaphoreSlim && !_model.IsOneSlotSemaphore(local.Local))

@@ -93,4 +93,31 @@ public class AcquisitionIdiomTests
             }
         }
         """);
+
+    [Fact]
+    public Task ASemaphorePassedInIsNotTakenForALock() => Verify("""
+        class Bulkhead
+        {
+            static void SafeRelease(SemaphoreSlim semaphore) => semaphore.Release();
+
+            void Run(SemaphoreSlim throttle, Action action)
+            {
+                if (!throttle.Wait(TimeSpan.Zero)) throw new InvalidOperationException("full");
+                try { action(); } finally { SafeRelease(throttle); }
+            }
+        }
+        """);
+
+    [Fact]
+    public Task AOneSlotSemaphoreFieldLeftTakenIsReported() => Verify("""
+        class Bulkhead
+        {
+            readonly SemaphoreSlim _gate = new(1, 1);
+            void Run(Action action)
+            {
+                [|_gate.Wait()|];
+                action();
+            }
+        }
+        """);
 }
