@@ -1,3 +1,5 @@
+using System.Linq;
+using LockContracts.Analyzers.Contracts;
 using System.Collections.Immutable;
 using LockContracts.Analyzers.Flow;
 using Microsoft.CodeAnalysis;
@@ -25,6 +27,12 @@ namespace LockContracts.Analyzers.Rules
                 return;
             }
 
+            // Taking again a re-entrant lock this thread already holds cannot block: it orders nothing.
+            if (effect.Lock.IsReentrant && effect.Lock.Key is { } key && before.Held.Any(h => h.Definite && h.Identity.Key == key))
+            {
+                return;
+            }
+
             foreach (var held in before.Held)
             {
                 if (held.Identity.LockClass is { } heldClass && heldClass != taken)
@@ -40,6 +48,11 @@ namespace LockContracts.Analyzers.Rules
             foreach (var acquisition in call.Acquisitions)
             {
                 if (acquisition.LockClass is not { } taken)
+                {
+                    continue;
+                }
+
+                if (acquisition.Primitive.IsReentrant() && acquisition.Key is { } key && call.Held.Any(h => h.Definite && h.Identity.Key == key))
                 {
                     continue;
                 }

@@ -294,4 +294,27 @@ public class CallResolutionTests
             }
         }
         """, "LOCK003");
+
+    [Fact]
+    public Task RetakingAReentrantLockTheThreadHoldsOrdersNothing() => Verify("""
+        class Scheduler
+        {
+            readonly object _sync = new();
+            readonly object _queue = new();
+            void Run() { lock (_sync) { lock (_queue) { Pump(); lock (_sync) { } } } }
+            void Pump() { lock (_sync) { } }
+        }
+        """);
+
+    [Fact]
+    public Task TakingItWithoutHoldingItFirstIsAnOrder() => Verify("""
+        class Scheduler
+        {
+            readonly object _sync = new();
+            readonly object _queue = new();
+            void Run() { lock (_sync) { lock ({|#0:_queue|}) { Pump(); } } }
+            void Drain() { lock (_queue) { {|#1:Pump()|}; } }
+            void Pump() { lock (_sync) { } }
+        }
+        """, Cycle());
 }
