@@ -179,15 +179,15 @@ namespace LockContracts.Analyzers.Flow
         }
 
         /// <summary>
-        /// True when the operation took a lock and tied it to a flag (<c>Monitor.Enter(o, ref taken)</c>, a lock
-        /// statement's own <c>lockTaken</c>): the flag tells the handler whether it holds the lock, even when
-        /// the acquisition itself threw, which is what the flag is for.
+        /// True when the operation took a lock, or tried to, and tied it to a flag (<c>Monitor.Enter(o, ref taken)</c>,
+        /// <c>Monitor.TryEnter(o, timeout, ref taken)</c>, a lock statement's own <c>lockTaken</c>): the flag tells
+        /// the handler whether it holds the lock, even when the acquisition itself threw, which is what the flag is for.
         /// </summary>
         private static bool TiesToAFlag(LockState before, LockState after)
         {
             foreach (var link in after.Links)
             {
-                if (link.Kind == LinkKind.Condition && link.AlreadyApplied && !link.IsTemporary && !before.Links.Contains(link))
+                if (link.Kind == LinkKind.Condition && !link.IsTemporary && !before.Links.Contains(link))
                 {
                     return true;
                 }
@@ -782,6 +782,13 @@ namespace LockContracts.Analyzers.Flow
                 }
 
                 return index >= 0 ? ReleaseOne(state, index) : state;
+            }
+
+            // Once tested, a try-acquisition's flag says whether the lock is held from then on: testing it
+            // again (`if (taken) Monitor.Exit(o)` in the finally) must not take the lock a second time.
+            if (!link.IsTemporary)
+            {
+                state = state.WithoutLink(link).WithLink(new ValueLink(link.Key, link.Kind, link.Lock, link.WhenValue, alreadyApplied: true));
             }
 
             return held ? Acquire(state, link.Lock).State : state;

@@ -120,4 +120,69 @@ public class AcquisitionIdiomTests
             }
         }
         """);
+
+    [Fact]
+    public Task ATryEnterFlagTestedInTheTryAndInTheFinally() => Verify("""
+        class Scheduler
+        {
+            readonly List<int> _tasks = new();
+            IEnumerable<int> Snapshot()
+            {
+                var lockTaken = false;
+                try
+                {
+                    Monitor.TryEnter(_tasks, ref lockTaken);
+                    if (lockTaken) return _tasks;
+                    else throw new NotSupportedException();
+                }
+                finally
+                {
+                    if (lockTaken) Monitor.Exit(_tasks);
+                }
+            }
+        }
+        """);
+
+    [Fact]
+    public Task ATimedTryEnterWithAnEarlyReturn() => Verify("""
+        class Scheduler
+        {
+            readonly object _sync = new();
+            bool TryRun(TimeSpan timeout)
+            {
+                bool taken = false;
+                try
+                {
+                    Monitor.TryEnter(_sync, timeout, ref taken);
+                    if (!taken) return false;
+                    return true;
+                }
+                finally
+                {
+                    if (taken) Monitor.Exit(_sync);
+                }
+            }
+        }
+        """);
+
+    [Fact]
+    public Task ATryEnterFlagNotTestedBeforeTheExitIsReported() => Verify("""
+        class Scheduler
+        {
+            readonly object _sync = new();
+            bool TryRun(TimeSpan timeout)
+            {
+                bool taken = false;
+                try
+                {
+                    Monitor.TryEnter(_sync, timeout, ref taken);
+                    return taken;
+                }
+                finally
+                {
+                    [|Monitor.Exit(_sync)|];
+                }
+            }
+        }
+        """);
 }
