@@ -76,7 +76,7 @@ public static class Program
             if (parse.GetValue(output) is { } file)
             {
                 await File.WriteAllTextAsync(file.FullName, report, cancellationToken).ConfigureAwait(false);
-                await stdout.WriteAsync(Reports.Reports.Text(result).Split("Summary\n")[^1].Insert(0, "Summary\n")).ConfigureAwait(false);
+                await stdout.WriteAsync(Reports.Reports.Summary(result)).ConfigureAwait(false);
             }
             else
             {

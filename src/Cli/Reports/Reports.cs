@@ -33,6 +33,14 @@ internal static class Reports
             text.AppendLine();
         }
 
+        text.Append(Summary(result));
+        return text.ToString();
+    }
+
+    /// <summary>The summary alone: what a scan with <c>--out</c> prints on the terminal.</summary>
+    public static string Summary(ScanResult result)
+    {
+        var text = new StringBuilder();
         text.AppendLine("Summary");
         text.AppendLine(CultureInfo.InvariantCulture, $"  scanned:        {result.Target}");
         text.AppendLine(CultureInfo.InvariantCulture, $"  files:          {result.Files}");
@@ -42,6 +50,7 @@ internal static class Reports
         {
             text.AppendLine(CultureInfo.InvariantCulture, $"    {error}");
         }
+
         text.AppendLine(CultureInfo.InvariantCulture, $"  findings:       {(result.Findings.Count == 0 ? "none" : string.Join(", ", Counts(result).Select(c => $"{c.Key} {c.Value}")))}");
         if (result.Baselined > 0)
         {

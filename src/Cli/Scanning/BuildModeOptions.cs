@@ -35,7 +35,7 @@ internal sealed class BuildModeOptions : AnalyzerConfigOptionsProvider
 
         public override bool TryGetValue(string key, [NotNullWhen(true)] out string? value)
         {
-            if (ReferenceEquals(this, Empty) is false && key == LockStateAnalyzer.CycleReportingProperty)
+            if (!ReferenceEquals(this, Empty) && key == LockStateAnalyzer.CycleReportingProperty)
             {
                 value = "build";
                 return true;
