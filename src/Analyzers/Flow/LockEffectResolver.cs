@@ -420,7 +420,8 @@ namespace LockContracts.Analyzers.Flow
                         return null;
                     }
 
-                    return new LockIdentity(null, null, parameter.Parameter.Name, parameter.Parameter.Name, parameterPrimitive);
+                    var parameterClass = TypeClass(parameter.Type, parameterPrimitive);
+                    return new LockIdentity(parameterClass is null ? null : parameter.Parameter.Name, parameterClass, parameter.Parameter.Name, parameter.Parameter.Name, parameterPrimitive);
                 case ILocalReferenceOperation local:
                     var primitive = primitiveHint ?? _model.PrimitiveOf(local.Type);
                     if (primitive == LockPrimitive.SemaphoreSlim && !_model.IsOneSlotSemaphore(local.Local))
@@ -428,7 +429,8 @@ namespace LockContracts.Analyzers.Flow
                         return null;
                     }
 
-                    return new LockIdentity(null, null, local.Local.Name, local.Local.Name, primitive,
+                    var localClass = ElementClass(local) ?? TypeClass(local.Type, primitive);
+                    return new LockIdentity(localClass is null ? null : local.Local.Name, localClass, local.Local.Name, local.Local.Name, primitive,
                         primitive == LockPrimitive.ReaderWriterLockSlim && _model.AllowsRecursion(local.Local));
                 case ITypeOfOperation typeOf:
                     var text = "typeof(" + typeOf.TypeOperand.Name + ")";
@@ -569,6 +571,46 @@ namespace LockContracts.Analyzers.Flow
             }
 
             return operation;
+        }
+
+        /// <summary>
+        /// The class of a monitor lock on a value with no named origin: its static type, when that is one of the
+        /// program's own classes (<c>lock (activation)</c> with an <c>Activation</c> parameter is class
+        /// <c>Activation</c>, the class of <c>lock (this)</c> inside <c>Activation</c>). A value typed <c>object</c>,
+        /// a string, an interface or a library type stays unnamed: silence beats a guess. The class is the
+        /// static type at the acquisition, so a base class's <c>lock (this)</c> and a lock on a value typed
+        /// as a derived class are two classes.
+        /// </summary>
+        private static string? TypeClass(ITypeSymbol? type, LockPrimitive primitive) =>
+            primitive == LockPrimitive.Monitor && type is INamedTypeSymbol { TypeKind: TypeKind.Class } named
+            && named.SpecialType == SpecialType.None && !named.Locations.IsEmpty && named.Locations[0].IsInSource
+                ? named.Name
+                : null;
+
+        /// <summary>
+        /// The class of a lock on a <c>foreach</c> variable over a field's or property's elements:
+        /// <c>foreach (var queue in _queues) lock (queue)</c> is class <c>T._queues[]</c>, one class for the
+        /// elements of that member.
+        /// </summary>
+        private string? ElementClass(ILocalReferenceOperation local)
+        {
+            if (_origins.LocalValue(local.Local) is not IPropertyReferenceOperation { Property.Name: "Current", Instance: { } enumerator })
+            {
+                return null;
+            }
+
+            var source = Unwrap(enumerator);
+            if (source is IInvocationOperation { TargetMethod.Name: "GetEnumerator", Instance: { } collection })
+            {
+                source = Unwrap(collection);
+            }
+
+            return source switch
+            {
+                IFieldReferenceOperation field => _model.ClassOf(field.Field) + "[]",
+                IPropertyReferenceOperation { Arguments.IsEmpty: true } property => _model.ClassOf(property.Property) + "[]",
+                _ => null,
+            };
         }
 
         /// <summary>True when the value's access path ends in <c>this</c>, a parameter, a local or a static member.</summary>
