@@ -99,7 +99,9 @@ namespace LockContracts.Analyzers.Flow
                 return name switch
                 {
                     "Enter" => One(target, EffectKind.Acquire, LockMode.Exclusive, invocation, "Monitor.Enter", flag),
-                    "TryEnter" => One(target, EffectKind.TryAcquire, LockMode.Exclusive, invocation, "Monitor.TryEnter", flag),
+                    "TryEnter" => WaitsForever(invocation)
+                        ? One(target, EffectKind.Acquire, LockMode.Exclusive, invocation, "Monitor.TryEnter", flag ?? invocation)
+                        : One(target, EffectKind.TryAcquire, LockMode.Exclusive, invocation, "Monitor.TryEnter", flag),
                     "Exit" => One(target, EffectKind.Release, LockMode.Exclusive, invocation, "Monitor.Exit"),
                     "Wait" => One(target, EffectKind.TemporarilyRelease, LockMode.Exclusive, invocation, "Monitor.Wait"),
                     "Pulse" or "PulseAll" => One(target, EffectKind.RequireHeld, LockMode.Exclusive, invocation, "Monitor." + name),
@@ -114,7 +116,9 @@ namespace LockContracts.Analyzers.Flow
                 return name switch
                 {
                     "Enter" => One(target, EffectKind.Acquire, LockMode.Exclusive, invocation, "Lock.Enter"),
-                    "TryEnter" => One(target, EffectKind.TryAcquire, LockMode.Exclusive, invocation, "Lock.TryEnter"),
+                    "TryEnter" => WaitsForever(invocation)
+                        ? One(target, EffectKind.Acquire, LockMode.Exclusive, invocation, "Lock.TryEnter", invocation)
+                        : One(target, EffectKind.TryAcquire, LockMode.Exclusive, invocation, "Lock.TryEnter"),
                     "Exit" => One(target, EffectKind.Release, LockMode.Exclusive, invocation, "Lock.Exit"),
                     "EnterScope" => One(target, EffectKind.Acquire, LockMode.Exclusive, invocation, "Lock.EnterScope", scope: true),
                     _ => ImmutableArray<LockEffect>.Empty,
@@ -128,7 +132,9 @@ namespace LockContracts.Analyzers.Flow
                 var display = "ReaderWriterLockSlim." + name;
                 if (name.StartsWith("TryEnter", System.StringComparison.Ordinal))
                 {
-                    return One(target, EffectKind.TryAcquire, mode, invocation, display);
+                    return WaitsForever(invocation)
+                        ? One(target, EffectKind.Acquire, mode, invocation, display, invocation)
+                        : One(target, EffectKind.TryAcquire, mode, invocation, display);
                 }
 
                 if (name.StartsWith("Enter", System.StringComparison.Ordinal))
@@ -150,11 +156,15 @@ namespace LockContracts.Analyzers.Flow
                 switch (name)
                 {
                     case "Wait":
-                        return One(target, method.ReturnsVoid ? EffectKind.Acquire : EffectKind.TryAcquire, LockMode.Exclusive, invocation, "SemaphoreSlim.Wait");
+                        return method.ReturnsVoid || WaitsForever(invocation)
+                            ? One(target, EffectKind.Acquire, LockMode.Exclusive, invocation, "SemaphoreSlim.Wait", method.ReturnsVoid ? null : invocation)
+                            : One(target, EffectKind.TryAcquire, LockMode.Exclusive, invocation, "SemaphoreSlim.Wait");
                     case "WaitAsync":
                         var returnsBool = method.ReturnType is INamedTypeSymbol { IsGenericType: true } task
                             && task.TypeArguments.Length == 1 && task.TypeArguments[0].SpecialType == SpecialType.System_Boolean;
-                        return One(target, returnsBool ? EffectKind.TryAcquire : EffectKind.Acquire, LockMode.Exclusive, invocation, "SemaphoreSlim.WaitAsync");
+                        return returnsBool && !WaitsForever(invocation)
+                            ? One(target, EffectKind.TryAcquire, LockMode.Exclusive, invocation, "SemaphoreSlim.WaitAsync")
+                            : One(target, EffectKind.Acquire, LockMode.Exclusive, invocation, "SemaphoreSlim.WaitAsync", returnsBool ? invocation : null);
                     case "Release":
                         return One(target, EffectKind.Release, LockMode.Exclusive, invocation, "SemaphoreSlim.Release");
                     default:
@@ -167,7 +177,9 @@ namespace LockContracts.Analyzers.Flow
                 var target = ResolveObject(invocation.Instance, LockPrimitive.Mutex);
                 return name switch
                 {
-                    "WaitOne" => One(target, method.Parameters.Length == 0 ? EffectKind.Acquire : EffectKind.TryAcquire, LockMode.Exclusive, invocation, "Mutex.WaitOne"),
+                    "WaitOne" => method.Parameters.Length == 0 || WaitsForever(invocation)
+                        ? One(target, EffectKind.Acquire, LockMode.Exclusive, invocation, "Mutex.WaitOne", invocation)
+                        : One(target, EffectKind.TryAcquire, LockMode.Exclusive, invocation, "Mutex.WaitOne"),
                     "ReleaseMutex" => One(target, EffectKind.Release, LockMode.Exclusive, invocation, "Mutex.ReleaseMutex"),
                     _ => ImmutableArray<LockEffect>.Empty,
                 };
@@ -219,6 +231,33 @@ namespace LockContracts.Analyzers.Flow
             }
 
             return null;
+        }
+
+        /// <summary>
+        /// A try-acquisition that waits forever always succeeds: its timeout is -1 (<c>Timeout.Infinite</c>) or
+        /// <c>Timeout.InfiniteTimeSpan</c>. It is an acquisition, and its result (always true) says so.
+        /// </summary>
+        private static bool WaitsForever(IInvocationOperation invocation)
+        {
+            foreach (var argument in invocation.Arguments)
+            {
+                if (argument.Parameter is not { } parameter || !parameter.Name.Contains("imeout"))
+                {
+                    continue;
+                }
+
+                var value = argument.Value;
+                while (value is IConversionOperation conversion)
+                {
+                    value = conversion.Operand;
+                }
+
+                return value.ConstantValue is { HasValue: true, Value: -1 }
+                    || value is IFieldReferenceOperation { Field: { Name: "InfiniteTimeSpan", ContainingType.Name: "Timeout" } }
+                    || value is IUnaryOperation { OperatorKind: UnaryOperatorKind.Minus, Operand.ConstantValue: { HasValue: true, Value: 1 } };
+            }
+
+            return false;
         }
 
         /// <summary>The key a value is tracked under: its local, its flow capture, or the operation itself.</summary>

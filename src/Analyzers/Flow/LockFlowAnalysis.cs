@@ -110,7 +110,7 @@ namespace LockContracts.Analyzers.Flow
                 var after = Visit(operation, state);
                 if (propagate && !CannotThrow(operation))
                 {
-                    SeedHandlers(handlers, Releases(state, after) || TiesToAFlag(state, after) ? after : state, exceptional);
+                    SeedHandlers(handlers, Releases(state, after) || TiesToAFlag(state, after) ? after : state, exceptional, TakesAMutex(state, after) ? after : null);
                 }
 
                 state = after;
@@ -275,7 +275,11 @@ namespace LockContracts.Analyzers.Flow
             }
         }
 
-        private void SeedHandlers(ImmutableArray<ControlFlowRegion> handlers, LockState state, bool exceptional)
+        /// <param name="abandoned">
+        /// The state a <c>catch (AbandonedMutexException)</c> sees, when the operation took a mutex: WaitOne throws it
+        /// after acquiring a mutex that its last owner abandoned, so that handler holds the mutex.
+        /// </param>
+        private void SeedHandlers(ImmutableArray<ControlFlowRegion> handlers, LockState state, bool exceptional, LockState? abandoned = null)
         {
             if (handlers.IsEmpty)
             {
@@ -287,8 +291,25 @@ namespace LockContracts.Analyzers.Flow
             foreach (var handler in handlers)
             {
                 var isFinally = handler.Kind == ControlFlowRegionKind.Finally;
-                Merge(handler.FirstBlockOrdinal, isFinally || (exceptional && EnclosingFinally(handler) is not null), clean);
+                var seen = abandoned is not null && handler.Kind == ControlFlowRegionKind.Catch && handler.ExceptionType?.Name == "AbandonedMutexException"
+                    ? abandoned.WithoutTemporaryLinks().WithoutPendingRechecks()
+                    : clean;
+                Merge(handler.FirstBlockOrdinal, isFinally || (exceptional && EnclosingFinally(handler) is not null), seen);
             }
+        }
+
+        /// <summary>True when the operation took a mutex that was not held before.</summary>
+        private static bool TakesAMutex(LockState before, LockState after)
+        {
+            foreach (var held in after.Held)
+            {
+                if (held.Identity.Primitive == LockPrimitive.Mutex && !before.Held.Any(h => h.SameLock(held)))
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
 
         /// <summary>

@@ -185,4 +185,56 @@ public class AcquisitionIdiomTests
             }
         }
         """);
+
+    [Fact]
+    public Task TryAcquisitionsThatWaitForeverAlwaysSucceed() => Verify("""
+        class Index
+        {
+            readonly ReaderWriterLockSlim _rw = new();
+            readonly SemaphoreSlim _gate = new(1, 1);
+            readonly Mutex _mutex = new();
+            void Read() { _rw.TryEnterReadLock(-1); try { } finally { _rw.ExitReadLock(); } }
+            void Write() { _rw.TryEnterWriteLock(Timeout.Infinite); try { } finally { _rw.ExitWriteLock(); } }
+            void Gate() { _gate.Wait(-1); try { } finally { _gate.Release(); } }
+            void Forever() { _mutex.WaitOne(Timeout.InfiniteTimeSpan); try { } finally { _mutex.ReleaseMutex(); } }
+            async Task GateAsync() { await _gate.WaitAsync(Timeout.Infinite); try { } finally { _gate.Release(); } }
+        }
+        """);
+
+    [Fact]
+    public Task ATryAcquisitionWithATimeoutMayFail() => Verify("""
+        class Index
+        {
+            readonly ReaderWriterLockSlim _rw = new();
+            void Read() { _rw.TryEnterReadLock(100); try { } finally { [|_rw.ExitReadLock()|]; } }
+        }
+        """);
+
+    [Fact]
+    public Task AnAbandonedMutexIsHeldInItsCatch() => Verify("""
+        class Store
+        {
+            readonly Mutex _mutex = new();
+            void Save()
+            {
+                try { _mutex.WaitOne(); }
+                catch (AbandonedMutexException) { Console.WriteLine("the last owner died"); }
+                try { } finally { _mutex.ReleaseMutex(); }
+            }
+        }
+        """);
+
+    [Fact]
+    public Task ReturningFromTheAbandonedMutexCatchKeepsTheMutex() => Verify("""
+        class Store
+        {
+            readonly Mutex _mutex = new();
+            void Save()
+            {
+                try { [|_mutex.WaitOne()|]; }
+                catch (AbandonedMutexException) { return; }
+                try { } finally { _mutex.ReleaseMutex(); }
+            }
+        }
+        """);
 }
