@@ -160,6 +160,12 @@ namespace LockContracts.Analyzers.Flow
                 {
                     foreach (var invocation in operation.DescendantsAndSelf().OfType<IInvocationOperation>())
                     {
+                        // The cheap filter first: most calls touch no lock.
+                        if (!LockEffectResolver.MayAffectLocks(invocation, resolver.Model))
+                        {
+                            continue;
+                        }
+
                         foreach (var effect in resolver.EffectsOf(invocation))
                         {
                             if (effect.Kind is not (EffectKind.Acquire or EffectKind.TryAcquire or EffectKind.Release))
