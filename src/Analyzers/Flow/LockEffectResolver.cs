@@ -585,6 +585,21 @@ namespace LockContracts.Analyzers.Flow
                     case IParenthesizedOperation parenthesized:
                         operation = parenthesized.Operand;
                         continue;
+                    case IConditionalAccessInstanceOperation:
+                        // The receiver of `_m?.WaitOne()` in an operation tree (a graph has a flow capture there instead).
+                        var access = operation.Parent;
+                        while (access is not null and not IConditionalAccessOperation)
+                        {
+                            access = access.Parent;
+                        }
+
+                        if (access is not IConditionalAccessOperation conditional)
+                        {
+                            return operation;
+                        }
+
+                        operation = conditional.Operation;
+                        continue;
                     case IFlowCaptureReferenceOperation capture:
                         var captured = _origins.CaptureValue(capture.Id);
                         if (captured is null)

@@ -15,6 +15,13 @@ namespace LockContracts.Analyzers.Flow
         void OnCall(IOperation call, LockState before);
 
         void OnEffect(LockEffect effect, LockState before);
+
+        /// <summary>
+        /// A <c>return</c> of a value that runs no finally on its way out: the state there, and the states in
+        /// which the method returns <c>true</c> and <c>false</c> (null when it cannot return that value there;
+        /// both null when the value is not a constant and is tied to no lock).
+        /// </summary>
+        void OnReturn(IOperation value, LockState state, LockState? whenTrue, LockState? whenFalse);
     }
 
     /// <summary>
@@ -36,6 +43,8 @@ namespace LockContracts.Analyzers.Flow
         private readonly Dictionary<ControlFlowRegion, ImmutableArray<ControlFlowRegion>> _handlers = new();
         private readonly SortedSet<int> _worklist = new();
         private readonly List<IFlowAnonymousFunctionOperation> _nestedFunctions = new();
+        private readonly Dictionary<IOperation, (ConditionKey Key, bool Negated)?> _conditions = new();
+        private HashSet<string>? _repeated;
         private ILockObserver? _observer;
 
         private LockFlowAnalysis(ControlFlowGraph graph, LockEffectResolver resolver)
@@ -128,22 +137,64 @@ namespace LockContracts.Analyzers.Flow
 
             if (!propagate)
             {
+                if (_observer is not null && block.BranchValue is { } returned && block.ConditionalSuccessor is null
+                    && block.FallThroughSuccessor is { Semantics: ControlFlowBranchSemantics.Return, FinallyRegions.IsEmpty: true })
+                {
+                    var (whenTrue, whenFalse) = ReturnedValueStates(state, returned);
+                    _observer.OnReturn(returned, state, whenTrue, whenFalse);
+                }
+
                 return;
             }
 
             if (block.ConditionalSuccessor is not null && block.BranchValue is not null)
             {
-                var (whenTrue, whenFalse) = Split(state, block.BranchValue);
-                if (TestedVariable(block.BranchValue) is { } variable)
+                var tested = TestedCondition(block.BranchValue);
+                var known = tested is { } t ? state.KnownValueOf(t.Key) : null;
+                bool? infeasible = null;
+                LockState whenTrue, whenFalse;
+                if (known is { } value)
                 {
-                    whenTrue = whenTrue.WithKnown(variable, true);
-                    whenFalse = whenFalse.WithKnown(variable, false);
+                    // Tested again on a path that already decided it: the locks taken since do not depend on it.
+                    // When only the method's own variables are read, the other side cannot run.
+                    whenTrue = whenFalse = state;
+                    if (!ReadsSharedState(tested!.Value.Key))
+                    {
+                        infeasible = value == tested.Value.Negated;
+                    }
+                }
+                else
+                {
+                    (whenTrue, whenFalse) = Split(state, block.BranchValue);
                 }
 
-                var taken = block.ConditionKind == ControlFlowConditionKind.WhenTrue ? whenTrue : whenFalse;
-                var other = block.ConditionKind == ControlFlowConditionKind.WhenTrue ? whenFalse : whenTrue;
-                Follow(block.ConditionalSuccessor, taken.WithoutTemporaryLinks(), exceptional);
-                Follow(block.FallThroughSuccessor, other.WithoutTemporaryLinks(), exceptional);
+                if (tested is { } condition)
+                {
+                    whenTrue = whenTrue.WithKnown(condition.Key, !condition.Negated);
+                    whenFalse = whenFalse.WithKnown(condition.Key, condition.Negated);
+                    if (condition.Key is ConditionKey { Left: { } left, Right: { } right })
+                    {
+                        if (condition.Negated)
+                        {
+                            whenFalse = Unify(whenFalse, left, right);
+                        }
+                        else
+                        {
+                            whenTrue = Unify(whenTrue, left, right);
+                        }
+                    }
+                }
+
+                var takenWhen = block.ConditionKind == ControlFlowConditionKind.WhenTrue;
+                if (infeasible != takenWhen)
+                {
+                    Follow(block.ConditionalSuccessor, (takenWhen ? whenTrue : whenFalse).WithoutTemporaryLinks(), exceptional);
+                }
+
+                if (infeasible != !takenWhen)
+                {
+                    Follow(block.FallThroughSuccessor, (takenWhen ? whenFalse : whenTrue).WithoutTemporaryLinks(), exceptional);
+                }
             }
             else
             {
@@ -418,6 +469,11 @@ namespace LockContracts.Analyzers.Flow
                 state = Visit(child, state);
             }
 
+            if (state.HasConditions && WrittenSymbol(operation) is { } written)
+            {
+                state = state.WithoutKnown(written);
+            }
+
             switch (operation)
             {
                 case IInvocationOperation invocation:
@@ -540,7 +596,16 @@ namespace LockContracts.Analyzers.Flow
 
                     foreach (var known in state.Known)
                     {
-                        next = next.WithLink(new ValueLink(known.Variable, LinkKind.Condition, held, known.Value, alreadyApplied: true));
+                        next = next.WithLink(new ValueLink(known.Key, LinkKind.Condition, held, known.Value, alreadyApplied: true));
+                    }
+
+                    // On a path where `a == b`, taking a's lock takes b's: it is the same object.
+                    foreach (var alias in Aliases(state, effect.Lock))
+                    {
+                        if (next.FindHeld(alias, effect.Mode, exactInstance: true) < 0)
+                        {
+                            next = next.WithHeld(next.Held.Add(new HeldLock(alias, effect.Mode, 1, true, effect.Location, effect.Site)));
+                        }
                     }
 
                     return next;
@@ -561,7 +626,22 @@ namespace LockContracts.Analyzers.Flow
                         index = state.FindHeld(effect.Lock, mode, exactInstance: false);
                     }
 
-                    return index < 0 ? state : ReleaseOne(state, index);
+                    if (index < 0)
+                    {
+                        return state;
+                    }
+
+                    var released = ReleaseOne(state, index);
+                    foreach (var alias in Aliases(state, effect.Lock))
+                    {
+                        var aliasIndex = released.FindHeld(alias, mode, exactInstance: true);
+                        if (aliasIndex >= 0)
+                        {
+                            released = ReleaseOne(released, aliasIndex);
+                        }
+                    }
+
+                    return released;
                 }
 
                 case EffectKind.TemporarilyRelease:
@@ -733,46 +813,332 @@ namespace LockContracts.Analyzers.Flow
         private static string Unqualified(string owner) =>
             owner.StartsWith("this.", System.StringComparison.Ordinal) ? owner.Substring(5) : owner;
 
-        /// <summary>A boolean parameter the method never assigns, or a boolean local, tested by a branch.</summary>
-        private ISymbol? TestedVariable(IOperation condition)
+        /// <summary>
+        /// What a branch tests, when a later test of the same thing can be recognized: a boolean parameter the
+        /// method never assigns, a boolean local, or a <see cref="ConditionKey"/> tested more than once in the
+        /// method (only those can tie an acquisition to a release).
+        /// </summary>
+        private (object Key, bool Negated)? TestedCondition(IOperation condition)
         {
-            while (condition is IConversionOperation or IUnaryOperation { OperatorKind: UnaryOperatorKind.Not })
+            var negated = false;
+            var value = StripNegation(condition, ref negated);
+            switch (value)
             {
-                condition = condition is IConversionOperation conversion ? conversion.Operand : ((IUnaryOperation)condition).Operand;
+                case IParameterReferenceOperation { Parameter.Type.SpecialType: SpecialType.System_Boolean, Parameter.RefKind: RefKind.None } parameter
+                    when _resolver.Origins.IsUnchanged(parameter.Parameter):
+                    return (parameter.Parameter, negated);
+                case ILocalReferenceOperation { Local.Type.SpecialType: SpecialType.System_Boolean } local:
+                    return (local.Local, negated);
             }
 
-            return condition switch
+            if (ConditionOf(condition) is { } tested && (tested.Key.Left is not null || RepeatedConditions.Contains(tested.Key.Text)))
             {
-                IParameterReferenceOperation { Parameter.Type.SpecialType: SpecialType.System_Boolean, Parameter.RefKind: RefKind.None } parameter
-                    when _resolver.Origins.IsUnchanged(parameter.Parameter) => parameter.Parameter,
-                ILocalReferenceOperation { Local.Type.SpecialType: SpecialType.System_Boolean } local => local.Local,
+                return (tested.Key, tested.Negated);
+            }
+
+            return null;
+        }
+
+        private static IOperation StripNegation(IOperation condition, ref bool negated)
+        {
+            while (true)
+            {
+                switch (condition)
+                {
+                    case IConversionOperation conversion:
+                        condition = conversion.Operand;
+                        continue;
+                    case IParenthesizedOperation parenthesized:
+                        condition = parenthesized.Operand;
+                        continue;
+                    case IUnaryOperation { OperatorKind: UnaryOperatorKind.Not } not:
+                        negated = !negated;
+                        condition = not.Operand;
+                        continue;
+                }
+
+                return condition;
+            }
+        }
+
+        /// <summary>The texts of the conditions that branches in this graph test more than once.</summary>
+        private HashSet<string> RepeatedConditions
+        {
+            get
+            {
+                if (_repeated is null)
+                {
+                    var seen = new HashSet<string>();
+                    _repeated = new HashSet<string>();
+                    foreach (var block in _graph.Blocks)
+                    {
+                        if (block.ConditionalSuccessor is not null && block.BranchValue is { } branch && ConditionOf(branch) is { } key && !seen.Add(key.Key.Text))
+                        {
+                            _repeated.Add(key.Key.Text);
+                        }
+                    }
+                }
+
+                return _repeated;
+            }
+        }
+
+        /// <summary>
+        /// A comparison or null test whose operands are constants or nameable paths (<c>state &gt; 0</c>,
+        /// <c>a != b</c>, <c>ReferenceEquals(a, b)</c>, <c>x is null</c>, the test a <c>?.</c> makes), in a
+        /// normal form: <c>!=</c> is a negated <c>==</c>, <c>&lt;=</c> a negated <c>&gt;</c>.
+        /// </summary>
+        private (ConditionKey Key, bool Negated)? ConditionOf(IOperation condition)
+        {
+            if (_conditions.TryGetValue(condition, out var cached))
+            {
+                return cached;
+            }
+
+            var negated = false;
+            var value = StripNegation(condition, ref negated);
+            (ConditionKey, bool)? result = null;
+            switch (value)
+            {
+                case IIsNullOperation isNull:
+                    result = NullTest(isNull.Operand, negated);
+                    break;
+                case IIsPatternOperation { Pattern: IConstantPatternOperation { Value.ConstantValue: { HasValue: true, Value: null } } } pattern:
+                    result = NullTest(pattern.Value, negated);
+                    break;
+                case IIsPatternOperation { Pattern: INegatedPatternOperation { Pattern: IConstantPatternOperation { Value.ConstantValue: { HasValue: true, Value: null } } } } pattern:
+                    result = NullTest(pattern.Value, !negated);
+                    break;
+                case IBinaryOperation binary:
+                    result = Comparison(binary.OperatorKind, binary.LeftOperand, binary.RightOperand, negated);
+                    break;
+                case IInvocationOperation { TargetMethod: { Name: "ReferenceEquals", IsStatic: true, ContainingType.SpecialType: SpecialType.System_Object }, Arguments.Length: 2 } call:
+                    result = Comparison(BinaryOperatorKind.Equals, call.Arguments[0].Value, call.Arguments[1].Value, negated);
+                    break;
+            }
+
+            _conditions[condition] = result;
+            return result;
+        }
+
+        private (ConditionKey, bool)? NullTest(IOperation operand, bool negated)
+        {
+            var depends = ImmutableArray.CreateBuilder<ISymbol>();
+            return Operand(operand, depends) is { } text && !text.StartsWith("c:", System.StringComparison.Ordinal)
+                ? (new ConditionKey("null(" + text + ")", depends.ToImmutable()), negated)
+                : null;
+        }
+
+        private (ConditionKey, bool)? Comparison(BinaryOperatorKind kind, IOperation left, IOperation right, bool negated)
+        {
+            string op;
+            switch (kind)
+            {
+                case BinaryOperatorKind.Equals:
+                    op = "==";
+                    break;
+                case BinaryOperatorKind.NotEquals:
+                    op = "==";
+                    negated = !negated;
+                    break;
+                case BinaryOperatorKind.GreaterThan:
+                    op = ">";
+                    break;
+                case BinaryOperatorKind.LessThanOrEqual:
+                    op = ">";
+                    negated = !negated;
+                    break;
+                case BinaryOperatorKind.LessThan:
+                    op = "<";
+                    break;
+                case BinaryOperatorKind.GreaterThanOrEqual:
+                    op = "<";
+                    negated = !negated;
+                    break;
+                default:
+                    return null;
+            }
+
+            var depends = ImmutableArray.CreateBuilder<ISymbol>();
+            if (Operand(left, depends) is not { } a || Operand(right, depends) is not { } b)
+            {
+                return null;
+            }
+
+            if (op == "==" && (b == "c:null" || a == "c:null"))
+            {
+                return (new ConditionKey("null(" + (b == "c:null" ? a : b) + ")", depends.ToImmutable()), negated);
+            }
+
+            // Reference equality of two paths: on the path where it holds, their locks are one lock.
+            var paths = op == "==" && a.StartsWith("p:", System.StringComparison.Ordinal) && b.StartsWith("p:", System.StringComparison.Ordinal)
+                && !(left.Type?.IsValueType ?? true) && !(right.Type?.IsValueType ?? true);
+            if (op == "==" && string.CompareOrdinal(a, b) > 0)
+            {
+                (a, b) = (b, a);
+            }
+
+            return (new ConditionKey(a + op + b, depends.ToImmutable(), paths ? a.Substring(2) : null, paths ? b.Substring(2) : null), negated);
+        }
+
+        /// <summary>A constant, or the path of a local, parameter or member, as condition text; null for anything else.</summary>
+        private string? Operand(IOperation operand, ImmutableArray<ISymbol>.Builder depends)
+        {
+            while (operand is IConversionOperation { Conversion.IsImplicit: true } or IParenthesizedOperation)
+            {
+                operand = operand is IConversionOperation conversion ? conversion.Operand : ((IParenthesizedOperation)operand).Operand;
+            }
+
+            if (operand.ConstantValue.HasValue)
+            {
+                return "c:" + (operand.ConstantValue.Value?.ToString() ?? "null");
+            }
+
+            if (_resolver.PathOf(operand) is not { } path)
+            {
+                return null;
+            }
+
+            // What the path reads: a write to any of it changes the condition.
+            var stack = new Stack<IOperation>();
+            stack.Push(operand);
+            while (stack.Count > 0)
+            {
+                var current = stack.Pop();
+                switch (current)
+                {
+                    case ILocalReferenceOperation local:
+                        depends.Add(local.Local);
+                        if (_resolver.Origins.LocalValue(local.Local) is { } assigned)
+                        {
+                            stack.Push(assigned);
+                        }
+
+                        break;
+                    case IParameterReferenceOperation parameter:
+                        depends.Add(parameter.Parameter);
+                        break;
+                    case IFieldReferenceOperation field:
+                        depends.Add(field.Field);
+                        break;
+                    case IPropertyReferenceOperation property:
+                        depends.Add(property.Property);
+                        break;
+                    case IFlowCaptureReferenceOperation capture:
+                        if (_resolver.Origins.CaptureValue(capture.Id) is { } captured)
+                        {
+                            stack.Push(captured);
+                        }
+
+                        break;
+                }
+
+                foreach (var child in current.ChildOperations)
+                {
+                    stack.Push(child);
+                }
+            }
+
+            return "p:" + path;
+        }
+
+        /// <summary>The local, parameter, field or property an operation writes, if it writes one.</summary>
+        private static ISymbol? WrittenSymbol(IOperation operation)
+        {
+            var target = operation switch
+            {
+                IAssignmentOperation assignment => assignment.Target,
+                IIncrementOrDecrementOperation increment => increment.Target,
+                IArgumentOperation { Parameter.RefKind: RefKind.Ref or RefKind.Out } argument => argument.Value,
+                _ => null,
+            };
+
+            return target switch
+            {
+                ILocalReferenceOperation local => local.Local,
+                IParameterReferenceOperation parameter => parameter.Parameter,
+                IFieldReferenceOperation field => field.Field,
+                IPropertyReferenceOperation property => property.Property,
                 _ => null,
             };
         }
 
-        /// <summary>The states on the two sides of a branch on <paramref name="condition"/>, where a value tells whether a lock is held.</summary>
-        private static (LockState WhenTrue, LockState WhenFalse) Split(LockState state, IOperation condition)
+        /// <summary>
+        /// Where a branch finds <c>a == b</c>, a lock reached through one and the same lock reached through the
+        /// other are one lock. When only one of them is held: a lock the body took is held under both names
+        /// (<c>Monitor.Enter(a.Gate); if (a != b) Monitor.Enter(b.Gate);</c>), and one the callers hand in
+        /// ([Releases] on both) is not held under either once the other name was released
+        /// (<c>Monitor.Exit(a.Gate); if (a != b) Monitor.Exit(b.Gate);</c>).
+        /// </summary>
+        private static LockState Unify(LockState state, string left, string right)
         {
-            var negated = false;
-            var value = condition;
-            while (true)
+            foreach (var held in state.Held)
             {
-                switch (value)
+                var alias = held.Identity.Rebased(left, right) ?? held.Identity.Rebased(right, left);
+                if (alias is null || state.FindHeld(alias, held.Mode, exactInstance: true) >= 0)
                 {
-                    case IConversionOperation conversion:
-                        value = conversion.Operand;
-                        continue;
-                    case IUnaryOperation { OperatorKind: UnaryOperatorKind.Not } not:
-                        negated = !negated;
-                        value = not.Operand;
-                        continue;
+                    continue;
                 }
 
-                break;
+                if (held.AcquiredBy is not null)
+                {
+                    state = state.WithHeld(state.Held.Add(new HeldLock(alias, held.Mode, held.Count, held.Definite, held.Location, held.AcquiredBy)));
+                }
+                else
+                {
+                    var index = state.FindHeld(held.Identity, held.Mode, exactInstance: true);
+                    state = state.WithHeld(state.Held.RemoveAt(index));
+                }
             }
 
+            return state;
+        }
+
+        /// <summary>True when a condition reads a field or property: another thread may change it between two tests.</summary>
+        private static bool ReadsSharedState(object key) =>
+            key is ConditionKey condition && condition.DependsOn.Any(s => s is IFieldSymbol or IPropertySymbol);
+
+        /// <summary>The same lock under the other name, on a path where a branch found <c>a == b</c>.</summary>
+        private static IEnumerable<LockIdentity> Aliases(LockState state, LockIdentity identity)
+        {
+            foreach (var known in state.Known)
+            {
+                if (known.Key is ConditionKey { Left: { } left, Right: { } right } && known.Value
+                    && (identity.Rebased(left, right) ?? identity.Rebased(right, left)) is { } alias)
+                {
+                    yield return alias;
+                }
+            }
+        }
+
+        /// <summary>
+        /// The states in which a returned value is true and false: null for a value it cannot be there, both null
+        /// when the value is not a constant and is tied to no lock.
+        /// </summary>
+        private (LockState? WhenTrue, LockState? WhenFalse) ReturnedValueStates(LockState state, IOperation returned)
+        {
+            if (returned.ConstantValue is { HasValue: true, Value: bool constant })
+            {
+                return constant ? (state, null) : (null, state);
+            }
+
+            var (whenTrue, whenFalse) = Split(state, returned);
+            return ReferenceEquals(whenTrue, state) && ReferenceEquals(whenFalse, state) ? (null, null) : (whenTrue, whenFalse);
+        }
+
+        /// <summary>The states on the two sides of a branch on <paramref name="condition"/>, where a value or a condition tells whether a lock is held.</summary>
+        private (LockState WhenTrue, LockState WhenFalse) Split(LockState state, IOperation condition)
+        {
+            var negated = false;
+            var value = StripNegation(condition, ref negated);
             var key = LockEffectResolver.ValueKey(value);
             var links = key is null ? ImmutableArray<ValueLink>.Empty : state.FindLinks(key, LinkKind.Condition);
+            if (links.IsEmpty && state.Links.Any(l => l.Key is ConditionKey) && ConditionOf(condition) is { } tested)
+            {
+                links = state.FindLinks(tested.Key, LinkKind.Condition);
+                negated = tested.Negated;
+            }
+
             if (links.IsEmpty)
             {
                 return (state, state);

@@ -61,6 +61,23 @@ namespace LockContracts.Analyzers.Flow
 
         public bool IsReentrant => Primitive.IsReentrant();
 
+        /// <summary>
+        /// The same lock reached through <paramref name="to"/> instead of <paramref name="from"/> (<c>a.Gate</c> as
+        /// <c>b.Gate</c> where <c>a == b</c>); null when this lock is not reached through <paramref name="from"/>.
+        /// </summary>
+        public LockIdentity? Rebased(string from, string to)
+        {
+            if (Owner is null || ObjectPath is null || (ObjectPath != from && !ObjectPath.StartsWith(from + ".", StringComparison.Ordinal)))
+            {
+                return null;
+            }
+
+            var owner = Owner == from ? to : Owner.StartsWith(from + ".", StringComparison.Ordinal) ? to + Owner.Substring(from.Length) : Owner;
+            var path = to + ObjectPath.Substring(from.Length);
+            var display = Display == from ? to : Display.StartsWith(from + ".", StringComparison.Ordinal) ? to + Display.Substring(from.Length) : path;
+            return new LockIdentity(owner, LockClass, path, display, Primitive, AllowsRecursion);
+        }
+
         /// <summary>The class when known, otherwise the object path, for messages.</summary>
         public string ClassOrDisplay => LockClass ?? Display;
 

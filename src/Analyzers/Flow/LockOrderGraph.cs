@@ -10,7 +10,7 @@ namespace LockContracts.Analyzers.Flow
     /// <summary>Holding <see cref="From"/> while taking <see cref="To"/>, somewhere in the program, with the evidence.</summary>
     internal sealed class OrderEdge
     {
-        public OrderEdge(string from, string to, IMethodSymbol method, string methodName, Location heldAt, ImmutableArray<CallStep> path)
+        public OrderEdge(string from, string to, IMethodSymbol method, string methodName, Location heldAt, ImmutableArray<CallStep> path, string? reentrantKey = null)
         {
             From = from;
             To = to;
@@ -18,7 +18,14 @@ namespace LockContracts.Analyzers.Flow
             MethodName = methodName;
             HeldAt = heldAt;
             Path = path;
+            ReentrantKey = reentrantKey;
         }
+
+        /// <summary>
+        /// The instance key of the acquired lock, when it is re-entrant and an entry lock of <see cref="Method"/>
+        /// could make this acquisition a re-entry (<see cref="EntryLocks"/>); otherwise null.
+        /// </summary>
+        public string? ReentrantKey { get; }
 
         public string From { get; }
 

@@ -31,12 +31,16 @@ namespace LockContracts.Analyzers.Flow
             LiveLimit = liveLimit;
             Model = LockContractModel.For(compilation);
             Summaries = new LockSummaries(Model);
+            EntryLocks = new EntryLocks(Summaries);
             _graph = new Lazy<LockOrderGraph>(BuildGraph, LazyThreadSafetyMode.ExecutionAndPublication);
         }
 
         public LockContractModel Model { get; }
 
         public LockSummaries Summaries { get; }
+
+        /// <summary>What every call site of a private or internal method holds, to drop its re-entries from the graph.</summary>
+        public EntryLocks EntryLocks { get; }
 
         public int LiveLimit { get; }
 
@@ -60,7 +64,7 @@ namespace LockContracts.Analyzers.Flow
                 if (LiveLimit > 0 && candidates.Count > LiveLimit)
                 {
                     // Too large to rebuild on every edit: the editor shows no cycles, the build reports them all.
-                    return new LockOrderGraph(edges, Model.Order);
+                    return new LockOrderGraph(EntryLocks.Filter(edges), Model.Order);
                 }
             }
 
@@ -80,7 +84,7 @@ namespace LockContracts.Analyzers.Flow
                 }
             }
 
-            return new LockOrderGraph(edges, Model.Order);
+            return new LockOrderGraph(EntryLocks.Filter(edges), Model.Order);
         }
 
         /// <summary>Members with bodies; lambdas and local functions are analyzed with the member that contains them.</summary>

@@ -76,7 +76,7 @@ namespace LockContracts.Analyzers.Flow
             AlreadyApplied = alreadyApplied;
         }
 
-        /// <summary>An ILocalSymbol, a CaptureId or an IOperation (a value not yet stored anywhere).</summary>
+        /// <summary>An ILocalSymbol, a CaptureId, an IOperation (a value not yet stored anywhere) or a <see cref="ConditionKey"/>.</summary>
         public object Key { get; }
 
         public LinkKind Kind { get; }
@@ -180,24 +180,72 @@ namespace LockContracts.Analyzers.Flow
         public override int GetHashCode() => Name.GetHashCode() ^ Owner.GetHashCode();
     }
 
-    /// <summary>A boolean parameter or local whose value is known on this path, because a branch tested it.</summary>
+    /// <summary>
+    /// A condition a branch tests that can be recognized when it is tested again: a comparison or null
+    /// test of constants, locals, parameters and member paths (<c>state &gt; 0</c>, <c>a == b</c>, the
+    /// null test of <c>_m?.WaitOne()</c>). It stops being known once the method writes one of the
+    /// variables or members it reads.
+    /// </summary>
+    internal sealed class ConditionKey : IEquatable<ConditionKey>
+    {
+        public ConditionKey(string text, ImmutableArray<ISymbol> dependsOn, string? left = null, string? right = null)
+        {
+            Text = text;
+            DependsOn = dependsOn;
+            Left = left;
+            Right = right;
+        }
+
+        public string Text { get; }
+
+        /// <summary>The locals, parameters, fields and properties the condition reads.</summary>
+        public ImmutableArray<ISymbol> DependsOn { get; }
+
+        /// <summary>For the reference equality of two paths (<c>a == b</c>): the two paths; otherwise null.</summary>
+        public string? Left { get; }
+
+        public string? Right { get; }
+
+        public bool Reads(ISymbol symbol) => DependsOn.Contains(symbol, SymbolEqualityComparer.Default);
+
+        public bool Equals(ConditionKey? other) => other is not null && Text == other.Text;
+
+        public override bool Equals(object? obj) => Equals(obj as ConditionKey);
+
+        public override int GetHashCode() => Text.GetHashCode();
+
+        public override string ToString() => Text;
+    }
+
+    /// <summary>
+    /// A boolean parameter or local, or a recognizable condition (<see cref="ConditionKey"/>), whose value is
+    /// known on this path because a branch tested it.
+    /// </summary>
     internal readonly struct KnownValue : IEquatable<KnownValue>
     {
-        public KnownValue(ISymbol variable, bool value)
+        public KnownValue(object key, bool value)
         {
-            Variable = variable;
+            Key = key;
             Value = value;
         }
 
-        public ISymbol Variable { get; }
+        /// <summary>An <see cref="ISymbol"/> or a <see cref="ConditionKey"/>.</summary>
+        public object Key { get; }
 
         public bool Value { get; }
 
-        public bool Equals(KnownValue other) => SymbolEqualityComparer.Default.Equals(Variable, other.Variable) && Value == other.Value;
+        public bool Equals(KnownValue other) => SameKey(Key, other.Key) && Value == other.Value;
 
         public override bool Equals(object? obj) => obj is KnownValue other && Equals(other);
 
-        public override int GetHashCode() => SymbolEqualityComparer.Default.GetHashCode(Variable) ^ (Value ? 1 : 0);
+        public override int GetHashCode() => (Key is ISymbol symbol ? SymbolEqualityComparer.Default.GetHashCode(symbol) : Key.GetHashCode()) ^ (Value ? 1 : 0);
+
+        public static bool SameKey(object a, object b) =>
+            a is ISymbol x && b is ISymbol y ? SymbolEqualityComparer.Default.Equals(x, y) : Equals(a, b);
+
+        /// <summary>True when writing <paramref name="symbol"/> changes what this says.</summary>
+        public bool IsChangedBy(ISymbol symbol) =>
+            Key is ConditionKey condition ? condition.Reads(symbol) : SymbolEqualityComparer.Default.Equals(Key as ISymbol, symbol);
     }
 
     /// <summary>The lock state at a program point: locks held (must and may), values tied to locks, and booleans known on this path.</summary>
@@ -243,20 +291,51 @@ namespace LockContracts.Analyzers.Flow
 
         public LockState WithStates(ImmutableArray<ProtocolState> states) => new(Held, Links, Known, Reads, states);
 
-        public LockState WithKnown(ISymbol variable, bool value) =>
-            new(Held, Links, Known.RemoveAll(k => SymbolEqualityComparer.Default.Equals(k.Variable, variable)).Add(new KnownValue(variable, value)), Reads, States);
+        /// <summary>True when a write to a variable or member may change what this state knows (<see cref="WithoutKnown"/>).</summary>
+        public bool HasConditions => !Known.IsEmpty || Links.Any(l => l.Key is ConditionKey);
 
-        public LockState WithoutKnown(ISymbol variable)
+        /// <summary>What a branch on this path decided about <paramref name="key"/>; null when nothing.</summary>
+        public bool? KnownValueOf(object key)
         {
             foreach (var known in Known)
             {
-                if (SymbolEqualityComparer.Default.Equals(known.Variable, variable))
+                if (KnownValue.SameKey(known.Key, key))
                 {
-                    return new(Held, Links, Known.RemoveAll(k => SymbolEqualityComparer.Default.Equals(k.Variable, variable)), Reads, States);
+                    return known.Value;
                 }
             }
 
-            return this;
+            return null;
+        }
+
+        public LockState WithKnown(object key, bool value) =>
+            new(Held, Links, Known.RemoveAll(k => KnownValue.SameKey(k.Key, key)).Add(new KnownValue(key, value)), Reads, States);
+
+        /// <summary>
+        /// Forgets what branches said about <paramref name="variable"/> and about the conditions that read it, once it
+        /// is written: the locks tied to such a condition are no longer tied to a later test of it.
+        /// </summary>
+        public LockState WithoutKnown(ISymbol variable)
+        {
+            var state = this;
+            foreach (var known in Known)
+            {
+                if (known.IsChangedBy(variable))
+                {
+                    state = new(Held, Links, Known.RemoveAll(k => k.IsChangedBy(variable)), Reads, States);
+                    break;
+                }
+            }
+
+            foreach (var link in state.Links)
+            {
+                if (link.Key is ConditionKey condition && condition.Reads(variable))
+                {
+                    return state.WithLinks(state.Links.RemoveAll(l => l.Key is ConditionKey c && c.Reads(variable)));
+                }
+            }
+
+            return state;
         }
 
         /// <summary>The index of the most recently taken entry for this lock in a compatible mode, or -1.</summary>

@@ -243,6 +243,7 @@ namespace LockContracts.Analyzers.Flow
 
             public void OnCall(IOperation call, LockState before)
             {
+                _context.Program.EntryLocks.Record(call, before);
                 if (before.Held.IsEmpty)
                 {
                     return;
@@ -262,6 +263,14 @@ namespace LockContracts.Analyzers.Flow
                 if (!acquisitions.IsEmpty)
                 {
                     _context.Reporter.CheckCall(new LockedCall(LockEffectResolver.CallLocation(call), before.Held, acquisitions));
+                }
+            }
+
+            public void OnReturn(IOperation value, LockState state, LockState? whenTrue, LockState? whenFalse)
+            {
+                foreach (var rule in _rules)
+                {
+                    rule.OnReturn(_context, value, state, whenTrue, whenFalse);
                 }
             }
 

@@ -33,12 +33,13 @@ namespace LockContracts.Analyzers.Rules
                 return;
             }
 
+            var reentrantKey = EntryLocks.ReentrantKey(context.Method, context.Member, effect.Lock.Key, effect.Lock.IsReentrant, effect.Lock.Owner);
             foreach (var held in before.Held)
             {
                 if (held.Identity.LockClass is { } heldClass && heldClass != taken)
                 {
                     context.AddEdge(new OrderEdge(heldClass, taken, context.Member, context.MethodName, held.Location,
-                        ImmutableArray.Create(new CallStep(effect.OperationName, effect.Location))));
+                        ImmutableArray.Create(new CallStep(effect.OperationName, effect.Location)), reentrantKey));
                 }
             }
         }
@@ -57,11 +58,12 @@ namespace LockContracts.Analyzers.Rules
                     continue;
                 }
 
+                var reentrantKey = EntryLocks.ReentrantKey(reporter.Method, reporter.Member, acquisition.Key, acquisition.Primitive.IsReentrant(), acquisition.Owner);
                 foreach (var held in call.Held)
                 {
                     if (held.Identity.LockClass is { } heldClass && heldClass != taken)
                     {
-                        reporter.AddEdge(new OrderEdge(heldClass, taken, reporter.Member, reporter.MethodName, held.Location, acquisition.Path));
+                        reporter.AddEdge(new OrderEdge(heldClass, taken, reporter.Member, reporter.MethodName, held.Location, acquisition.Path, reentrantKey));
                     }
                 }
             }

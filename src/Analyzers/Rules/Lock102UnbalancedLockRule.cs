@@ -50,6 +50,69 @@ namespace LockContracts.Analyzers.Rules
                 : $"{what} is released here but is not held; releasing a lock this thread does not hold throws SynchronizationLockException or over-releases a semaphore");
         }
 
+        /// <summary>
+        /// [TryAcquires(WhenReturns)] means "held if and only if it returned WhenReturns": each return of a
+        /// constant, or of a value tied to the lock, is checked both ways. [Acquires(On = "return")] means the
+        /// returned object's lock is held: each return is checked against the object it returns.
+        /// </summary>
+        public override void OnReturn(MethodRuleContext context, IOperation value, LockState state, LockState? whenTrue, LockState? whenFalse)
+        {
+            if (context.Contract.IsLockImplementation)
+            {
+                return;
+            }
+
+            foreach (var own in context.OwnClaims)
+            {
+                if (own.Claim.Kind != ClaimKind.TryAcquires)
+                {
+                    continue;
+                }
+
+                var what = $"'{own.Identity.ClassOrDisplay}' ({own.Identity.Display})";
+                var success = own.Claim.WhenReturns;
+                var held = success ? whenTrue : whenFalse;
+                var notHeld = success ? whenFalse : whenTrue;
+                var returns = success ? "true" : "false";
+                var other = success ? "false" : "true";
+                if (held is not null && !(held.FindHeld(own.Identity, null, exactInstance: false) is var index and >= 0 && held.Held[index].Definite))
+                {
+                    context.Report(Descriptor, value.Syntax.GetLocation(), null,
+                        $"'{context.MethodName}' declares [TryAcquires] of {what} when it returns {returns}, but returns {returns} here without holding it on every path");
+                }
+
+                if (notHeld is not null && notHeld.FindHeld(own.Identity, null, exactInstance: false) >= 0)
+                {
+                    context.Report(Descriptor, value.Syntax.GetLocation(), null,
+                        $"'{context.MethodName}' declares [TryAcquires] of {what} when it returns {returns}, but returns {other} here while it may still hold it; its callers will never release it");
+                }
+            }
+
+            foreach (var claim in context.Contract.Claims)
+            {
+                if (claim.Kind != ClaimKind.Acquires || !claim.IsOnReturn)
+                {
+                    continue;
+                }
+
+                var returned = context.Resolver.ResolveClaim(claim, context.Resolver.PathOf(value), value.Type, value, context.Method);
+                if (returned is null)
+                {
+                    continue;
+                }
+
+                var index = state.FindHeld(returned, null, exactInstance: false);
+                if (index >= 0 && state.Held[index].Definite)
+                {
+                    context.ReturnedLocks.Add(state.Held[index].Identity);
+                    continue;
+                }
+
+                context.Report(Descriptor, value.Syntax.GetLocation(), null,
+                    $"'{context.MethodName}' declares [Acquires] on the object it returns, but returns '{returned.ClassOrDisplay}' ({returned.Display}) here without holding it");
+            }
+        }
+
         public override void OnExit(MethodRuleContext context, LockState exit)
         {
             if (context.Contract.IsLockImplementation)
@@ -59,7 +122,8 @@ namespace LockContracts.Analyzers.Rules
 
             foreach (var held in exit.Held)
             {
-                if (context.Entry.FindHeld(held.Identity, held.Mode, exactInstance: true) >= 0 || held.AcquiredBy is null)
+                if (context.Entry.FindHeld(held.Identity, held.Mode, exactInstance: true) >= 0 || held.AcquiredBy is null
+                    || context.ReturnedLocks.Exists(r => r.Equals(held.Identity)))
                 {
                     continue;
                 }

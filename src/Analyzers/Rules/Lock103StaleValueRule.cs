@@ -6,7 +6,7 @@ namespace LockContracts.Analyzers.Rules
     /// <summary>
     /// LOCK103: a [MustRecheck] value read before taking the lock that protects it, and not read
     /// again (from the same object) while that lock is held — or read under it and not read again
-    /// after a [TemporarilyReleases] call dropped the lock.
+    /// after a [TemporarilyReleases] call dropped the lock. A read after the last such call is the recheck.
     /// </summary>
     /// <remarks>
     /// Bad: <c>if (index >= inode.Size) return; lock (table.Ptl) { Install(); }</c> — a truncate may shrink the file in between.
@@ -18,15 +18,16 @@ namespace LockContracts.Analyzers.Rules
 
         public override void OnEffect(MethodRuleContext context, LockEffect effect, LockState before)
         {
-            if (effect.Kind is not (EffectKind.Release or EffectKind.TemporarilyRelease))
+            // A [TemporarilyReleases] call is no deadline: a value read before it must be read again after it,
+            // before the lock is really released, and a read made after it counts.
+            if (effect.Kind is not EffectKind.Release)
             {
                 return;
             }
 
             foreach (var read in before.Reads)
             {
-                if (read.NeedsRecheck && read.Lock is { } under && under.Matches(effect.Lock)
-                    && (effect.Kind == EffectKind.TemporarilyRelease || IsLastRelease(before, under)))
+                if (read.NeedsRecheck && read.Lock is { } under && under.Matches(effect.Lock) && IsLastRelease(before, under))
                 {
                     Report(context, read);
                 }

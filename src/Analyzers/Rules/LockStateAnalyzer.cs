@@ -102,7 +102,7 @@ namespace LockContracts.Analyzers.Rules
                 reporter.Replay(program.Summaries, context.ReportDiagnostic);
             }
 
-            var graph = new LockOrderGraph(build.Edges, program.Model.Order);
+            var graph = new LockOrderGraph(program.EntryLocks.Filter(build.Edges), program.Model.Order);
             foreach (var cycle in graph.AllCycles)
             {
                 context.ReportDiagnostic(CycleDiagnostic(cycle));

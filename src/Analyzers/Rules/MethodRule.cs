@@ -29,6 +29,14 @@ namespace LockContracts.Analyzers.Rules
         {
         }
 
+        /// <summary>
+        /// Called for every <c>return</c> of a value that runs no finally on its way out: the state there, and the
+        /// states in which the method returns <c>true</c> and <c>false</c> (see <see cref="ILockObserver.OnReturn"/>).
+        /// </summary>
+        public virtual void OnReturn(MethodRuleContext context, IOperation value, LockState state, LockState? whenTrue, LockState? whenFalse)
+        {
+        }
+
         /// <summary>Called with the state where the method returns normally.</summary>
         public virtual void OnExit(MethodRuleContext context, LockState exit)
         {
@@ -245,6 +253,9 @@ namespace LockContracts.Analyzers.Rules
         public ImmutableArray<OwnClaim> OwnClaims { get; }
 
         public LockState Entry { get; }
+
+        /// <summary>The locks the method returns held on purpose, found at its returns ([Acquires(On = "return")]).</summary>
+        public List<LockIdentity> ReturnedLocks { get; } = new();
 
         public string MethodName => Reporter.MethodName;
 

@@ -456,7 +456,7 @@ public class Lock001LockOrderCycleTests
         class C
         {
             readonly object _a = new(), _b = new();
-            void One(int n) { lock (_a) { {|#0:Ping(n)|}; } }
+            public void One(int n) { lock (_a) { {|#0:Ping(n)|}; } }
             void Ping(int n) { if (n > 0) Pong(n - 1); }
             void Pong(int n) { if (n > 0) Ping(n - 1); lock (_b) { } }
             void Two() { lock (_b) { {|#1:One(1)|}; } }

@@ -1,0 +1,142 @@
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace LockContracts.Analyzers.Flow
+{
+    /// <summary>
+    /// The entry lockset of a private or internal method: the re-entrant locks of <c>this</c> (or static
+    /// ones) held at every one of its call sites in the compilation. Taking such a lock again inside the
+    /// method cannot block, so the order edges that acquisition would add are dropped before cycles are
+    /// looked for. The call sites are the ones every body's flow saw; a method referenced anywhere else
+    /// (a method group, <c>nameof</c>), or called from a body whose flow was not analyzed, has an empty
+    /// entry lockset.
+    /// </summary>
+    internal sealed class EntryLocks
+    {
+        private readonly ConcurrentDictionary<IMethodSymbol, ConcurrentDictionary<(SyntaxTree Tree, int Position), ImmutableArray<string>>> _sites =
+            new(SymbolEqualityComparer.Default);
+
+        private readonly ConcurrentDictionary<IMethodSymbol, ImmutableHashSet<string>> _entry = new(SymbolEqualityComparer.Default);
+        private readonly LockSummaries _summaries;
+
+        public EntryLocks(LockSummaries summaries)
+        {
+            _summaries = summaries;
+        }
+
+        /// <summary>Remembers what a call of a private or internal method on <c>this</c> holds; other calls of it hold nothing it can use.</summary>
+        public void Record(IOperation call, LockState before)
+        {
+            if (call is not IInvocationOperation invocation || Candidate(invocation.TargetMethod) is not { } target
+                || call.Syntax is not InvocationExpressionSyntax syntax)
+            {
+                return;
+            }
+
+            var held = ImmutableArray<string>.Empty;
+            if (invocation.Instance is null or IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance })
+            {
+                held = before.Held.Where(h => h.Definite && h.Identity.IsReentrant && h.Identity.Key is { } key && IsOwnedBySelf(h.Identity.Owner))
+                    .Select(h => h.Identity.Key!).Distinct().ToImmutableArray();
+            }
+
+            _sites.GetOrAdd(target, _ => new()).TryAdd((syntax.SyntaxTree, syntax.SpanStart), held);
+        }
+
+        /// <summary>The key an order edge's acquisition is known by, when dropping it for an entry lock could apply.</summary>
+        public static string? ReentrantKey(IMethodSymbol method, IMethodSymbol member, string? key, bool reentrant, string? owner) =>
+            reentrant && key is not null && IsOwnedBySelf(owner) && SymbolEqualityComparer.Default.Equals(method, member) && Candidate(method) is not null
+                ? key
+                : null;
+
+        /// <summary>The edges, without those that re-take a lock every caller of their method already holds.</summary>
+        public IEnumerable<OrderEdge> Filter(IEnumerable<OrderEdge> edges)
+        {
+            foreach (var edge in edges)
+            {
+                if (edge.ReentrantKey is { } key && EntryLockset(edge.Method).Contains(key))
+                {
+                    continue;
+                }
+
+                yield return edge;
+            }
+        }
+
+        private static bool IsOwnedBySelf(string? owner) =>
+            owner is not null && (owner == "this" || owner.StartsWith("static:", System.StringComparison.Ordinal));
+
+        private static IMethodSymbol? Candidate(IMethodSymbol method)
+        {
+            method = method.OriginalDefinition;
+            return method.MethodKind == MethodKind.Ordinary && !method.IsVirtual && !method.IsAbstract && !method.IsOverride
+                && method.ExplicitInterfaceImplementations.IsEmpty
+                && method.DeclaredAccessibility is Accessibility.Private or Accessibility.Internal or Accessibility.ProtectedAndInternal
+                && !method.DeclaringSyntaxReferences.IsEmpty
+                ? method
+                : null;
+        }
+
+        private ImmutableHashSet<string> EntryLockset(IMethodSymbol method) =>
+            _entry.GetOrAdd(method.OriginalDefinition, ComputeEntryLockset);
+
+        private ImmutableHashSet<string> ComputeEntryLockset(IMethodSymbol method)
+        {
+            if (!_sites.TryGetValue(method, out var recorded) || recorded.IsEmpty)
+            {
+                return ImmutableHashSet<string>.Empty;
+            }
+
+            // Every reference must be a call whose held locks some body's flow recorded.
+            var trees = method.DeclaredAccessibility == Accessibility.Private
+                ? method.ContainingType.DeclaringSyntaxReferences.Select(r => r.SyntaxTree).Distinct()
+                : _summaries.Model.Compilation.SyntaxTrees;
+            ImmutableHashSet<string>? common = null;
+            foreach (var tree in trees)
+            {
+                foreach (var name in tree.GetRoot().DescendantNodes().OfType<SimpleNameSyntax>())
+                {
+                    if (name.Identifier.ValueText != method.Name)
+                    {
+                        continue;
+                    }
+
+                    var symbol = _summaries.SemanticModelFor(tree).GetSymbolInfo(name).Symbol as IMethodSymbol;
+                    if (symbol is null || !SymbolEqualityComparer.Default.Equals(symbol.OriginalDefinition, method))
+                    {
+                        continue;
+                    }
+
+                    if (InvocationOf(name) is not { } invocation || !recorded.TryGetValue((tree, invocation.SpanStart), out var held))
+                    {
+                        return ImmutableHashSet<string>.Empty;
+                    }
+
+                    common = common is null ? held.ToImmutableHashSet() : common.Intersect(held);
+                    if (common.IsEmpty)
+                    {
+                        return common;
+                    }
+                }
+            }
+
+            return common ?? ImmutableHashSet<string>.Empty;
+        }
+
+        private static InvocationExpressionSyntax? InvocationOf(SimpleNameSyntax name)
+        {
+            SyntaxNode expression = name;
+            if (name.Parent is MemberAccessExpressionSyntax access && access.Name == name)
+            {
+                expression = access;
+            }
+
+            return expression.Parent is InvocationExpressionSyntax invocation && invocation.Expression == expression ? invocation : null;
+        }
+    }
+}
