@@ -1,0 +1,87 @@
+using LockContracts.Analyzers.Tests.Testing;
+
+namespace LockContracts.Analyzers.Tests.Flow;
+
+/// <summary>
+/// A private or internal method called only with a re-entrant lock held takes it again without blocking:
+/// that re-entry orders nothing. One call site without the lock, or a use as a delegate, and the edge counts.
+/// </summary>
+public class EntryLocksetTests
+{
+    private static Task Verify(string source, params Microsoft.CodeAnalysis.Testing.DiagnosticResult[] expected) =>
+        LockAnalyzerVerifier.VerifyAsync(source, "LOCK001", expected: expected);
+
+    private static Microsoft.CodeAnalysis.Testing.DiagnosticResult Cycle() =>
+        LockAnalyzerVerifier.Diagnostic("LOCK001").WithLocation(0).WithLocation(1);
+
+    [Fact]
+    public Task ASchedulerHelperCalledOnlyUnderItsLockIsSilent() => Verify("""
+        class Scheduler
+        {
+            readonly object _queue = new();
+            readonly object _workers = new();
+            public void Schedule() { lock (_queue) { Dispatch(); } }
+            public void Grow() { lock (_queue) { lock (_workers) { } } }
+            private void Dispatch() { lock (_workers) { lock (_queue) { } } }
+        }
+        """);
+
+    [Fact]
+    public Task ASchedulerHelperWithOneCallSiteWithoutTheLockIsReported() => Verify("""
+        class Scheduler
+        {
+            readonly object _queue = new();
+            readonly object _workers = new();
+            public void Schedule() { lock (_queue) { {|#0:Dispatch()|}; } }
+            public void Kick() { Dispatch(); }
+            private void Dispatch() { lock (_workers) { lock ({|#1:_queue|}) { } } }
+        }
+        """, Cycle());
+
+    [Fact]
+    public Task AHelperUsedAsADelegateIsReported() => Verify("""
+        class Scheduler
+        {
+            readonly object _queue = new();
+            readonly object _workers = new();
+            public void Schedule() { lock (_queue) { {|#0:Dispatch()|}; } }
+            public Action Later() => Dispatch;
+            private void Dispatch() { lock (_workers) { lock ({|#1:_queue|}) { } } }
+        }
+        """, Cycle());
+
+    [Fact]
+    public Task AnAppenderThatRetakesItsLockUnderAMutexIsSilent() => Verify("""
+        class FileAppender
+        {
+            readonly Mutex _file = new(false, "appender");
+            public void DoAppend(string line)
+            {
+                lock (this)
+                {
+                    _file.WaitOne();
+                    try { Append(line); }
+                    finally { _file.ReleaseMutex(); }
+                }
+            }
+            public void Roll() { lock (this) { _file.WaitOne(); _file.ReleaseMutex(); } }
+            private void Append(string line) { lock (this) { Console.WriteLine(line); } }
+        }
+        """);
+
+    [Fact]
+    public Task AnAppenderCalledWithoutItsLockIsReported() => Verify("""
+        class FileAppender
+        {
+            readonly Mutex _file = new(false, "appender");
+            public void DoAppend(string line)
+            {
+                _file.WaitOne();
+                try { {|#0:Append(line)|}; }
+                finally { _file.ReleaseMutex(); }
+            }
+            public void Roll() { lock (this) { {|#1:_file.WaitOne()|}; _file.ReleaseMutex(); } }
+            private void Append(string line) { lock (this) { Console.WriteLine(line); } }
+        }
+        """, Cycle());
+}
