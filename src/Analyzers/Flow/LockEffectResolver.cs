@@ -515,6 +515,21 @@ namespace LockContracts.Analyzers.Flow
             _ => null,
         };
 
+        /// <summary>What a conditional access instance stands for: the receiver of the access whose WhenNotNull part holds it.</summary>
+        private static IOperation? ConditionalReceiver(IOperation instance)
+        {
+            var child = instance;
+            for (var parent = instance.Parent; parent is not null; child = parent, parent = parent.Parent)
+            {
+                if (parent is IConditionalAccessOperation access && ReferenceEquals(access.WhenNotNull, child))
+                {
+                    return access.Operation;
+                }
+            }
+
+            return null;
+        }
+
         /// <summary>The field, property or event a delegate value is read from, or null.</summary>
         public ISymbol? StorageOf(IOperation? operation)
         {
@@ -586,19 +601,14 @@ namespace LockContracts.Analyzers.Flow
                         operation = parenthesized.Operand;
                         continue;
                     case IConditionalAccessInstanceOperation:
-                        // The receiver of `_m?.WaitOne()` in an operation tree (a graph has a flow capture there instead).
-                        var access = operation.Parent;
-                        while (access is not null and not IConditionalAccessOperation)
-                        {
-                            access = access.Parent;
-                        }
-
-                        if (access is not IConditionalAccessOperation conditional)
+                        // The receiver of `_m?.WaitOne()` in an operation tree (a graph has a flow capture there instead):
+                        // the access whose WhenNotNull part holds it (in `a?.B?.C` the instance in `.B` is `a`).
+                        if (ConditionalReceiver(operation) is not { } receiver)
                         {
                             return operation;
                         }
 
-                        operation = conditional.Operation;
+                        operation = receiver;
                         continue;
                     case IFlowCaptureReferenceOperation capture:
                         var captured = _origins.CaptureValue(capture.Id);

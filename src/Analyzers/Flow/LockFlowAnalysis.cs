@@ -822,6 +822,22 @@ namespace LockContracts.Analyzers.Flow
         {
             var negated = false;
             var value = StripNegation(condition, ref negated);
+
+            // `held == false`, `false == held`, `held != true`: the variable, negated.
+            if (value is IBinaryOperation { OperatorKind: BinaryOperatorKind.Equals or BinaryOperatorKind.NotEquals } comparison
+                && (comparison.RightOperand.ConstantValue.Value is bool || comparison.LeftOperand.ConstantValue.Value is bool))
+            {
+                var constantOnRight = comparison.RightOperand.ConstantValue.Value is bool;
+                var constant = (bool)(constantOnRight ? comparison.RightOperand : comparison.LeftOperand).ConstantValue.Value!;
+                var variable = StripNegation(constantOnRight ? comparison.LeftOperand : comparison.RightOperand, ref negated);
+                if (constant == (comparison.OperatorKind == BinaryOperatorKind.NotEquals))
+                {
+                    negated = !negated;
+                }
+
+                value = variable;
+            }
+
             switch (value)
             {
                 case IParameterReferenceOperation { Parameter.Type.SpecialType: SpecialType.System_Boolean, Parameter.RefKind: RefKind.None } parameter

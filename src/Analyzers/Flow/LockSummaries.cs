@@ -113,6 +113,32 @@ namespace LockContracts.Analyzers.Flow
         /// <summary>What the call passes for the callee's <c>bool</c> parameters (<see cref="ParameterGuard.BoolArguments"/>).</summary>
         public ImmutableArray<KeyValuePair<string, string>> BoolArguments { get; }
 
+        /// <summary>
+        /// The same call where the caller's flow knows the value of a <c>bool</c> parameter it passes on
+        /// (<c>if (!held) throw …; Delete(name, held);</c>): that argument is the constant.
+        /// </summary>
+        public DirectCall WithKnown(ImmutableArray<KnownValue> known)
+        {
+            if (known.IsEmpty || BoolArguments.IsEmpty)
+            {
+                return this;
+            }
+
+            var arguments = BoolArguments;
+            for (var i = 0; i < arguments.Length; i++)
+            {
+                foreach (var value in known)
+                {
+                    if (value.Key is IParameterSymbol parameter && arguments[i].Value == "param:" + parameter.Name)
+                    {
+                        arguments = arguments.SetItem(i, new KeyValuePair<string, string>(arguments[i].Key, value.Value ? "true" : "false"));
+                    }
+                }
+            }
+
+            return arguments == BoolArguments ? this : new DirectCall(Targets, Receiver, Arguments, arguments, Location);
+        }
+
         /// <summary>A callee's guard in the caller's terms: <see cref="ParameterGuard.Never"/> when this call rules the acquisition out.</summary>
         public ParameterGuard? MapGuard(ParameterGuard? guard) =>
             guard is null ? null : ReferenceEquals(guard, ParameterGuard.Never) ? guard : guard.AtCall(BoolArguments);

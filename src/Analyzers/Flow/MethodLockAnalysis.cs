@@ -253,13 +253,13 @@ namespace LockContracts.Analyzers.Flow
                 {
                     if (_context.Program.Summaries.DescribeSite(call, _context.Resolver) is { } site)
                     {
-                        _context.Reporter.Defer(site, before.Held);
+                        _context.Reporter.Defer(site.WithKnown(before.Known), before.Held);
                     }
 
                     return;
                 }
 
-                var acquisitions = _context.MayAcquireAt(call);
+                var acquisitions = _context.MayAcquireAt(call, before.Known);
                 if (!acquisitions.IsEmpty)
                 {
                     _context.Reporter.CheckCall(new LockedCall(LockEffectResolver.CallLocation(call), before.Held, acquisitions));

@@ -261,9 +261,19 @@ namespace LockContracts.Analyzers.Rules
 
         public Location MethodLocation => Reporter.Location;
 
-        /// <summary>What a call made here may take, in this method's terms; computed once per call site.</summary>
-        public ImmutableArray<SummaryAcquisition> MayAcquireAt(IOperation call)
+        /// <summary>
+        /// What a call made here may take, in this method's terms, given the <c>bool</c> values the flow knows
+        /// there; computed once per call site when it knows none.
+        /// </summary>
+        public ImmutableArray<SummaryAcquisition> MayAcquireAt(IOperation call, ImmutableArray<KnownValue> known)
         {
+            if (!known.IsEmpty)
+            {
+                return Program.Summaries.DescribeSite(call, Resolver) is { } knownSite
+                    ? Program.Summaries.MayAcquireAt(knownSite.WithKnown(known))
+                    : ImmutableArray<SummaryAcquisition>.Empty;
+            }
+
             if (!_callSummaries.TryGetValue(call, out var acquisitions))
             {
                 acquisitions = Program.Summaries.DescribeSite(call, Resolver) is { } site

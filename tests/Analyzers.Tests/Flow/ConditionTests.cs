@@ -27,6 +27,21 @@ public class ConditionTests
         """);
 
     [Fact]
+    public Task ANestedNullConditionalPairBalances() => Verify("""
+        class Box { public Mutex? File; }
+        class Log
+        {
+            readonly Box? _box = new();
+            public void Write(string line)
+            {
+                _box?.File?.WaitOne();
+                try { Console.WriteLine(line); }
+                finally { _box?.File?.ReleaseMutex(); }
+            }
+        }
+        """);
+
+    [Fact]
     public Task ANullConditionalReleaseOfAnotherReceiverIsReported() => Verify("""
         class Log
         {
@@ -132,6 +147,47 @@ public class ConditionTests
             }
         }
         """);
+
+    private const string Recorder = """
+        class Recorder
+        {
+            readonly SemaphoreSlim _entities = new(1, 1);
+            async Task DeleteAsync(string name, bool entitiesHeld)
+            {
+                if (entitiesHeld)
+                {
+                    Forget(name);
+                }
+                else
+                {
+                    await {|#2:_entities.WaitAsync()|};
+                    try { Forget(name); } finally { _entities.Release(); }
+                }
+            }
+            void Forget(string name) { }
+
+        """;
+
+    [Fact]
+    public Task AFlagParameterCheckedBeforeItIsPassedOnRulesTheAcquisitionOut() => LockAnalyzerVerifier.VerifyAsync(LockAnalysis.WithoutMarkup(Recorder) + """
+            public async Task RecoverAsync(bool entitiesHeld)
+            {
+                if (false == entitiesHeld) throw new InvalidOperationException("the entities semaphore must be held");
+                await _entities.WaitAsync();
+                try { await DeleteAsync("old", entitiesHeld); } finally { _entities.Release(); }
+            }
+        }
+        """, "LOCK003");
+
+    [Fact]
+    public Task AFlagParameterPassedOnUncheckedKeepsTheAcquisition() => LockAnalyzerVerifier.VerifyAsync(Recorder + """
+            public async Task RecoverAsync(bool entitiesHeld)
+            {
+                await {|#1:_entities.WaitAsync()|};
+                try { await {|#0:DeleteAsync("old", entitiesHeld)|}; } finally { _entities.Release(); }
+            }
+        }
+        """, "LOCK003", expected: new[] { LockAnalyzerVerifier.Diagnostic("LOCK003").WithLocation(0).WithLocation(1).WithLocation(2) });
 
     [Fact]
     public Task MonitorEnteredTwiceAndExitedTwiceBalances() => Verify("""
