@@ -172,6 +172,19 @@ namespace LockContracts.Analyzers.Flow
                 {
                     whenTrue = whenTrue.WithKnown(condition.Key, !condition.Negated);
                     whenFalse = whenFalse.WithKnown(condition.Key, condition.Negated);
+                    if (condition.Key is ConditionKey { NullOf: { } nullPath })
+                    {
+                        // Where the receiver is null, so is every access through it: `_box?.File?.ReleaseMutex()` does not release.
+                        if (condition.Negated)
+                        {
+                            whenFalse = AssumeNullThrough(whenFalse, nullPath);
+                        }
+                        else
+                        {
+                            whenTrue = AssumeNullThrough(whenTrue, nullPath);
+                        }
+                    }
+
                     if (condition.Key is ConditionKey { Left: { } left, Right: { } right })
                     {
                         if (condition.Negated)
@@ -238,7 +251,7 @@ namespace LockContracts.Analyzers.Flow
         {
             foreach (var link in after.Links)
             {
-                if (link.Kind == LinkKind.Condition && !link.IsTemporary && !before.Links.Contains(link))
+                if (link.Kind == LinkKind.Condition && !link.IsTemporary && !link.FromBranch && !before.Links.Contains(link))
                 {
                     return true;
                 }
@@ -338,12 +351,12 @@ namespace LockContracts.Analyzers.Flow
             }
 
             // An exception abandons what the try was computing: a value it had not yet rechecked is never used.
-            var clean = state.WithoutTemporaryLinks().WithoutPendingRechecks();
+            var clean = state.WithoutTemporaryLinks().WithoutPendingRechecks().WithoutLinksOfBranchesDecided();
             foreach (var handler in handlers)
             {
                 var isFinally = handler.Kind == ControlFlowRegionKind.Finally;
                 var seen = abandoned is not null && handler.Kind == ControlFlowRegionKind.Catch && handler.ExceptionType?.Name == "AbandonedMutexException"
-                    ? abandoned.WithoutTemporaryLinks().WithoutPendingRechecks()
+                    ? abandoned.WithoutTemporaryLinks().WithoutPendingRechecks().WithoutLinksOfBranchesDecided()
                     : clean;
                 Merge(handler.FirstBlockOrdinal, isFinally || (exceptional && EnclosingFinally(handler) is not null), seen);
             }
@@ -596,7 +609,7 @@ namespace LockContracts.Analyzers.Flow
 
                     foreach (var known in state.Known)
                     {
-                        next = next.WithLink(new ValueLink(known.Key, LinkKind.Condition, held, known.Value, alreadyApplied: true));
+                        next = next.WithLink(new ValueLink(known.Key, LinkKind.Condition, held, known.Value, alreadyApplied: true, fromBranch: true));
                     }
 
                     // On a path where `a == b`, taking a's lock takes b's: it is the same object.
@@ -1104,6 +1117,19 @@ namespace LockContracts.Analyzers.Flow
                 {
                     var index = state.FindHeld(held.Identity, held.Mode, exactInstance: true);
                     state = state.WithHeld(state.Held.RemoveAt(index));
+                }
+            }
+
+            return state;
+        }
+
+        private static LockState AssumeNullThrough(LockState state, string path)
+        {
+            foreach (var link in state.Links)
+            {
+                if (link.Key is ConditionKey { NullOf: { } longer } && longer.StartsWith(path + ".", System.StringComparison.Ordinal))
+                {
+                    state = Assume(state, link, true);
                 }
             }
 

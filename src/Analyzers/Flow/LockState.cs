@@ -67,14 +67,21 @@ namespace LockContracts.Analyzers.Flow
     /// <summary>A value (local, flow capture or the result of an operation) tied to a lock.</summary>
     internal sealed class ValueLink : IEquatable<ValueLink>
     {
-        public ValueLink(object key, LinkKind kind, HeldLock @lock, bool whenValue, bool alreadyApplied)
+        public ValueLink(object key, LinkKind kind, HeldLock @lock, bool whenValue, bool alreadyApplied, bool fromBranch = false)
         {
             Key = key;
             Kind = kind;
             Lock = @lock;
             WhenValue = whenValue;
             AlreadyApplied = alreadyApplied;
+            FromBranch = fromBranch;
         }
+
+        /// <summary>
+        /// The lock was taken on a path where a branch had decided the value: it says the lock is held only
+        /// because the paths with the other value did not take it (see <see cref="LockState.Join"/>).
+        /// </summary>
+        public bool FromBranch { get; }
 
         /// <summary>An ILocalSymbol, a CaptureId, an IOperation (a value not yet stored anywhere) or a <see cref="ConditionKey"/>.</summary>
         public object Key { get; }
@@ -91,7 +98,7 @@ namespace LockContracts.Analyzers.Flow
 
         public bool IsTemporary => Key is IOperation;
 
-        public ValueLink WithKey(object key) => new(key, Kind, Lock, WhenValue, AlreadyApplied);
+        public ValueLink WithKey(object key) => new(key, Kind, Lock, WhenValue, AlreadyApplied, FromBranch);
 
         public bool Equals(ValueLink? other) =>
             other is not null && Equals(Key, other.Key) && Kind == other.Kind && Lock.SameLock(other.Lock)
@@ -208,6 +215,9 @@ namespace LockContracts.Analyzers.Flow
 
         public bool Reads(ISymbol symbol) => DependsOn.Contains(symbol, SymbolEqualityComparer.Default);
 
+        /// <summary>For a null test, the path tested (<c>p:this._box.File</c>); otherwise null.</summary>
+        public string? NullOf => Text.StartsWith("null(", StringComparison.Ordinal) ? Text.Substring(5, Text.Length - 6) : null;
+
         public bool Equals(ConditionKey? other) => other is not null && Text == other.Text;
 
         public override bool Equals(object? obj) => Equals(obj as ConditionKey);
@@ -302,6 +312,18 @@ namespace LockContracts.Analyzers.Flow
                 if (KnownValue.SameKey(known.Key, key))
                 {
                     return known.Value;
+                }
+            }
+
+            // A null receiver makes every access through it null: `_box?.File?.WaitOne()` on a null `_box`.
+            if (key is ConditionKey { NullOf: { } path })
+            {
+                foreach (var known in Known)
+                {
+                    if (known.Value && known.Key is ConditionKey { NullOf: { } prefix } && path.StartsWith(prefix + ".", StringComparison.Ordinal))
+                    {
+                        return true;
+                    }
                 }
             }
 
@@ -400,6 +422,22 @@ namespace LockContracts.Analyzers.Flow
         public LockState WithoutPendingRechecks() =>
             Reads.Any(r => r.NeedsRecheck) ? WithReads(Reads.RemoveAll(r => r.NeedsRecheck)) : this;
 
+        /// <summary>
+        /// For a handler: drops the links made by a branch this path is still inside. They are there to decide
+        /// the lock again after the paths of that branch meet; an exception leaves the branch with whatever it
+        /// released or took since, and the handler's other paths may have decided the same value without the lock.
+        /// </summary>
+        public LockState WithoutLinksOfBranchesDecided()
+        {
+            var any = false;
+            foreach (var link in Links)
+            {
+                any |= link.FromBranch && KnownValueOf(link.Key) is not null;
+            }
+
+            return any ? WithLinks(Links.RemoveAll(l => l.FromBranch && KnownValueOf(l.Key) is not null)) : this;
+        }
+
         public LockState WithoutTemporaryLinks()
         {
             var any = false;
@@ -445,10 +483,13 @@ namespace LockContracts.Analyzers.Flow
                 }
             }
 
-            var links = first.Links;
+            // A link made by a branch (`if (c) Enter(g); … if (c) Exit(g);`) holds where it meets the path that
+            // took the other side of that branch; where it meets any other path (one that released the lock
+            // since, or a loop's entry that holds it whatever the value), the value says nothing about the lock.
+            var links = first.Links.RemoveAll(l => l.FromBranch && !second.Links.Contains(l) && !TookTheOtherSide(second, l));
             foreach (var link in second.Links)
             {
-                if (!links.Contains(link))
+                if (!links.Contains(link) && !(link.FromBranch && !first.Links.Contains(link) && !TookTheOtherSide(first, link)))
                 {
                     links = links.Add(link);
                 }
@@ -457,9 +498,17 @@ namespace LockContracts.Analyzers.Flow
             var known = first.Known;
             foreach (var value in first.Known)
             {
-                if (!second.Known.Contains(value))
+                if (second.KnownValueOf(value.Key) != value.Value)
                 {
                     known = known.Remove(value);
+                }
+            }
+
+            foreach (var value in second.Known)
+            {
+                if (!known.Contains(value) && first.KnownValueOf(value.Key) == value.Value)
+                {
+                    known = known.Add(value);
                 }
             }
 
@@ -475,6 +524,13 @@ namespace LockContracts.Analyzers.Flow
             var states = first.States.RemoveAll(a => !second.States.Any(b => b.Same(a)));
             return new LockState(held.ToImmutable(), links, known, reads, states);
         }
+
+        /// <summary>
+        /// True when <paramref name="other"/>, a path without <paramref name="link"/>, took the other side of the
+        /// branch that made it: only then does the value still say whether the lock is held.
+        /// </summary>
+        private static bool TookTheOtherSide(LockState other, ValueLink link) =>
+            other.KnownValueOf(link.Key) == !link.WhenValue && other.FindHeld(link.Lock.Identity, link.Lock.Mode, exactInstance: true) < 0;
 
         private static HeldLock? FindSame(ImmutableArray<HeldLock> held, HeldLock candidate)
         {

@@ -143,4 +143,49 @@ public class ExceptionPathTests
             void Audit() { using (_b.EnterScope()) { using (_a.EnterScope()) { } } }
         }
         """, referenceAssemblies: LockTestSetup.Net100);
+
+    private const string Recovery = """
+        class Connection
+        {
+            readonly SemaphoreSlim _entities = new(1, 1);
+            Func<Task>? _queueRenamed;
+            public async Task RecoverQueuesAsync(CancellationToken ct)
+            {
+                await _entities.WaitAsync(ct);
+                try
+                {
+                    try
+                    {
+                        if (_queueRenamed != null)
+                        {
+                            try
+                            {
+                                _entities.Release();
+                                await _queueRenamed().ConfigureAwait(false);
+                            }
+                            finally
+                            {
+                                await _entities.WaitAsync(ct).ConfigureAwait(false);
+                            }
+                        }
+                    }
+                    catch (Exception)
+                    {
+                        CATCH
+                    }
+                }
+                finally { _entities.Release(); }
+            }
+        }
+        """;
+
+    [Fact]
+    public Task AReacquisitionThatThrowsInAFinallyReachesTheCatchWithoutTheLock() =>
+        LockAnalyzerVerifier.VerifyAsync(Recovery.Replace("CATCH", "if (_queueRenamed != null) { [|_entities.Release()|]; await _entities.WaitAsync(ct).ConfigureAwait(false); }")
+            .Replace("finally { _entities.Release(); }", "finally { [|_entities.Release()|]; }"), "LOCK102");
+
+    [Fact]
+    public Task ACatchThatDoesNotReleaseAfterAReacquisitionIsSilentThere() =>
+        LockAnalyzerVerifier.VerifyAsync(Recovery.Replace("CATCH", "Console.WriteLine(\"recovery failed\");")
+            .Replace("finally { _entities.Release(); }", "finally { [|_entities.Release()|]; }"), "LOCK102");
 }
