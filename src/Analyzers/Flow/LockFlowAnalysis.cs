@@ -45,6 +45,7 @@ namespace LockContracts.Analyzers.Flow
         private readonly List<IFlowAnonymousFunctionOperation> _nestedFunctions = new();
         private readonly Dictionary<IOperation, (ConditionKey Key, bool Negated)?> _conditions = new();
         private HashSet<string>? _repeated;
+        private LockState _entry = LockState.Empty;
         private ILockObserver? _observer;
 
         private LockFlowAnalysis(ControlFlowGraph graph, LockEffectResolver resolver)
@@ -74,6 +75,7 @@ namespace LockContracts.Analyzers.Flow
 
         private bool Solve(LockState entry, ILockObserver observer)
         {
+            _entry = entry;
             var visits = new int[_in.Length];
             Merge(0, exceptional: false, entry);
             while (_worklist.Count > 0)
@@ -189,11 +191,11 @@ namespace LockContracts.Analyzers.Flow
                     {
                         if (condition.Negated)
                         {
-                            whenFalse = Unify(whenFalse, left, right);
+                            whenFalse = Unify(whenFalse, _entry, left, right);
                         }
                         else
                         {
-                            whenTrue = Unify(whenTrue, left, right);
+                            whenTrue = Unify(whenTrue, _entry, left, right);
                         }
                     }
                 }
@@ -1095,11 +1097,11 @@ namespace LockContracts.Analyzers.Flow
         /// <summary>
         /// Where a branch finds <c>a == b</c>, a lock reached through one and the same lock reached through the
         /// other are one lock. When only one of them is held: a lock the body took is held under both names
-        /// (<c>Monitor.Enter(a.Gate); if (a != b) Monitor.Enter(b.Gate);</c>), and one the callers hand in
-        /// ([Releases] on both) is not held under either once the other name was released
+        /// (<c>Monitor.Enter(a.Gate); if (a != b) Monitor.Enter(b.Gate);</c>), and one the callers hand in under
+        /// both names ([Releases] on both) is not held under either once the other name was released
         /// (<c>Monitor.Exit(a.Gate); if (a != b) Monitor.Exit(b.Gate);</c>).
         /// </summary>
-        private static LockState Unify(LockState state, string left, string right)
+        private static LockState Unify(LockState state, LockState entry, string left, string right)
         {
             foreach (var held in state.Held)
             {
@@ -1113,7 +1115,7 @@ namespace LockContracts.Analyzers.Flow
                 {
                     state = state.WithHeld(state.Held.Add(new HeldLock(alias, held.Mode, held.Count, held.Definite, held.Location, held.AcquiredBy)));
                 }
-                else
+                else if (entry.FindHeld(alias, held.Mode, exactInstance: true) >= 0)
                 {
                     var index = state.FindHeld(held.Identity, held.Mode, exactInstance: true);
                     state = state.WithHeld(state.Held.RemoveAt(index));

@@ -119,6 +119,20 @@ public class ContractBodyTests
         }
         """);
 
+    [Fact]
+    public Task AnEqualityTestDoesNotDropALockTheCallerHolds() => Verify(Accounts + """
+            public readonly Dictionary<int, Account> Cache = new();
+            [RequiresHeld("Account.Gate", On = "account")]
+            void Forget(Account account)
+            {
+                if (Cache.TryGetValue(account.Id, out var cached) && ReferenceEquals(cached, account)) Cache.Remove(account.Id);
+                Touch(account);
+            }
+            [RequiresHeld("Account.Gate", On = "account")]
+            void Touch(Account account) { }
+        }
+        """, "LOCK101");
+
     private const string Pages = """
         public sealed class Inode { [MustRecheck(Under = new[] { "PageTable.Ptl" })] public long Size { get; set; } }
         public sealed class PageTable
