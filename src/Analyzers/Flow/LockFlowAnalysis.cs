@@ -1009,7 +1009,14 @@ namespace LockContracts.Analyzers.Flow
                 (a, b) = (b, a);
             }
 
-            return (new ConditionKey(a + op + b, depends.ToImmutable(), paths ? a.Substring(2) : null, paths ? b.Substring(2) : null), negated);
+            return (new ConditionKey(a + op + b, depends.ToImmutable(), paths ? PathText(a) : null, paths ? PathText(b) : null), negated);
+        }
+
+        /// <summary>The access path of an operand's text, without the declarations that tell its locals apart.</summary>
+        private static string PathText(string operand)
+        {
+            var at = operand.IndexOf('@');
+            return at < 0 ? operand.Substring(2) : operand.Substring(2, at - 2);
         }
 
         /// <summary>A constant, or the path of a local, parameter or member, as condition text; null for anything else.</summary>
@@ -1030,7 +1037,9 @@ namespace LockContracts.Analyzers.Flow
                 return null;
             }
 
-            // What the path reads: a write to any of it changes the condition.
+            // What the path reads: a write to any of it changes the condition. Two locals of one name (two loops'
+            // `offset`) are two variables: the path names each by where it is declared.
+            var first = depends.Count;
             var stack = new Stack<IOperation>();
             stack.Push(operand);
             while (stack.Count > 0)
@@ -1067,6 +1076,14 @@ namespace LockContracts.Analyzers.Flow
                 foreach (var child in current.ChildOperations)
                 {
                     stack.Push(child);
+                }
+            }
+
+            for (var i = first; i < depends.Count; i++)
+            {
+                if (depends[i] is ILocalSymbol local && !local.Locations.IsEmpty)
+                {
+                    path += "@" + local.Name + ":" + local.Locations[0].SourceSpan.Start;
                 }
             }
 

@@ -190,6 +190,28 @@ public class ConditionTests
         """, "LOCK003", expected: new[] { LockAnalyzerVerifier.Diagnostic("LOCK003").WithLocation(0).WithLocation(1).WithLocation(2) });
 
     [Fact]
+    public Task TwoLoopsWithLocalsOfOneNameAreTwoConditions() => Verify("""
+        class Pages
+        {
+            readonly object _gate = new();
+            public bool Link(int count, bool[] same)
+            {
+                for (var offset = 0; offset < count; offset++)
+                {
+                    if (!same[offset]) return false;
+                }
+
+                for (var offset = 0; offset < count; offset++)
+                {
+                    [|Monitor.Exit(_gate)|];
+                }
+
+                return true;
+            }
+        }
+        """);
+
+    [Fact]
     public Task MonitorEnteredTwiceAndExitedTwiceBalances() => Verify("""
         class Cache
         {
