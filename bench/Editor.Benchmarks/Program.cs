@@ -71,8 +71,8 @@ namespace LockContracts.Editor.Benchmarks
 
             Console.WriteLine("## Per edit (GetAnalyzerSemanticDiagnosticsAsync for the edited document)");
             Console.WriteLine();
-            Console.WriteLine("| lines | configuration | median | p90 | min | max | LOCK001 in the edited document (edits showing it / edits) |");
-            Console.WriteLine("|---:|---|---:|---:|---:|---:|---|");
+            Console.WriteLine("| lines | configuration | median | p90 | min | max | CPU median | median to VS threading | LOCK001 in the edited document (edits showing it / edits) |");
+            Console.WriteLine("|---:|---|---:|---:|---:|---:|---:|---:|---|");
             rows.ForEach(Console.WriteLine);
             Console.WriteLine();
             Console.WriteLine("## First analysis of a fresh compilation against a build");
@@ -107,9 +107,11 @@ namespace LockContracts.Editor.Benchmarks
 
             var document = trees.Single(t => t.FilePath == edited);
             var firstLive = FirstAnalysis(trees, document, lockContracts, Options.Live);
+            var firstUnbounded = FirstAnalysis(trees, document, lockContracts, Options.LiveUnbounded);
             var firstVs = FirstAnalysis(trees, document, vsThreading, Options.Live);
-            Console.WriteLine($"first analysis of {edited} on a fresh compilation: LockContracts {firstLive.WallMs:F0} ms ({firstLive.Lock001} LOCK001), VS threading {firstVs.WallMs:F0} ms");
-            firstRows.Add($"| {code.Lines:N0} | LockContracts | {firstLive.WallMs:F0} ms (LOCK001 {(firstLive.Lock001 > 0 ? "shown" : "not shown")}) | {build.WallMs:F0} ms | {build.AnalyzerMs:F0} ms | {Summary(build.Diagnostics)} |");
+            Console.WriteLine($"first analysis of {edited} on a fresh compilation: LockContracts {firstLive.WallMs:F0} ms ({firstLive.Lock001} LOCK001), unbounded {firstUnbounded.WallMs:F0} ms ({firstUnbounded.Lock001} LOCK001), VS threading {firstVs.WallMs:F0} ms");
+            firstRows.Add($"| {code.Lines:N0} | LockContracts, defaults | {firstLive.WallMs:F0} ms (LOCK001 {(firstLive.Lock001 > 0 ? "shown" : "not shown")}) | {build.WallMs:F0} ms | {build.AnalyzerMs:F0} ms | {Summary(build.Diagnostics)} |");
+            firstRows.Add($"| {code.Lines:N0} | LockContracts, LockContractsLiveCycleLimit=0 | {firstUnbounded.WallMs:F0} ms (LOCK001 {(firstUnbounded.Lock001 > 0 ? "shown" : "not shown")}) | | | |");
             firstRows.Add($"| {code.Lines:N0} | VS threading | {firstVs.WallMs:F0} ms | {vsBuild.WallMs:F0} ms | {vsBuild.AnalyzerMs:F0} ms | {Summary(vsBuild.Diagnostics)} |");
 
             var configurations = new (string Name, ImmutableArray<DiagnosticAnalyzer> Analyzers, CompilationWithAnalyzersOptions? Options)[]
@@ -119,63 +121,85 @@ namespace LockContracts.Editor.Benchmarks
                 ("LockContracts, LockContractsLiveCycleLimit=0 (live, unbounded)", lockContracts, Options.LiveUnbounded),
                 ("VS threading analyzers 18.12.1", vsThreading, Options.Live),
             };
-            var ratioBase = 0.0;
-            var perEdit = new Dictionary<string, double>();
-            foreach (var (name, analyzers, options) in configurations)
+            // The configurations take turns on each edit, so that a busy moment of a shared machine falls on all of them.
+            var states = configurations.Select(c => new EditorState(Create(trees), document)).ToArray();
+            for (var edit = 1; edit <= warmup + edits; edit++)
             {
-                var times = new List<double>();
-                var shown = 0;
-                var compilation = (Compilation)Create(trees);
-                var tree = document;
-                for (var edit = 1; edit <= warmup + edits; edit++)
+                for (var k = 0; k < configurations.Length; k++)
                 {
-                    var newTree = Edit(tree, edit);
-                    compilation = compilation.ReplaceSyntaxTree(tree, newTree);
-                    tree = newTree;
+                    var (_, analyzers, options) = configurations[(k + edit) % configurations.Length];
+                    var state = states[(k + edit) % configurations.Length];
+                    var newTree = Edit(state.Tree, edit);
+                    state.Compilation = state.Compilation.ReplaceSyntaxTree(state.Tree, newTree);
+                    state.Tree = newTree;
+                    var cpu = CpuTime();
                     var clock = Stopwatch.StartNew();
                     ImmutableArray<Diagnostic> diagnostics;
                     if (options is null)
                     {
-                        diagnostics = compilation.GetSemanticModel(tree).GetDiagnostics();
+                        diagnostics = state.Compilation.GetSemanticModel(newTree).GetDiagnostics();
                     }
                     else
                     {
-                        var withAnalyzers = compilation.WithAnalyzers(analyzers, options);
-                        diagnostics = withAnalyzers.GetAnalyzerSemanticDiagnosticsAsync(compilation.GetSemanticModel(tree), null, CancellationToken.None).GetAwaiter().GetResult();
+                        var withAnalyzers = state.Compilation.WithAnalyzers(analyzers, options);
+                        diagnostics = withAnalyzers.GetAnalyzerSemanticDiagnosticsAsync(state.Compilation.GetSemanticModel(newTree), null, CancellationToken.None).GetAwaiter().GetResult();
                     }
 
-                    var ms = clock.Elapsed.TotalMilliseconds;
+                    var wall = clock.Elapsed.TotalMilliseconds;
                     if (edit > warmup)
                     {
-                        times.Add(ms);
+                        state.Wall.Add(wall);
+                        state.Cpu.Add((CpuTime() - cpu).TotalMilliseconds);
                         if (diagnostics.Count(d => d.Id == "LOCK001") >= expectedInDocument)
                         {
-                            shown++;
+                            state.Shown++;
                         }
                     }
                 }
-
-                times.Sort();
-                var median = Percentile(times, 0.5);
-                perEdit[name] = median;
-                if (name.StartsWith("VS", StringComparison.Ordinal))
-                {
-                    ratioBase = median;
-                }
-
-                var lock001 = analyzers.IsEmpty || name.StartsWith("VS", StringComparison.Ordinal) ? "—" : $"{(shown == edits ? "shown" : shown == 0 ? "not shown" : "sometimes")} ({shown}/{edits})";
-                rows.Add($"| {code.Lines:N0} | {name} | {median:F0} ms | {Percentile(times, 0.9):F0} ms | {times[0]:F0} ms | {times[^1]:F0} ms | {lock001} |");
-                Console.WriteLine($"{name}: median {median:F0} ms, p90 {Percentile(times, 0.9):F0} ms, min {times[0]:F0} ms, max {times[^1]:F0} ms; LOCK001 {lock001} (load average {LoadAverage()})");
             }
 
-            foreach (var (name, _, _) in configurations.Where(c => c.Name.StartsWith("LockContracts", StringComparison.Ordinal)))
+            foreach (var state in states)
             {
-                var ratio = perEdit[name] / ratioBase;
-                Console.WriteLine($"ratio to the VS threading analyzers, {name}: {ratio:F1}×");
-                rows.Add($"| {code.Lines:N0} | ratio {name} / VS threading | {ratio:F1}× | | | | |");
+                state.Wall.Sort();
+                state.Cpu.Sort();
             }
 
+            var vsMedian = Percentile(states[^1].Wall, 0.5);
+            var vsCpu = Percentile(states[^1].Cpu, 0.5);
+            for (var k = 0; k < configurations.Length; k++)
+            {
+                var (name, analyzers, _) = configurations[k];
+                var state = states[k];
+                var median = Percentile(state.Wall, 0.5);
+                var cpu = Percentile(state.Cpu, 0.5);
+                var lock001 = analyzers.IsEmpty || name.StartsWith("VS", StringComparison.Ordinal) ? "—" : $"{(state.Shown == edits ? "shown" : state.Shown == 0 ? "not shown" : "sometimes")} ({state.Shown}/{edits})";
+                var ratio = name.StartsWith("LockContracts", StringComparison.Ordinal) ? $"{median / vsMedian:F1}× ({cpu / vsCpu:F1}× CPU)" : "";
+                rows.Add($"| {code.Lines:N0} | {name} | {median:F0} ms | {Percentile(state.Wall, 0.9):F0} ms | {state.Wall[0]:F0} ms | {state.Wall[^1]:F0} ms | {cpu:F0} ms | {ratio} | {lock001} |");
+                Console.WriteLine($"{name}: median {median:F0} ms, p90 {Percentile(state.Wall, 0.9):F0} ms, min {state.Wall[0]:F0} ms, max {state.Wall[^1]:F0} ms, CPU median {cpu:F0} ms; {(ratio.Length > 0 ? $"to VS threading {ratio}; " : "")}LOCK001 {lock001}");
+            }
+
+            Console.WriteLine($"(load average {LoadAverage()})");
             Console.WriteLine();
+        }
+
+        private sealed class EditorState(Compilation compilation, SyntaxTree tree)
+        {
+            public Compilation Compilation { get; set; } = compilation;
+
+            public SyntaxTree Tree { get; set; } = tree;
+
+            public List<double> Wall { get; } = new();
+
+            public List<double> Cpu { get; } = new();
+
+            public int Shown { get; set; }
+        }
+
+        /// <summary>This process's CPU time, all threads: less disturbed than the wall clock by other processes on a shared machine.</summary>
+        private static TimeSpan CpuTime()
+        {
+            using var process = Process.GetCurrentProcess();
+            return process.TotalProcessorTime;
         }
 
         /// <summary>
@@ -221,6 +245,7 @@ namespace LockContracts.Editor.Benchmarks
             ? "none"
             : string.Join(", ", diagnostics.GroupBy(d => d.Id).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => $"{g.Key}×{g.Count()}"));
 
+        /// <summary>The nearest-rank percentile of a sorted list.</summary>
         private static double Percentile(List<double> sorted, double p) =>
             sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(p * sorted.Count) - 1)];
 
