@@ -90,14 +90,14 @@ public static class LockAnalysis
     /// Analyzes a whole document the way an editor asks after each keystroke
     /// (<see cref="CompilationWithAnalyzers.GetAnalyzerSemanticDiagnosticsAsync(SemanticModel, TextSpan?, CancellationToken)"/>
     /// with no span), on a new <see cref="CompilationWithAnalyzers"/> for this compilation, as an editor makes one per
-    /// compilation; <paramref name="created"/> sees it (a test can watch what it keeps alive).
+    /// compilation. <paramref name="probes"/> run next to the package's analyzers (a test can watch what they are given).
     /// </summary>
     public static async Task<ImmutableArray<Diagnostic>> AnalyzeDocumentLikeAnEditorAsync(
-        Compilation compilation, SyntaxTree tree, IReadOnlyDictionary<string, string>? globalOptions = null, Action<CompilationWithAnalyzers>? created = null)
+        Compilation compilation, SyntaxTree tree, IReadOnlyDictionary<string, string>? globalOptions = null, ImmutableArray<DiagnosticAnalyzer> probes = default)
     {
         var exceptions = new List<Exception>();
-        var withAnalyzers = compilation.WithAnalyzers(LockTestSetup.AllAnalyzers, Options(globalOptions, exceptions));
-        created?.Invoke(withAnalyzers);
+        var analyzers = probes.IsDefaultOrEmpty ? LockTestSetup.AllAnalyzers : LockTestSetup.AllAnalyzers.AddRange(probes);
+        var withAnalyzers = compilation.WithAnalyzers(analyzers, Options(globalOptions, exceptions));
         var diagnostics = await withAnalyzers.GetAnalyzerSemanticDiagnosticsAsync(compilation.GetSemanticModel(tree), null, CancellationToken.None);
         ThrowOnAnalyzerFailure(exceptions, diagnostics);
         return diagnostics;
