@@ -62,6 +62,11 @@ namespace LockContracts.Editor.Benchmarks
             Console.WriteLine($"{edits} timed edits after {warmup} untimed ones, per configuration");
             Console.WriteLine();
 
+            // Everything once on a small codebase first, untimed, so that no figure below pays for compiling the analyzers' code.
+            RunSize(5_000, 2, 1, vsThreading.Analyzers, new List<string>(), new List<string>());
+            Console.WriteLine("(the 5k-line round above warms up the process; its figures are not reported)");
+            Console.WriteLine();
+
             var rows = new List<string>();
             var firstRows = new List<string>();
             foreach (var size in sizes)
