@@ -7,8 +7,8 @@ csharp.analyzersEnabled = true. The project is a copy of samples/Warehouse in a 
 folder that references the LockContracts package packed from this repository (as the README
 says a user does), restored into a package folder of its own.
 
-For each round: an edit that fixes the Warehouse's LOCK001 (the reorder request leaves the
-bin's lock) and the time until the server publishes diagnostics without it; an edit that
+For each round: an edit that fixes the Warehouse's LOCK001 (the reorder request under the
+bin's lock is taken out) and the time until the server publishes diagnostics without it; an edit that
 brings it back and the time until it is shown again; an unrelated edit (a constant in another
 method) and the time until diagnostics are published again with LOCK001 still shown.
 
@@ -34,7 +34,7 @@ REPO = Path(__file__).resolve().parents[2]
 # The Warehouse's LOCK001: ReorderLowStock requests a reorder (taking the queue) under a bin's gate;
 # Replenisher.Deliver takes a bin's gate under the queue.
 CYCLE_LINE = "                    Reorders.Request(sku, this);"
-FIXED_LINE = "                    _ = sku; // the reorder is requested after the bin is released"
+FIXED_LINE = "                    _ = sku; // no reorder request under the bin's gate"
 # An edit that does not touch any lock: a constant in a method that takes none.
 NEUTRAL_BEFORE = "        var total = 0;"
 
