@@ -12,6 +12,10 @@ bin's lock is taken out) and the time until the server publishes diagnostics wit
 brings it back and the time until it is shown again; an unrelated edit (a constant in another
 method) and the time until diagnostics are published again with LOCK001 still shown.
 
+Then a cycle closed from another file (CrossFile/Orders.cs and CrossFile/Stock.cs, added to the
+copy): with only Stock.cs open, an edit there closes a cycle with Orders.cs; where it is shown,
+and, once both are open, how long after edits in Stock.cs it leaves and comes back in Orders.cs.
+
 Usage: python3 bench/Editor.Benchmarks/csharp-ls-latency.py [--rounds 5] [--work DIR] [--keep]
 """
 
@@ -38,6 +42,43 @@ FIXED_LINE = "                    _ = sku; // no reorder request under the bin's
 # An edit that does not touch any lock: a constant in a method that takes none.
 NEUTRAL_BEFORE = "        var total = 0;"
 
+# Two more files for a cycle closed from another file: Orders takes its gate then the stock's;
+# the edit to Stock.Recount takes Orders' gate (through Touch) under the stock's.
+ORDERS = """namespace CrossFile;
+
+public sealed class Orders
+{
+    public readonly object Gate = new();
+    private int _shipped;
+
+    public void Ship(Stock stock)
+    {
+        lock (Gate) { lock (stock.Gate) { _shipped++; } }
+    }
+
+    public void Touch()
+    {
+        lock (Gate) { _shipped--; }
+    }
+}
+"""
+STOCK = """namespace CrossFile;
+
+public sealed class Stock
+{
+    public readonly object Gate = new();
+    private int _count;
+
+    public void Recount(Orders orders)
+    {
+        lock (Gate) { _count = 0; }
+        orders.Touch();
+    }
+}
+"""
+STOCK_OPEN = "        lock (Gate) { _count = 0; }\n        orders.Touch();"
+STOCK_CLOSED = "        lock (Gate) { _count = 0; orders.Touch(); }"
+
 
 def run(command, cwd, env, check=True):
     result = subprocess.run(command, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
@@ -61,6 +102,9 @@ def prepare(work: Path):
     shutil.copy(REPO / "samples" / "Warehouse" / "Inventory.cs", project / "Inventory.cs")
     for shared in (REPO / "samples" / "Shared").glob("*.cs"):
         shutil.copy(shared, project / "Shared" / shared.name)
+    (project / "CrossFile").mkdir(exist_ok=True)
+    (project / "CrossFile" / "Orders.cs").write_text(ORDERS)
+    (project / "CrossFile" / "Stock.cs").write_text(STOCK)
     (project / "Warehouse.csproj").write_text("""<Project Sdk="Microsoft.NET.Sdk">
   <PropertyGroup>
     <OutputType>Exe</OutputType>
@@ -284,8 +328,45 @@ def measure(exe, project, env, rounds, timeout):
         print(summary("fix: LOCK001 disappears", disappear))
         print(summary("reintroduce: LOCK001 appears", appear))
         print(summary("unrelated edit: diagnostics again, LOCK001 still shown", neutral))
+        print()
+        cross_file(server, project, timeout)
     finally:
         server.close()
+
+
+def cross_file(server, project, timeout):
+    """A cycle closed by an edit in Stock.cs whose other half is in Orders.cs: where does csharp-ls show it?"""
+    stock_uri = (project / "CrossFile" / "Stock.cs").as_uri()
+    orders_uri = (project / "CrossFile" / "Orders.cs").as_uri()
+    assert STOCK.count(STOCK_OPEN) == 1
+
+    def last_published(uri, seconds):
+        """The LOCK ids of the last publishDiagnostics for uri within the next few seconds (None: nothing published)."""
+        end = time.monotonic() + seconds
+        last = None
+        while True:
+            seen = server.wait_for_diagnostics(uri, lambda ids: True, max(0.1, end - time.monotonic()))
+            if seen is None:
+                return last
+            last = seen[1]
+
+    server.notify("textDocument/didOpen", {"textDocument": {"uri": stock_uri, "languageId": "csharp", "version": 1, "text": STOCK}})
+    print(f"cross-file: Stock.cs opened alone: LOCK ids {last_published(stock_uri, 10)}")
+    server.notify("textDocument/didChange", {"textDocument": {"uri": stock_uri, "version": 2},
+                                             "contentChanges": [{"text": STOCK.replace(STOCK_OPEN, STOCK_CLOSED)}]})
+    print(f"cross-file: the edit in Stock.cs closes the cycle, Orders.cs not open: Stock.cs shows {last_published(stock_uri, 10)}")
+    opened = time.monotonic()
+    server.notify("textDocument/didOpen", {"textDocument": {"uri": orders_uri, "languageId": "csharp", "version": 1, "text": ORDERS}})
+    seen = server.wait_for_diagnostics(orders_uri, lambda ids: "LOCK001" in ids, timeout)
+    print("cross-file: Orders.cs opened: " + (f"LOCK001 shown after {seen[0] - opened:.2f} s" if seen else f"no LOCK001 within {timeout:.0f} s"))
+    server.drain(3)
+    for version, text, condition, what in ((3, STOCK, lambda ids: "LOCK001" not in ids, "undone in Stock.cs: LOCK001 leaves Orders.cs"),
+                                           (4, STOCK.replace(STOCK_OPEN, STOCK_CLOSED), lambda ids: "LOCK001" in ids, "closed again in Stock.cs: LOCK001 back in Orders.cs")):
+        sent = time.monotonic()
+        server.notify("textDocument/didChange", {"textDocument": {"uri": stock_uri, "version": version}, "contentChanges": [{"text": text}]})
+        seen = server.wait_for_diagnostics(orders_uri, condition, timeout)
+        print(f"cross-file: {what}: " + (f"after {seen[0] - sent:.2f} s" if seen else f"not within {timeout:.0f} s"))
+        server.drain(3)
 
 
 if __name__ == "__main__":
