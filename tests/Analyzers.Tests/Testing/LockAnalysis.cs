@@ -86,6 +86,23 @@ public static class LockAnalysis
         return diagnostics;
     }
 
+    /// <summary>
+    /// Analyzes a whole document the way an editor asks after each keystroke
+    /// (<see cref="CompilationWithAnalyzers.GetAnalyzerSemanticDiagnosticsAsync(SemanticModel, TextSpan?, CancellationToken)"/>
+    /// with no span), on a new <see cref="CompilationWithAnalyzers"/> for this compilation, as an editor makes one per
+    /// compilation. <paramref name="probes"/> run next to the package's analyzers (a test can watch what they are given).
+    /// </summary>
+    public static async Task<ImmutableArray<Diagnostic>> AnalyzeDocumentLikeAnEditorAsync(
+        Compilation compilation, SyntaxTree tree, IReadOnlyDictionary<string, string>? globalOptions = null, ImmutableArray<DiagnosticAnalyzer> probes = default)
+    {
+        var exceptions = new List<Exception>();
+        var analyzers = probes.IsDefaultOrEmpty ? LockTestSetup.AllAnalyzers : LockTestSetup.AllAnalyzers.AddRange(probes);
+        var withAnalyzers = compilation.WithAnalyzers(analyzers, Options(globalOptions, exceptions));
+        var diagnostics = await withAnalyzers.GetAnalyzerSemanticDiagnosticsAsync(compilation.GetSemanticModel(tree), null, CancellationToken.None);
+        ThrowOnAnalyzerFailure(exceptions, diagnostics);
+        return diagnostics;
+    }
+
     /// <summary>Runs every analyzer; an analyzer exception fails the test (in a user's build it would be AD0001).</summary>
     public static async Task<ImmutableArray<Diagnostic>> AnalyzeAsync(Compilation compilation, IReadOnlyDictionary<string, string>? globalOptions = null)
     {
