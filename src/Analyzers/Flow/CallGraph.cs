@@ -274,8 +274,9 @@ namespace LockContracts.Analyzers.Flow
                         continue;
                     case IObjectCreationOperation creation:
                         return (creation.Type, true);
-                    case ILocalReferenceOperation local when origins.LocalValue(local.Local) is IObjectCreationOperation created:
-                        return (created.Type, true);
+                    case ILocalReferenceOperation local when origins.LocalValue(local.Local) is { } assigned:
+                        value = assigned;
+                        continue;
                     case IFlowCaptureReferenceOperation capture when origins.CaptureValue(capture.Id) is { } captured:
                         value = captured;
                         continue;
