@@ -69,6 +69,43 @@ public class DelegateFlowTests
         """ + Sink));
 
     [Fact]
+    public Task ALocalDelegateAssignedAfterItsDeclarationAndCopied() => Verify("""
+        class Owner
+        {
+            readonly object _gate = new();
+            public void Pump(Sink sink)
+            {
+                Action<object?>? sendNextChunk = null;
+                sendNextChunk = state => sink.Write();
+                var next = sendNextChunk;
+                lock (_gate)
+                {
+                    {|#0:next(null)|};
+                }
+            }
+            public void Cancel() { lock (_gate) { } }
+        }
+        """ + Sink, Cycle());
+
+    [Fact]
+    public Task ALocalDelegateCopiedAndRunAfterTheLockIsSilent() => Verify(Quiet("""
+        class Owner
+        {
+            readonly object _gate = new();
+            int _sent;
+            public void Pump(Sink sink)
+            {
+                Action<object?>? sendNextChunk = null;
+                sendNextChunk = state => sink.Write();
+                var next = sendNextChunk;
+                lock (_gate) { _sent++; }
+                next(null);
+            }
+            public void Cancel() { lock (_gate) { } }
+        }
+        """ + Sink));
+
+    [Fact]
     public Task ALocalAssignedTwiceRunsEitherFunction() => Verify("""
         class Owner
         {
