@@ -180,7 +180,9 @@ namespace LockContracts.Analyzers.Flow
                 ArgumentFact? fact = null;
                 if (parameter.Type.TypeKind == TypeKind.Delegate)
                 {
-                    var functions = _delegates.FunctionsOf(argument.Value, resolver.Origins);
+                    // Only what the caller's own body shows: a member or parameter passed on keeps the
+                    // callee's answer for all its callers, which already includes this one.
+                    var functions = _delegates.LocalFunctionsOf(argument.Value, resolver.Origins);
                     if (!functions.IsEmpty)
                     {
                         fact = new ArgumentFact(parameter.Name, null, false, functions);

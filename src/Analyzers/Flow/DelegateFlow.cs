@@ -47,6 +47,13 @@ namespace LockContracts.Analyzers.Flow
         /// <summary>The functions <paramref name="value"/> can be, in a body whose locals <paramref name="origins"/> describes.</summary>
         public ImmutableArray<IMethodSymbol> FunctionsOf(IOperation? value, ValueOrigins origins) => FunctionsOf(value, origins, 0);
 
+        /// <summary>
+        /// The functions <paramref name="value"/> can be as far as its own body shows (lambdas, method
+        /// groups, locals assigned from them), without following members or parameters: cheap enough
+        /// for every argument of every call.
+        /// </summary>
+        public ImmutableArray<IMethodSymbol> LocalFunctionsOf(IOperation? value, ValueOrigins origins) => FunctionsOf(value, origins, MaxDepth);
+
         /// <summary>The function a lambda, method group or delegate creation denotes, without following any value.</summary>
         public static IMethodSymbol? FunctionOf(IOperation? value)
         {
@@ -402,7 +409,9 @@ namespace LockContracts.Analyzers.Flow
         {
             var body = node.FirstAncestorOrSelf<SyntaxNode>(n => n is BaseMethodDeclarationSyntax or AccessorDeclarationSyntax or LocalFunctionStatementSyntax
                 or AnonymousFunctionExpressionSyntax or PropertyDeclarationSyntax);
-            return body is not null && model.GetOperation(body) is { } operation ? new ValueOrigins(operation) : ValueOrigins.None;
+
+            // Bound only when a local must be followed: most values found are lambdas or method groups.
+            return body is null ? ValueOrigins.None : new ValueOrigins(() => model.GetOperation(body));
         }
 
         private static void AddRange(List<IMethodSymbol> result, ImmutableArray<IMethodSymbol> functions)
