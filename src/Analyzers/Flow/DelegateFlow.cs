@@ -132,6 +132,11 @@ namespace LockContracts.Analyzers.Flow
                         Collect(coalesce.Value, origins, depth, result);
                         value = coalesce.WhenNull;
                         continue;
+                    case IParameterReferenceOperation { Parameter.ContainingSymbol: IMethodSymbol { MethodKind: MethodKind.EventAdd or MethodKind.PropertySet, AssociatedSymbol: { } member } }
+                        when depth < MaxDepth:
+                        // The value of an add accessor or a setter: what the compilation subscribes or assigns to the member.
+                        AddRange(result, StoredIn(member, depth + 1));
+                        return;
                     case IParameterReferenceOperation parameter when depth < MaxDepth && origins.IsUnchanged(parameter.Parameter):
                         AddRange(result, PassedFor(parameter.Parameter, depth + 1));
                         return;

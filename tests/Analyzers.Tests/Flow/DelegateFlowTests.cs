@@ -258,6 +258,30 @@ public class DelegateFlowTests
     public Task AnEventRaisedThroughAnOnMethodAfterTheLockIsSilent() =>
         Verify(Quiet(RaisedBy("lock (_gate) { } OnProjectFinished();", "build.ProjectFinished += (s, e) => sink.Write();")));
 
+    /// <summary>An event with its own accessors, storing its handlers in a delegate field that is raised under the lock.</summary>
+    private const string Accessors = """
+        class Owner
+        {
+            readonly object _gate = new();
+            EventHandler? _finished;
+            public event EventHandler Finished { add { lock (_gate) { _finished += value; } } remove { lock (_gate) { _finished -= value; } } }
+            public void Complete() { COMPLETE }
+            public void Cancel() { lock (_gate) { } }
+        }
+        class Logger
+        {
+            public Logger(Owner build, Sink sink) { build.Finished += (s, e) => sink.Write(); }
+        }
+        """;
+
+    [Fact]
+    public Task AnEventWithAccessorsRaisedFromItsField() =>
+        Verify(Accessors.Replace("COMPLETE", "lock (_gate) { {|#0:_finished?.Invoke(this, EventArgs.Empty)|}; }") + Sink, Cycle());
+
+    [Fact]
+    public Task AnEventWithAccessorsRaisedAfterTheLockIsSilent() =>
+        Verify(Quiet(Accessors.Replace("COMPLETE", "EventHandler? h; lock (_gate) { h = _finished; } h?.Invoke(this, EventArgs.Empty);") + Sink));
+
     [Fact]
     public Task AHandlerRunOnTheThreadPoolIsNotUnderTheLock() => Verify(Quiet(RaisedBy(
         "lock (_gate) { var h = ProjectFinished; Task.Run(() => h?.Invoke(this, EventArgs.Empty)); ThreadPool.QueueUserWorkItem(_ => OnProjectFinished()); }",
