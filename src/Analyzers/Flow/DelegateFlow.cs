@@ -35,6 +35,7 @@ namespace LockContracts.Analyzers.Flow
         private readonly Func<SyntaxTree, SemanticModel> _models;
         private readonly ConcurrentDictionary<ISymbol, ImmutableArray<IMethodSymbol>> _stored = new(SymbolEqualityComparer.Default);
         private readonly ConcurrentDictionary<ISymbol, ImmutableArray<IMethodSymbol>> _passed = new(SymbolEqualityComparer.Default);
+        private readonly ConcurrentDictionary<ISymbol, ImmutableArray<IMethodSymbol>> _returned = new(SymbolEqualityComparer.Default);
         private readonly Lazy<SyntaxIndex> _index;
 
         public DelegateFlow(Compilation compilation, Func<SyntaxTree, SemanticModel> models)
@@ -148,6 +149,10 @@ namespace LockContracts.Analyzers.Flow
                         return;
                     case IEventReferenceOperation @event when depth < MaxDepth:
                         AddRange(result, StoredIn(@event.Event, depth + 1));
+                        return;
+                    case IInvocationOperation { TargetMethod: { MethodKind: MethodKind.Ordinary or MethodKind.LocalFunction, IsVirtual: false, IsAbstract: false, IsOverride: false } method }
+                        when depth < MaxDepth && method.ReturnType.TypeKind == TypeKind.Delegate:
+                        AddRange(result, ReturnedBy(method, depth + 1));
                         return;
                     default:
                         return;
@@ -289,6 +294,71 @@ namespace LockContracts.Analyzers.Flow
             }
 
             return names;
+        }
+
+        /// <summary>What a non-virtual method of the compilation returns: <c>var next = NextStep(); next();</c>.</summary>
+        private ImmutableArray<IMethodSymbol> ReturnedBy(IMethodSymbol method, int depth)
+        {
+            var key = method.OriginalDefinition;
+            if (_returned.TryGetValue(key, out var known))
+            {
+                return known;
+            }
+
+            var inProgress = s_inProgress ??= new HashSet<ISymbol>(SymbolEqualityComparer.Default);
+            if (!inProgress.Add(key))
+            {
+                return ImmutableArray<IMethodSymbol>.Empty;
+            }
+
+            try
+            {
+                var result = new List<IMethodSymbol>();
+                foreach (var reference in key.DeclaringSyntaxReferences)
+                {
+                    if (!_compilation.ContainsSyntaxTree(reference.SyntaxTree))
+                    {
+                        continue;
+                    }
+
+                    var declaration = reference.GetSyntax();
+                    var model = _models(declaration.SyntaxTree);
+                    var origins = OriginsAround(declaration, model);
+                    var returned = declaration switch
+                    {
+                        MethodDeclarationSyntax { ExpressionBody: { } arrow } => new List<ExpressionSyntax> { arrow.Expression },
+                        LocalFunctionStatementSyntax { ExpressionBody: { } arrow } => new List<ExpressionSyntax> { arrow.Expression },
+                        _ => ReturnedExpressions(declaration),
+                    };
+                    foreach (var expression in returned)
+                    {
+                        Collect(model.GetOperation(expression), origins, depth, result);
+                    }
+                }
+
+                var functions = Distinct(result);
+                _returned.TryAdd(key, functions);
+                return functions;
+            }
+            finally
+            {
+                inProgress.Remove(key);
+            }
+        }
+
+        /// <summary>The expressions of a body's own <c>return</c> statements (not those of lambdas or local functions inside it).</summary>
+        private static List<ExpressionSyntax> ReturnedExpressions(SyntaxNode declaration)
+        {
+            var result = new List<ExpressionSyntax>();
+            foreach (var node in declaration.DescendantNodes(n => n == declaration || n is not (AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax)))
+            {
+                if (node is ReturnStatementSyntax { Expression: { } expression })
+                {
+                    result.Add(expression);
+                }
+            }
+
+            return result;
         }
 
         /// <summary>Every assignment to a local that is assigned more than once (<c>next = a; … next = b;</c>).</summary>

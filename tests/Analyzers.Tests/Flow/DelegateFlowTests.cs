@@ -105,6 +105,26 @@ public class DelegateFlowTests
         }
         """ + Sink));
 
+    /// <summary>A delegate returned by a method of the program and run under the lock.</summary>
+    private const string Returned = """
+        class Owner
+        {
+            readonly object _gate = new();
+            Sink? _sink;
+            Action<object?> NextStep() { if (_sink is null) return _ => { }; return state => _sink.Write(); }
+            public void Pump() { PUMP }
+            public void Cancel() { lock (_gate) { } }
+        }
+        """;
+
+    [Fact]
+    public Task ADelegateReturnedByAMethodRunsUnderTheLock() =>
+        Verify(Returned.Replace("PUMP", "var next = NextStep(); lock (_gate) { {|#0:next(null)|}; }") + Sink, Cycle());
+
+    [Fact]
+    public Task ADelegateReturnedByAMethodAndRunAfterTheLockIsSilent() =>
+        Verify(Quiet(Returned.Replace("PUMP", "var next = NextStep(); lock (_gate) { } next(null);") + Sink));
+
     [Fact]
     public Task ALocalAssignedTwiceRunsEitherFunction() => Verify("""
         class Owner
