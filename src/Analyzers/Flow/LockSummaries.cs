@@ -295,7 +295,7 @@ namespace LockContracts.Analyzers.Flow
         public ImmutableArray<SummaryAcquisition> MayAcquireAt(DirectCall site)
         {
             var result = ImmutableArray.CreateBuilder<SummaryAcquisition>();
-            var seen = new HashSet<string>();
+            var seen = new Dictionary<string, int>();
             foreach (var target in site.Targets)
             {
                 var sameScope = SharesScope(target);
@@ -314,10 +314,7 @@ namespace LockContracts.Analyzers.Flow
                     var translated = new SummaryAcquisition(
                         acquisition.LockClass, owner, TranslateDisplay(acquisition, owner), acquisition.Mode, acquisition.Primitive,
                         acquisition.Path.Insert(0, new CallStep(LockEffectResolver.DisplayName(target), site.Location, site.IsUncertain)), acquisition.Retaken, guard);
-                    if (seen.Add(acquisition.LockClass + "|" + owner + "|" + acquisition.Display))
-                    {
-                        result.Add(translated);
-                    }
+                    Keep(result, seen, acquisition.LockClass + "|" + owner + "|" + acquisition.Display, translated);
                 }
             }
 
@@ -370,11 +367,12 @@ namespace LockContracts.Analyzers.Flow
                 // The root's own acquisitions come first, so its [Releases]/[TemporarilyReleases]
                 // marks (Retaken) win over the same lock reached again through its callees.
                 var result = ImmutableArray.CreateBuilder<SummaryAcquisition>();
-                var seen = new HashSet<string>();
+                var seen = new Dictionary<string, int>();
 
                 // A callee is walked once per way its guards resolve from here (usually one), and once
                 // per call-site context that changes what its own calls run (usually none).
-                var visited = new HashSet<(IMethodSymbol, string)>(VisitComparer.Instance) { (root, string.Empty) };
+                // Each visit remembers whether its path is uncertain: a certain path to the same callee walks it once more.
+                var visited = new Dictionary<(IMethodSymbol, string), bool>(VisitComparer.Instance) { [(root, string.Empty)] = false };
                 var queue = new Queue<(IMethodSymbol Method, Func<string?, string?> Translate, Func<ParameterGuard?, ParameterGuard?> MapGuard, ImmutableArray<CallStep> Path, ImmutableArray<ArgumentFact> Facts)>();
                 queue.Enqueue((root, owner => owner, guard => guard, ImmutableArray<CallStep>.Empty, rootFacts));
                 while (queue.Count > 0 && visited.Count < MaxMethodsPerSummary)
@@ -393,9 +391,10 @@ namespace LockContracts.Analyzers.Flow
                         }
 
                         var owner = translate(acquisition.Owner);
-                        if (seen.Add(acquisition.LockClass + "|" + owner + "|" + (acquisition.LockClass is null ? acquisition.Display : string.Empty) + "|" + guard))
+                        var key = acquisition.LockClass + "|" + owner + "|" + (acquisition.LockClass is null ? acquisition.Display : string.Empty) + "|" + guard;
+                        if (!seen.TryGetValue(key, out var index) || result[index].IsUncertain && !CallStep.AnyUncertain(acquisition.Path) && !CallStep.AnyUncertain(path))
                         {
-                            result.Add(new SummaryAcquisition(
+                            Keep(result, seen, key, new SummaryAcquisition(
                                 acquisition.LockClass, owner, owner is null ? acquisition.Display : TranslateDisplay(acquisition, owner),
                                 acquisition.Mode, acquisition.Primitive, path.AddRange(acquisition.Path), acquisition.Retaken, guard));
                         }
@@ -416,8 +415,11 @@ namespace LockContracts.Analyzers.Flow
                             Func<ParameterGuard?, ParameterGuard?> innerGuard = SharesScope(target) ? outerGuard : guard =>
                                 site.MapGuard(guard) is var atSite && atSite is not null && !ReferenceEquals(atSite, ParameterGuard.Never) ? outerGuard(atSite) : atSite;
                             var targetFacts = SharesScope(target) ? facts : call.Facts;
-                            if (visited.Add((target.OriginalDefinition, GuardContext(target, innerGuard) + CallGraph.ContextKey(Direct(target), targetFacts))))
+                            var visit = (target.OriginalDefinition, GuardContext(target, innerGuard) + CallGraph.ContextKey(Direct(target), targetFacts));
+                            var uncertain = dispatch.IsUncertain || CallStep.AnyUncertain(path);
+                            if (!visited.TryGetValue(visit, out var wasUncertain) || wasUncertain && !uncertain)
                             {
+                                visited[visit] = uncertain;
                                 var outer = translate;
                                 Func<string?, string?> inner = SharesScope(target) ? outer : owner => outer(site.Translate(owner));
                                 queue.Enqueue((target, inner, innerGuard, path.Add(new CallStep(LockEffectResolver.DisplayName(target), call.Location, dispatch.IsUncertain)), targetFacts));
@@ -434,6 +436,25 @@ namespace LockContracts.Analyzers.Flow
                 {
                     inProgress.Remove(root);
                 }
+            }
+        }
+
+        /// <summary>
+        /// Adds <paramref name="acquisition"/> unless the same lock is there already: the first (shortest)
+        /// path is kept, except that a certain path replaces an uncertain one (<see cref="CallStep.IsUncertain"/>),
+        /// so a lock reached both through wide dispatch and through a call that can only be what it names
+        /// is evidence of the certain kind.
+        /// </summary>
+        private static void Keep(ImmutableArray<SummaryAcquisition>.Builder result, Dictionary<string, int> seen, string key, SummaryAcquisition acquisition)
+        {
+            if (!seen.TryGetValue(key, out var index))
+            {
+                seen.Add(key, result.Count);
+                result.Add(acquisition);
+            }
+            else if (result[index].IsUncertain && !acquisition.IsUncertain)
+            {
+                result[index] = acquisition.Retaken || !result[index].Retaken ? acquisition : acquisition.WithRetaken();
             }
         }
 

@@ -107,6 +107,7 @@ public class CallSiteContextTests
             public void NarrowedBySite(Pool pool) => Wide(pool);
             public void OneFunction() => _one!();
             public void TwoFunctions() => _either!();
+            public void WideThenCertain(Pool pool) { IResource resource = pool; resource.Release(); pool.Release(); }
         }
         """;
 
@@ -149,6 +150,15 @@ public class CallSiteContextTests
         var summary = Summary("OneFunction");
         Assert.Single(summary);
         Assert.False(summary[0].Uncertain);
+    }
+
+    [Fact]
+    public void ALockAlsoReachedThroughACertainCallKeepsTheCertainPath()
+    {
+        var summary = Summary("WideThenCertain");
+        Assert.Equal(2, summary.Count);
+        Assert.False(summary.Single(a => a.Lock.Contains("_b")).Uncertain);
+        Assert.True(summary.Single(a => a.Lock.Contains("_c")).Uncertain);
     }
 
     [Fact]
