@@ -36,6 +36,7 @@ namespace LockContracts.Analyzers.Flow
         private readonly ConcurrentDictionary<ISymbol, ImmutableArray<IMethodSymbol>> _stored = new(SymbolEqualityComparer.Default);
         private readonly ConcurrentDictionary<ISymbol, ImmutableArray<IMethodSymbol>> _passed = new(SymbolEqualityComparer.Default);
         private readonly ConcurrentDictionary<ISymbol, ImmutableArray<IMethodSymbol>> _returned = new(SymbolEqualityComparer.Default);
+        private readonly ConcurrentDictionary<ISymbol, ImmutableArray<IMethodSymbol>> _elements = new(SymbolEqualityComparer.Default);
         private readonly Lazy<SyntaxIndex> _index;
 
         public DelegateFlow(Compilation compilation, Func<SyntaxTree, SemanticModel> models)
@@ -114,6 +115,13 @@ namespace LockContracts.Analyzers.Flow
                     case IFlowCaptureReferenceOperation capture:
                         value = origins.CaptureValue(capture.Id);
                         continue;
+                    case ILocalReferenceOperation local when IterationOf(local.Local) is { } loop:
+                        if (depth < MaxDepth)
+                        {
+                            AddRange(result, ElementsOf(loop, depth + 1));
+                        }
+
+                        return;
                     case ILocalReferenceOperation local:
                         value = origins.LocalValue(local.Local);
                         if (value is null && depth < MaxDepth)
@@ -359,6 +367,127 @@ namespace LockContracts.Analyzers.Flow
             }
 
             return result;
+        }
+
+        /// <summary>The <c>foreach</c> that declares <paramref name="local"/> as its iteration variable, or null.</summary>
+        private ForEachStatementSyntax? IterationOf(ILocalSymbol local)
+        {
+            if (local.DeclaringSyntaxReferences.Length != 1 || local.Type.TypeKind != TypeKind.Delegate)
+            {
+                return null;
+            }
+
+            var reference = local.DeclaringSyntaxReferences[0];
+            return _compilation.ContainsSyntaxTree(reference.SyntaxTree) ? reference.GetSyntax() as ForEachStatementSyntax : null;
+        }
+
+        /// <summary>
+        /// The functions a <c>foreach</c> over a field's or property's elements can meet: what the
+        /// compilation adds to that member (<c>Add</c>, <c>Enqueue</c>, <c>Push</c>, <c>Insert</c>, …), seen
+        /// through a copy (<c>ToArray()</c>, <c>ToList()</c>) or a dictionary's <c>Values</c>.
+        /// </summary>
+        private ImmutableArray<IMethodSymbol> ElementsOf(ForEachStatementSyntax loop, int depth)
+        {
+            var model = _models(loop.SyntaxTree);
+            var collection = model.GetOperation(loop.Expression);
+            for (var steps = 0; collection is not null && steps < 8; steps++)
+            {
+                switch (collection)
+                {
+                    case IConversionOperation conversion:
+                        collection = conversion.Operand;
+                        continue;
+                    case IInvocationOperation { TargetMethod.Name: "ToArray" or "ToList" or "AsEnumerable" or "ToImmutableArray" } copy:
+                        collection = copy.Instance ?? (copy.Arguments.IsEmpty ? null : copy.Arguments[0].Value);
+                        continue;
+                    case IPropertyReferenceOperation { Property.Name: "Values", Instance: { } dictionary }:
+                        collection = dictionary;
+                        continue;
+                    case IFieldReferenceOperation field:
+                        return ElementsStoredIn(field.Field, depth);
+                    case IPropertyReferenceOperation { Arguments.IsEmpty: true } property:
+                        return ElementsStoredIn(property.Property, depth);
+                }
+
+                break;
+            }
+
+            return ImmutableArray<IMethodSymbol>.Empty;
+        }
+
+        private static readonly string[] AddMethods = { "Add", "Enqueue", "Push", "Insert", "AddLast", "AddFirst", "TryAdd" };
+
+        private ImmutableArray<IMethodSymbol> ElementsStoredIn(ISymbol member, int depth)
+        {
+            var key = member.OriginalDefinition;
+            if (_elements.TryGetValue(key, out var known))
+            {
+                return known;
+            }
+
+            var inProgress = s_inProgress ??= new HashSet<ISymbol>(SymbolEqualityComparer.Default);
+            if (!inProgress.Add(key))
+            {
+                return ImmutableArray<IMethodSymbol>.Empty;
+            }
+
+            try
+            {
+                var result = new List<IMethodSymbol>();
+                foreach (var name in AddMethods)
+                {
+                    foreach (var node in _index.Value.CallsTo(name, constructor: false))
+                    {
+                        if (result.Count >= MaxFunctions)
+                        {
+                            break;
+                        }
+
+                        if (node is not InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax access } || NameOf(access.Expression) != member.Name)
+                        {
+                            continue;
+                        }
+
+                        var model = _models(node.SyntaxTree);
+                        if (model.GetOperation(node) is not IInvocationOperation { Instance: { } instance } invocation
+                            || !SymbolEqualityComparer.Default.Equals(MemberOf(instance)?.OriginalDefinition, key))
+                        {
+                            continue;
+                        }
+
+                        foreach (var argument in invocation.Arguments)
+                        {
+                            if (argument.Value.Type?.TypeKind == TypeKind.Delegate || argument.Parameter?.Type.TypeKind == TypeKind.Delegate)
+                            {
+                                Collect(argument.Value, OriginsAround(node, model), depth, result);
+                            }
+                        }
+                    }
+                }
+
+                var functions = Distinct(result);
+                _elements.TryAdd(key, functions);
+                return functions;
+            }
+            finally
+            {
+                inProgress.Remove(key);
+            }
+        }
+
+        private static ISymbol? MemberOf(IOperation operation)
+        {
+            while (operation is IConversionOperation conversion)
+            {
+                operation = conversion.Operand;
+            }
+
+            return operation switch
+            {
+                IFieldReferenceOperation field => field.Field,
+                IPropertyReferenceOperation property => property.Property,
+                _ => null,
+            };
         }
 
         /// <summary>Every assignment to a local that is assigned more than once (<c>next = a; … next = b;</c>).</summary>

@@ -302,6 +302,30 @@ public class DelegateFlowTests
     public Task AnEventWithAccessorsRaisedAfterTheLockIsSilent() =>
         Verify(Quiet(Accessors.Replace("COMPLETE", "EventHandler? h; lock (_gate) { h = _finished; } h?.Invoke(this, EventArgs.Empty);") + Sink));
 
+    /// <summary>Callbacks kept in a list and run one by one.</summary>
+    private const string Callbacks = """
+        class Owner
+        {
+            readonly object _gate = new();
+            readonly List<Action> _callbacks = new();
+            public void OnIdle(Action callback) { lock (_gate) { _callbacks.Add(callback); } }
+            public void Idle() { IDLE }
+            public void Cancel() { lock (_gate) { } }
+        }
+        class Client
+        {
+            public Client(Owner owner, Sink sink) { owner.OnIdle(() => sink.Write()); }
+        }
+        """;
+
+    [Fact]
+    public Task CallbacksKeptInAListAndRunUnderTheLock() =>
+        Verify(Callbacks.Replace("IDLE", "lock (_gate) { foreach (var callback in _callbacks.ToArray()) {|#0:callback()|}; }") + Sink, Cycle());
+
+    [Fact]
+    public Task CallbacksCopiedUnderTheLockAndRunAfterIsSilent() =>
+        Verify(Quiet(Callbacks.Replace("IDLE", "Action[] pending; lock (_gate) { pending = _callbacks.ToArray(); _callbacks.Clear(); } foreach (var callback in pending) callback();") + Sink));
+
     [Fact]
     public Task AHandlerRunOnTheThreadPoolIsNotUnderTheLock() => Verify(Quiet(RaisedBy(
         "lock (_gate) { var h = ProjectFinished; Task.Run(() => h?.Invoke(this, EventArgs.Empty)); ThreadPool.QueueUserWorkItem(_ => OnProjectFinished()); }",
