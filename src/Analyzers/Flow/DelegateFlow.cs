@@ -31,12 +31,16 @@ namespace LockContracts.Analyzers.Flow
         [ThreadStatic]
         private static HashSet<ISymbol>? s_inProgress;
 
+        /// <summary>How many times a computation met one in progress (a cycle): what was computed meanwhile is partial and not kept.</summary>
+        [ThreadStatic]
+        private static int s_cycles;
+
         private readonly Compilation _compilation;
         private readonly Func<SyntaxTree, SemanticModel> _models;
-        private readonly ConcurrentDictionary<ISymbol, ImmutableArray<IMethodSymbol>> _stored = new(SymbolEqualityComparer.Default);
-        private readonly ConcurrentDictionary<ISymbol, ImmutableArray<IMethodSymbol>> _passed = new(SymbolEqualityComparer.Default);
-        private readonly ConcurrentDictionary<ISymbol, ImmutableArray<IMethodSymbol>> _returned = new(SymbolEqualityComparer.Default);
-        private readonly ConcurrentDictionary<ISymbol, ImmutableArray<IMethodSymbol>> _elements = new(SymbolEqualityComparer.Default);
+        private readonly ConcurrentDictionary<(ISymbol, int), ImmutableArray<IMethodSymbol>> _stored = new(MemoComparer.Instance);
+        private readonly ConcurrentDictionary<(ISymbol, int), ImmutableArray<IMethodSymbol>> _passed = new(MemoComparer.Instance);
+        private readonly ConcurrentDictionary<(ISymbol, int), ImmutableArray<IMethodSymbol>> _returned = new(MemoComparer.Instance);
+        private readonly ConcurrentDictionary<(ISymbol, int), ImmutableArray<IMethodSymbol>> _elements = new(MemoComparer.Instance);
         private readonly Lazy<SyntaxIndex> _index;
 
         public DelegateFlow(Compilation compilation, Func<SyntaxTree, SemanticModel> models)
@@ -44,6 +48,27 @@ namespace LockContracts.Analyzers.Flow
             _compilation = compilation;
             _models = models;
             _index = new Lazy<SyntaxIndex>(() => new SyntaxIndex(compilation), LazyThreadSafetyMode.ExecutionAndPublication);
+        }
+
+        /// <summary>
+        /// What was found for a member, parameter or method at a depth: kept per depth, because how many
+        /// steps are left decides how far back a value is followed, and a query must get the same answer
+        /// whatever was asked before it (the editor and a build analyze methods in different orders).
+        /// </summary>
+        private static ImmutableArray<IMethodSymbol>? Known(ConcurrentDictionary<(ISymbol, int), ImmutableArray<IMethodSymbol>> memo, ISymbol key, int depth) =>
+            memo.TryGetValue((key, depth), out var known) ? known : null;
+
+        private static void Remember(ConcurrentDictionary<(ISymbol, int), ImmutableArray<IMethodSymbol>> memo, ISymbol key, int depth, ImmutableArray<IMethodSymbol> functions) =>
+            memo.TryAdd((key, depth), functions);
+
+        private sealed class MemoComparer : IEqualityComparer<(ISymbol Symbol, int Depth)>
+        {
+            public static readonly MemoComparer Instance = new();
+
+            public bool Equals((ISymbol Symbol, int Depth) x, (ISymbol Symbol, int Depth) y) =>
+                x.Depth == y.Depth && SymbolEqualityComparer.Default.Equals(x.Symbol, y.Symbol);
+
+            public int GetHashCode((ISymbol Symbol, int Depth) obj) => SymbolEqualityComparer.Default.GetHashCode(obj.Symbol) * 31 + obj.Depth;
         }
 
         /// <summary>The functions <paramref name="value"/> can be, in a body whose locals <paramref name="origins"/> describes.</summary>
@@ -185,7 +210,7 @@ namespace LockContracts.Analyzers.Flow
         private ImmutableArray<IMethodSymbol> StoredIn(ISymbol storage, int depth)
         {
             storage = storage.OriginalDefinition;
-            if (_stored.TryGetValue(storage, out var known))
+            if (Known(_stored, storage, depth) is { } known)
             {
                 return known;
             }
@@ -193,8 +218,11 @@ namespace LockContracts.Analyzers.Flow
             var inProgress = s_inProgress ??= new HashSet<ISymbol>(SymbolEqualityComparer.Default);
             if (!inProgress.Add(storage))
             {
+                s_cycles++;
                 return ImmutableArray<IMethodSymbol>.Empty;
             }
+
+            var cycles = s_cycles;
 
             try
             {
@@ -246,7 +274,11 @@ namespace LockContracts.Analyzers.Flow
                 }
 
                 var functions = Distinct(result);
-                _stored.TryAdd(storage, functions);
+                // Kept when complete: no cycle was cut on the way, or this is the outermost computation.
+                if (s_cycles == cycles || inProgress.Count == 1)
+                {
+                    Remember(_stored, storage, depth, functions);
+                }
                 return functions;
             }
             finally
@@ -308,7 +340,7 @@ namespace LockContracts.Analyzers.Flow
         private ImmutableArray<IMethodSymbol> ReturnedBy(IMethodSymbol method, int depth)
         {
             var key = method.OriginalDefinition;
-            if (_returned.TryGetValue(key, out var known))
+            if (Known(_returned, key, depth) is { } known)
             {
                 return known;
             }
@@ -316,8 +348,11 @@ namespace LockContracts.Analyzers.Flow
             var inProgress = s_inProgress ??= new HashSet<ISymbol>(SymbolEqualityComparer.Default);
             if (!inProgress.Add(key))
             {
+                s_cycles++;
                 return ImmutableArray<IMethodSymbol>.Empty;
             }
+
+            var cycles = s_cycles;
 
             try
             {
@@ -345,7 +380,11 @@ namespace LockContracts.Analyzers.Flow
                 }
 
                 var functions = Distinct(result);
-                _returned.TryAdd(key, functions);
+                // Kept when complete: no cycle was cut on the way, or this is the outermost computation.
+                if (s_cycles == cycles || inProgress.Count == 1)
+                {
+                    Remember(_returned, key, depth, functions);
+                }
                 return functions;
             }
             finally
@@ -420,7 +459,7 @@ namespace LockContracts.Analyzers.Flow
         private ImmutableArray<IMethodSymbol> ElementsStoredIn(ISymbol member, int depth)
         {
             var key = member.OriginalDefinition;
-            if (_elements.TryGetValue(key, out var known))
+            if (Known(_elements, key, depth) is { } known)
             {
                 return known;
             }
@@ -428,8 +467,11 @@ namespace LockContracts.Analyzers.Flow
             var inProgress = s_inProgress ??= new HashSet<ISymbol>(SymbolEqualityComparer.Default);
             if (!inProgress.Add(key))
             {
+                s_cycles++;
                 return ImmutableArray<IMethodSymbol>.Empty;
             }
+
+            var cycles = s_cycles;
 
             try
             {
@@ -466,7 +508,11 @@ namespace LockContracts.Analyzers.Flow
                 }
 
                 var functions = Distinct(result);
-                _elements.TryAdd(key, functions);
+                // Kept when complete: no cycle was cut on the way, or this is the outermost computation.
+                if (s_cycles == cycles || inProgress.Count == 1)
+                {
+                    Remember(_elements, key, depth, functions);
+                }
                 return functions;
             }
             finally
@@ -527,16 +573,24 @@ namespace LockContracts.Analyzers.Flow
         private ImmutableArray<IMethodSymbol> PassedFor(IParameterSymbol parameter, int depth)
         {
             var key = parameter.OriginalDefinition;
-            if (_passed.TryGetValue(key, out var known))
+            if (Known(_passed, key, depth) is { } known)
             {
                 return known;
             }
 
             var inProgress = s_inProgress ??= new HashSet<ISymbol>(SymbolEqualityComparer.Default);
-            if (parameter.ContainingSymbol is not IMethodSymbol method || parameter.IsParams || !inProgress.Add(key))
+            if (parameter.ContainingSymbol is not IMethodSymbol method || parameter.IsParams)
             {
                 return ImmutableArray<IMethodSymbol>.Empty;
             }
+
+            if (!inProgress.Add(key))
+            {
+                s_cycles++;
+                return ImmutableArray<IMethodSymbol>.Empty;
+            }
+
+            var cycles = s_cycles;
 
             try
             {
@@ -573,7 +627,11 @@ namespace LockContracts.Analyzers.Flow
                 }
 
                 var functions = Distinct(result);
-                _passed.TryAdd(key, functions);
+                // Kept when complete: no cycle was cut on the way, or this is the outermost computation.
+                if (s_cycles == cycles || inProgress.Count == 1)
+                {
+                    Remember(_passed, key, depth, functions);
+                }
                 return functions;
             }
             finally
