@@ -332,6 +332,34 @@ public class DelegateFlowTests
         "build.ProjectFinished += OnFinished;")));
 
     [Fact]
+    public Task AContinuationIsNotUnderTheLock() => Verify(Quiet("""
+        class Owner
+        {
+            readonly object _gate = new();
+            public void After(Task pending, Sink sink)
+            {
+                Action<Task> resume = _ => sink.Write();
+                lock (_gate) { pending.ContinueWith(resume); pending.GetAwaiter().OnCompleted(() => sink.Write()); }
+            }
+            public void Cancel() { lock (_gate) { } }
+        }
+        """ + Sink));
+
+    [Fact]
+    public Task TheSameDelegateRunInPlaceIsUnderTheLock() => Verify("""
+        class Owner
+        {
+            readonly object _gate = new();
+            public void After(Task pending, Sink sink)
+            {
+                Action<Task> resume = _ => sink.Write();
+                lock (_gate) { {|#0:resume(pending)|}; }
+            }
+            public void Cancel() { lock (_gate) { } }
+        }
+        """ + Sink, Cycle());
+
+    [Fact]
     public Task ADelegateGivenToATimerIsNotUnderTheLock() => Verify(Quiet("""
         class Owner
         {
