@@ -31,9 +31,20 @@ namespace LockContracts.Analyzers.Flow
         [ThreadStatic]
         private static HashSet<ISymbol>? s_inProgress;
 
-        /// <summary>How many times a computation met one in progress (a cycle): what was computed meanwhile is partial and not kept.</summary>
+        /// <summary>How many times a computation met one in progress (a cycle) or ran out of work: what was computed meanwhile is partial and not kept.</summary>
         [ThreadStatic]
         private static int s_cycles;
+
+        /// <summary>What is left of <see cref="MaxWork"/> for the outermost question being answered on this thread.</summary>
+        [ThreadStatic]
+        private static int s_budget;
+
+        /// <summary>
+        /// How many members, parameters and methods one question may look into, and how many assignments
+        /// and call sites it may read, in all: results that are not kept (cycles) are computed again, and
+        /// this bounds that work whatever the shape of the program.
+        /// </summary>
+        public const int MaxWork = 4096;
 
         private readonly Compilation _compilation;
         private readonly Func<SyntaxTree, SemanticModel> _models;
@@ -48,6 +59,24 @@ namespace LockContracts.Analyzers.Flow
             _compilation = compilation;
             _models = models;
             _index = new Lazy<SyntaxIndex>(() => new SyntaxIndex(compilation), LazyThreadSafetyMode.ExecutionAndPublication);
+        }
+
+        /// <summary>One unit of work for the current question; false when its budget is spent (the result is then partial).</summary>
+        private static bool Spend(HashSet<ISymbol> inProgress)
+        {
+            if (inProgress.Count == 0)
+            {
+                s_budget = MaxWork;
+            }
+
+            if (s_budget <= 0)
+            {
+                s_cycles++;
+                return false;
+            }
+
+            s_budget--;
+            return true;
         }
 
         /// <summary>
@@ -216,7 +245,7 @@ namespace LockContracts.Analyzers.Flow
             }
 
             var inProgress = s_inProgress ??= new HashSet<ISymbol>(SymbolEqualityComparer.Default);
-            if (!inProgress.Add(storage))
+            if (!Spend(inProgress) || !inProgress.Add(storage))
             {
                 s_cycles++;
                 return ImmutableArray<IMethodSymbol>.Empty;
@@ -232,7 +261,7 @@ namespace LockContracts.Analyzers.Flow
                 {
                     foreach (var (node, value) in _index.Value.AssignmentsTo(name))
                     {
-                        if (result.Count >= MaxFunctions)
+                        if (result.Count >= MaxFunctions || !Spend(inProgress))
                         {
                             break;
                         }
@@ -346,7 +375,7 @@ namespace LockContracts.Analyzers.Flow
             }
 
             var inProgress = s_inProgress ??= new HashSet<ISymbol>(SymbolEqualityComparer.Default);
-            if (!inProgress.Add(key))
+            if (!Spend(inProgress) || !inProgress.Add(key))
             {
                 s_cycles++;
                 return ImmutableArray<IMethodSymbol>.Empty;
@@ -465,7 +494,7 @@ namespace LockContracts.Analyzers.Flow
             }
 
             var inProgress = s_inProgress ??= new HashSet<ISymbol>(SymbolEqualityComparer.Default);
-            if (!inProgress.Add(key))
+            if (!Spend(inProgress) || !inProgress.Add(key))
             {
                 s_cycles++;
                 return ImmutableArray<IMethodSymbol>.Empty;
@@ -480,7 +509,7 @@ namespace LockContracts.Analyzers.Flow
                 {
                     foreach (var node in _index.Value.CallsTo(name, constructor: false))
                     {
-                        if (result.Count >= MaxFunctions)
+                        if (result.Count >= MaxFunctions || !Spend(inProgress))
                         {
                             break;
                         }
@@ -584,8 +613,10 @@ namespace LockContracts.Analyzers.Flow
                 return ImmutableArray<IMethodSymbol>.Empty;
             }
 
-            if (!inProgress.Add(key))
+            if (!Spend(inProgress) || !inProgress.Add(key))
+
             {
+
                 s_cycles++;
                 return ImmutableArray<IMethodSymbol>.Empty;
             }
@@ -600,7 +631,7 @@ namespace LockContracts.Analyzers.Flow
                 var name = definition.MethodKind == MethodKind.Constructor ? definition.ContainingType.Name : definition.Name;
                 foreach (var node in _index.Value.CallsTo(name, definition.MethodKind == MethodKind.Constructor))
                 {
-                    if (result.Count >= MaxFunctions)
+                    if (result.Count >= MaxFunctions || !Spend(inProgress))
                     {
                         break;
                     }
