@@ -509,7 +509,7 @@ namespace LockContracts.Analyzers.Flow
                 {
                     foreach (var node in _index.Value.CallsTo(name, constructor: false))
                     {
-                        if (result.Count >= MaxFunctions || !Spend(inProgress))
+                        if (result.Count >= MaxFunctions)
                         {
                             break;
                         }
@@ -517,6 +517,11 @@ namespace LockContracts.Analyzers.Flow
                         if (node is not InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax access } || NameOf(access.Expression) != member.Name)
                         {
                             continue;
+                        }
+
+                        if (!Spend(inProgress))
+                        {
+                            break;
                         }
 
                         var model = _models(node.SyntaxTree);
