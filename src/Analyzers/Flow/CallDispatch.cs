@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Operations;
@@ -71,6 +72,44 @@ namespace LockContracts.Analyzers.Flow
             }
 
             return candidates;
+        }
+
+        /// <summary>
+        /// The targets of a call on a parameter, once a call site says what it passes: those declared in
+        /// <paramref name="type"/> or its subtypes, and the one <paramref name="type"/> inherits; only the
+        /// one nearest to it when the argument is created there (<paramref name="exact"/>). The targets
+        /// unchanged when none fits (the narrowing would be a guess).
+        /// </summary>
+        public static ImmutableArray<IMethodSymbol> Narrow(ImmutableArray<IMethodSymbol> targets, ITypeSymbol type, bool exact)
+        {
+            IMethodSymbol? inherited = null;
+            for (var t = type; t is not null && inherited is null; t = t.BaseType)
+            {
+                foreach (var target in targets)
+                {
+                    if (target.ContainingType is { } declaring && SameType(declaring, t) && !target.IsAbstract)
+                    {
+                        inherited = target;
+                        break;
+                    }
+                }
+            }
+
+            if (exact)
+            {
+                return inherited is null ? targets : ImmutableArray.Create(inherited);
+            }
+
+            var result = ImmutableArray.CreateBuilder<IMethodSymbol>();
+            foreach (var target in targets)
+            {
+                if (ReferenceEquals(target, inherited) || target.ContainingType is { } declaring && !SymbolEqualityComparer.Default.Equals(declaring.OriginalDefinition, type.OriginalDefinition) && IsSubtype(declaring, type))
+                {
+                    result.Add(target);
+                }
+            }
+
+            return result.Count == 0 ? targets : result.ToImmutable();
         }
 
         private static IOperation? Receiver(IOperation call) => call switch

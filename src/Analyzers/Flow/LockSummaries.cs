@@ -16,15 +16,37 @@ namespace LockContracts.Analyzers.Flow
     /// <summary>One step of evidence: a call made, or the operation that took the lock, and where.</summary>
     internal sealed class CallStep
     {
-        public CallStep(string name, Location location)
+        public CallStep(string name, Location location, bool isUncertain = false)
         {
             Name = name;
             Location = location;
+            IsUncertain = isUncertain;
         }
 
         public string Name { get; }
 
         public Location Location { get; }
+
+        /// <summary>
+        /// A call step resolved through wide dispatch (more than one possible override or implementation)
+        /// or through delegate flow with more than one possible function: the callee named may not be
+        /// what runs.
+        /// </summary>
+        public bool IsUncertain { get; }
+
+        /// <summary>True when some step of <paramref name="path"/> is <see cref="IsUncertain"/>.</summary>
+        public static bool AnyUncertain(ImmutableArray<CallStep> path)
+        {
+            foreach (var step in path)
+            {
+                if (step.IsUncertain)
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
     }
 
     /// <summary>A lock a method may take, directly or through calls, with the calls that lead there.</summary>
@@ -67,6 +89,9 @@ namespace LockContracts.Analyzers.Flow
 
         public SummaryAcquisition WithRetaken() => new(LockClass, Owner, Display, Mode, Primitive, Path, retaken: true, Guard);
 
+        /// <summary>Reached through a call step that is <see cref="CallStep.IsUncertain"/>.</summary>
+        public bool IsUncertain => CallStep.AnyUncertain(Path);
+
         /// <summary>The callees passed through, outermost first (empty for a direct acquisition).</summary>
         public IEnumerable<string> Through => Path.Take(Path.Length - 1).Select(s => s.Name);
     }
@@ -91,17 +116,27 @@ namespace LockContracts.Analyzers.Flow
     internal sealed class DirectCall
     {
         public DirectCall(
-            ImmutableArray<IMethodSymbol> targets, string? receiver, ImmutableArray<KeyValuePair<string, string?>> arguments,
-            ImmutableArray<KeyValuePair<string, string>> boolArguments, Location location)
+            CallTargets dispatch, string? receiver, ImmutableArray<KeyValuePair<string, string?>> arguments,
+            ImmutableArray<KeyValuePair<string, string>> boolArguments, Location location, ImmutableArray<ArgumentFact> facts = default)
         {
-            Targets = targets;
+            Dispatch = dispatch;
+            Facts = facts.IsDefault ? ImmutableArray<ArgumentFact>.Empty : facts;
             BoolArguments = boolArguments;
             Receiver = receiver;
             Arguments = arguments;
             Location = location;
         }
 
-        public ImmutableArray<IMethodSymbol> Targets { get; }
+        /// <summary>The targets that may take locks, whether they are certain, and which parameter of the caller a call site's context can narrow them by.</summary>
+        public CallTargets Dispatch { get; }
+
+        public ImmutableArray<IMethodSymbol> Targets => Dispatch.Methods;
+
+        /// <summary>Resolved through wide dispatch or delegate flow with more than one candidate (<see cref="CallTargets.IsUncertain"/>).</summary>
+        public bool IsUncertain => Dispatch.IsUncertain;
+
+        /// <summary>What the call passes that narrows the calls its targets make on their parameters (<see cref="ICallGraph.FactsOf"/>).</summary>
+        public ImmutableArray<ArgumentFact> Facts { get; }
 
         public string? Receiver { get; }
 
@@ -222,22 +257,25 @@ namespace LockContracts.Analyzers.Flow
         private readonly ConcurrentDictionary<IMethodSymbol, DirectSummary> _direct = new(SymbolEqualityComparer.Default);
         private readonly ConcurrentDictionary<IMethodSymbol, ImmutableArray<SummaryAcquisition>> _closures = new(SymbolEqualityComparer.Default);
         private readonly ConcurrentDictionary<SyntaxTree, SemanticModel> _semanticModels = new();
-        private readonly ConcurrentDictionary<ISymbol, ImmutableArray<IMethodSymbol>> _delegateTargets = new(SymbolEqualityComparer.Default);
-        private readonly Lazy<Dictionary<IMethodSymbol, List<IMethodSymbol>>> _implementations;
+        private readonly ConcurrentDictionary<(IMethodSymbol Method, string Context), ImmutableArray<SummaryAcquisition>> _contextual = new(ContextComparer.Instance);
+        private readonly CallGraph _calls;
         private readonly Lazy<ImmutableHashSet<string>> _contractMemberNames;
 
         public LockSummaries(LockContractModel model)
         {
             _model = model;
-            _implementations = new Lazy<Dictionary<IMethodSymbol, List<IMethodSymbol>>>(BuildImplementations, LazyThreadSafetyMode.ExecutionAndPublication);
+            _calls = new CallGraph(model, SemanticModelFor);
             _contractMemberNames = new Lazy<ImmutableHashSet<string>>(BuildContractMemberNames, LazyThreadSafetyMode.ExecutionAndPublication);
         }
 
         public LockContractModel Model => _model;
 
+        /// <summary>Which bodies a call or invocation can run.</summary>
+        public ICallGraph Calls => _calls;
+
         /// <summary>Every lock the method may take, directly or through calls, each class and owner once with its shortest path.</summary>
         public ImmutableArray<SummaryAcquisition> MayAcquire(IMethodSymbol method) =>
-            _closures.GetOrAdd(method.OriginalDefinition, Walk);
+            _closures.GetOrAdd(method.OriginalDefinition, m => Walk(m, ImmutableArray<ArgumentFact>.Empty));
 
         /// <summary>A call site described for summaries: its targets that may take locks, and how to name the callee's owners here. Null when no target may.</summary>
         public DirectCall? DescribeSite(IOperation call, LockEffectResolver resolver)
@@ -248,18 +286,19 @@ namespace LockContracts.Analyzers.Flow
                 return null;
             }
 
-            var targets = TargetsOf(call, resolver);
-            if (!targets.All(HasSomethingToSummarize))
+            var targets = _calls.TargetsOf(call, resolver);
+            if (!targets.Methods.All(HasSomethingToSummarize))
             {
-                targets = targets.Where(HasSomethingToSummarize).ToImmutableArray();
+                targets = targets.With(targets.Methods.Where(HasSomethingToSummarize).ToImmutableArray());
             }
 
-            return targets.IsEmpty ? null : DescribeCall(call, targets, resolver);
+            // A delegate parameter invoked with no known function still takes what its callers pass.
+            return targets.Methods.IsEmpty && targets.DelegateParameter is null ? null : DescribeCall(call, targets, resolver);
         }
 
         private bool MayHaveTargets(IOperation call)
         {
-            var method = CalledMethod(call);
+            var method = CallGraph.CalledMethod(call);
             if (method is null)
             {
                 return false;
@@ -270,32 +309,26 @@ namespace LockContracts.Analyzers.Flow
                 return true;
             }
 
-            if ((method.IsAbstract || method.IsVirtual || method.IsOverride) && _implementations.Value.ContainsKey(method.OriginalDefinition))
+            if (_calls.HasImplementations(method))
             {
                 return true;
             }
 
-            return call is IInvocationOperation { Arguments.IsEmpty: false } && RunsDelegatesInPlace(method);
+            return call is IInvocationOperation { Arguments.IsEmpty: false } && CallGraph.RunsDelegatesInPlace(method);
         }
-
-        private static IMethodSymbol? CalledMethod(IOperation call) => call switch
-        {
-            IInvocationOperation invocation => invocation.TargetMethod,
-            IPropertyReferenceOperation property => property.Parent is IAssignmentOperation assignment && assignment.Target == property
-                ? property.Property.SetMethod : property.Property.GetMethod,
-            IObjectCreationOperation creation => creation.Constructor,
-            _ => null,
-        };
 
         /// <summary>What a call may take, in the caller's terms: the union over its possible targets.</summary>
         public ImmutableArray<SummaryAcquisition> MayAcquireAt(DirectCall site)
         {
             var result = ImmutableArray.CreateBuilder<SummaryAcquisition>();
-            var seen = new HashSet<string>();
+            var seen = new Dictionary<string, int>();
             foreach (var target in site.Targets)
             {
                 var sameScope = SharesScope(target);
-                foreach (var acquisition in MayAcquire(target))
+                var context = sameScope ? string.Empty : CallGraph.ContextKey(Direct(target), site.Facts);
+                var closure = context.Length == 0 ? MayAcquire(target)
+                    : _contextual.GetOrAdd((target.OriginalDefinition, context), _ => Walk(target.OriginalDefinition, site.Facts));
+                foreach (var acquisition in closure)
                 {
                     var guard = sameScope ? acquisition.Guard : site.MapGuard(acquisition.Guard);
                     if (ReferenceEquals(guard, ParameterGuard.Never))
@@ -306,11 +339,8 @@ namespace LockContracts.Analyzers.Flow
                     var owner = sameScope ? acquisition.Owner : site.Translate(acquisition.Owner);
                     var translated = new SummaryAcquisition(
                         acquisition.LockClass, owner, TranslateDisplay(acquisition, owner), acquisition.Mode, acquisition.Primitive,
-                        acquisition.Path.Insert(0, new CallStep(LockEffectResolver.DisplayName(target), site.Location)), acquisition.Retaken, guard);
-                    if (seen.Add(acquisition.LockClass + "|" + owner + "|" + acquisition.Display))
-                    {
-                        result.Add(translated);
-                    }
+                        acquisition.Path.Insert(0, new CallStep(LockEffectResolver.DisplayName(target), site.Location, site.IsUncertain)), acquisition.Retaken, guard);
+                    Keep(result, seen, acquisition.LockClass + "|" + owner + "|" + acquisition.Display, translated);
                 }
             }
 
@@ -346,59 +376,6 @@ namespace LockContracts.Analyzers.Flow
         public SemanticModel SemanticModelFor(SyntaxTree tree) => _semanticModels.GetOrAdd(tree, t => _model.Compilation.GetSemanticModel(t));
 #pragma warning restore RS1030
 
-        /// <summary>The methods a call may run: the target, the implementations of an uncontracted virtual or interface member that the receiver's type allows (<see cref="CallDispatch"/>), delegate targets, and lambdas run in place.</summary>
-        public ImmutableArray<IMethodSymbol> TargetsOf(IOperation call, LockEffectResolver resolver)
-        {
-            var method = CalledMethod(call);
-            if (method is null)
-            {
-                return ImmutableArray<IMethodSymbol>.Empty;
-            }
-
-            if (method.MethodKind == MethodKind.DelegateInvoke && call is IInvocationOperation delegateCall)
-            {
-                return DelegateTargets(delegateCall.Instance, resolver);
-            }
-
-            List<IMethodSymbol>? implementations = null;
-            var exact = false;
-            if ((method.IsAbstract || method.IsVirtual || method.IsOverride) && _model.GetContract(method).IsEmpty
-                && _implementations.Value.TryGetValue(method.OriginalDefinition, out var all))
-            {
-                implementations = CallDispatch.Candidates(call, method, all, out exact);
-            }
-
-            var runsDelegates = call is IInvocationOperation { Arguments.IsEmpty: false } && RunsDelegatesInPlace(method);
-            if (implementations is not { Count: > 0 } && !runsDelegates)
-            {
-                return ImmutableArray.Create(method);
-            }
-
-            var targets = ImmutableArray.CreateBuilder<IMethodSymbol>();
-            if (!exact)
-            {
-                targets.Add(method);
-            }
-
-            if (implementations is not null)
-            {
-                targets.AddRange(implementations);
-            }
-
-            if (runsDelegates)
-            {
-                foreach (var argument in ((IInvocationOperation)call).Arguments)
-                {
-                    if (FunctionOf(argument.Value) is { } function)
-                    {
-                        targets.Add(function);
-                    }
-                }
-            }
-
-            return targets.ToImmutable();
-        }
-
         /// <summary>
         /// Breadth-first over the calls from <paramref name="root"/>. A callee whose summary is
         /// finished (or can be finished first, when it is not already on this thread's stack of
@@ -406,26 +383,31 @@ namespace LockContracts.Analyzers.Flow
         /// calls are expanded once per compilation rather than once per caller; a callee on the
         /// stack (recursion) is expanded in place, which keeps every summary complete.
         /// </summary>
-        private ImmutableArray<SummaryAcquisition> Walk(IMethodSymbol root)
+        /// <param name="rootFacts">What the call site that reached <paramref name="root"/> passes (empty for its summary on its own).</param>
+        private ImmutableArray<SummaryAcquisition> Walk(IMethodSymbol root, ImmutableArray<ArgumentFact> rootFacts)
         {
             var inProgress = s_inProgress ??= new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default);
-            inProgress.Add(root);
+            var added = inProgress.Add(root);
             try
             {
                 // The root's own acquisitions come first, so its [Releases]/[TemporarilyReleases]
                 // marks (Retaken) win over the same lock reached again through its callees.
                 var result = ImmutableArray.CreateBuilder<SummaryAcquisition>();
-                var seen = new HashSet<string>();
+                var seen = new Dictionary<string, int>();
 
-                // A callee is walked once per way its guards resolve from here (usually one).
-                var visited = new HashSet<(IMethodSymbol, string)>(VisitComparer.Instance) { (root, string.Empty) };
-                var queue = new Queue<(IMethodSymbol Method, Func<string?, string?> Translate, Func<ParameterGuard?, ParameterGuard?> MapGuard, ImmutableArray<CallStep> Path)>();
-                queue.Enqueue((root, owner => owner, guard => guard, ImmutableArray<CallStep>.Empty));
+                // A callee is walked once per way its guards resolve from here (usually one), and once
+                // per call-site context that changes what its own calls run (usually none).
+                // Each visit remembers whether its path is uncertain: a certain path to the same callee walks it once more.
+                var visited = new Dictionary<(IMethodSymbol, string), bool>(VisitComparer.Instance) { [(root, string.Empty)] = false };
+                var queue = new Queue<(IMethodSymbol Method, Func<string?, string?> Translate, Func<ParameterGuard?, ParameterGuard?> MapGuard, ImmutableArray<CallStep> Path, ImmutableArray<ArgumentFact> Facts)>();
+                queue.Enqueue((root, owner => owner, guard => guard, ImmutableArray<CallStep>.Empty, rootFacts));
                 while (queue.Count > 0 && visited.Count < MaxMethodsPerSummary)
                 {
-                    var (method, translate, mapGuard, path) = queue.Dequeue();
-                    var finished = ReferenceEquals(method, root) ? null : FinishedSummary(method);
-                    var acquisitions = finished ?? Direct(method).Acquisitions;
+                    var (method, translate, mapGuard, path, facts) = queue.Dequeue();
+                    var direct = Direct(method);
+                    var inContext = !facts.IsEmpty && CallGraph.ContextKey(direct, facts).Length > 0;
+                    var finished = ReferenceEquals(method, root) || inContext ? null : FinishedSummary(method);
+                    var acquisitions = finished ?? direct.Acquisitions;
                     foreach (var acquisition in acquisitions)
                     {
                         var guard = mapGuard(acquisition.Guard);
@@ -435,9 +417,10 @@ namespace LockContracts.Analyzers.Flow
                         }
 
                         var owner = translate(acquisition.Owner);
-                        if (seen.Add(acquisition.LockClass + "|" + owner + "|" + (acquisition.LockClass is null ? acquisition.Display : string.Empty) + "|" + guard))
+                        var key = acquisition.LockClass + "|" + owner + "|" + (acquisition.LockClass is null ? acquisition.Display : string.Empty) + "|" + guard;
+                        if (!seen.TryGetValue(key, out var index) || result[index].IsUncertain && !CallStep.AnyUncertain(acquisition.Path) && !CallStep.AnyUncertain(path))
                         {
-                            result.Add(new SummaryAcquisition(
+                            Keep(result, seen, key, new SummaryAcquisition(
                                 acquisition.LockClass, owner, owner is null ? acquisition.Display : TranslateDisplay(acquisition, owner),
                                 acquisition.Mode, acquisition.Primitive, path.AddRange(acquisition.Path), acquisition.Retaken, guard));
                         }
@@ -448,19 +431,24 @@ namespace LockContracts.Analyzers.Flow
                         continue;
                     }
 
-                    foreach (var call in Direct(method).Calls)
+                    foreach (var call in direct.Calls)
                     {
-                        foreach (var target in call.Targets)
+                        var dispatch = inContext ? _calls.InContext(call, facts) : call.Dispatch;
+                        foreach (var target in dispatch.Methods)
                         {
                             var outerGuard = mapGuard;
                             var site = call;
                             Func<ParameterGuard?, ParameterGuard?> innerGuard = SharesScope(target) ? outerGuard : guard =>
                                 site.MapGuard(guard) is var atSite && atSite is not null && !ReferenceEquals(atSite, ParameterGuard.Never) ? outerGuard(atSite) : atSite;
-                            if (visited.Add((target.OriginalDefinition, GuardContext(target, innerGuard))))
+                            var targetFacts = SharesScope(target) ? facts : call.Facts;
+                            var visit = (target.OriginalDefinition, GuardContext(target, innerGuard) + CallGraph.ContextKey(Direct(target), targetFacts));
+                            var uncertain = dispatch.IsUncertain || CallStep.AnyUncertain(path);
+                            if (!visited.TryGetValue(visit, out var wasUncertain) || wasUncertain && !uncertain)
                             {
+                                visited[visit] = uncertain;
                                 var outer = translate;
                                 Func<string?, string?> inner = SharesScope(target) ? outer : owner => outer(site.Translate(owner));
-                                queue.Enqueue((target, inner, innerGuard, path.Add(new CallStep(LockEffectResolver.DisplayName(target), call.Location))));
+                                queue.Enqueue((target, inner, innerGuard, path.Add(new CallStep(LockEffectResolver.DisplayName(target), call.Location, dispatch.IsUncertain)), targetFacts));
                             }
                         }
                     }
@@ -470,7 +458,29 @@ namespace LockContracts.Analyzers.Flow
             }
             finally
             {
-                inProgress.Remove(root);
+                if (added)
+                {
+                    inProgress.Remove(root);
+                }
+            }
+        }
+
+        /// <summary>
+        /// Adds <paramref name="acquisition"/> unless the same lock is there already: the first (shortest)
+        /// path is kept, except that a certain path replaces an uncertain one (<see cref="CallStep.IsUncertain"/>),
+        /// so a lock reached both through wide dispatch and through a call that can only be what it names
+        /// is evidence of the certain kind.
+        /// </summary>
+        private static void Keep(ImmutableArray<SummaryAcquisition>.Builder result, Dictionary<string, int> seen, string key, SummaryAcquisition acquisition)
+        {
+            if (!seen.TryGetValue(key, out var index))
+            {
+                seen.Add(key, result.Count);
+                result.Add(acquisition);
+            }
+            else if (result[index].IsUncertain && !acquisition.IsUncertain)
+            {
+                result[index] = acquisition.Retaken || !result[index].Retaken ? acquisition : acquisition.WithRetaken();
             }
         }
 
@@ -487,6 +497,17 @@ namespace LockContracts.Analyzers.Flow
             }
 
             return context ?? string.Empty;
+        }
+
+        private sealed class ContextComparer : IEqualityComparer<(IMethodSymbol Method, string Context)>
+        {
+            public static readonly ContextComparer Instance = new();
+
+            public bool Equals((IMethodSymbol Method, string Context) x, (IMethodSymbol Method, string Context) y) =>
+                SymbolEqualityComparer.Default.Equals(x.Method, y.Method) && x.Context == y.Context;
+
+            public int GetHashCode((IMethodSymbol Method, string Context) obj) =>
+                SymbolEqualityComparer.Default.GetHashCode(obj.Method) ^ obj.Context.GetHashCode();
         }
 
         private sealed class VisitComparer : IEqualityComparer<(IMethodSymbol Method, string Context)>
@@ -761,7 +782,7 @@ namespace LockContracts.Analyzers.Flow
         private static SummaryAcquisition FromIdentity(LockIdentity identity, LockMode mode, CallStep site) =>
             new(identity.LockClass, identity.Owner ?? (identity.LockClass is null ? identity.ObjectPath : null), identity.Display, mode, identity.Primitive, ImmutableArray.Create(site));
 
-        private static DirectCall DescribeCall(IOperation call, ImmutableArray<IMethodSymbol> targets, LockEffectResolver resolver)
+        private DirectCall DescribeCall(IOperation call, CallTargets targets, LockEffectResolver resolver)
         {
             IOperation? receiver = call switch
             {
@@ -779,7 +800,8 @@ namespace LockContracts.Analyzers.Flow
             var map = arguments.IsEmpty ? ImmutableArray<KeyValuePair<string, string?>>.Empty : MapArguments(arguments, resolver);
 
             var receiverPath = call is IObjectCreationOperation ? null : receiver is null ? null : resolver.PathOf(receiver);
-            return new DirectCall(targets, receiverPath, map, ParameterGuard.BoolArguments(arguments), LockEffectResolver.CallLocation(call));
+            var facts = arguments.IsEmpty ? ImmutableArray<ArgumentFact>.Empty : _calls.FactsOf(arguments, resolver);
+            return new DirectCall(targets, receiverPath, map, ParameterGuard.BoolArguments(arguments), LockEffectResolver.CallLocation(call), facts);
         }
 
         private static bool IsNeverAnOwner(ITypeSymbol type) => type.TypeKind == TypeKind.Enum || type.SpecialType is
@@ -839,227 +861,6 @@ namespace LockContracts.Analyzers.Flow
             return null;
         }
 
-        /// <summary>The lambda or method a delegate-typed argument denotes.</summary>
-        private static IMethodSymbol? FunctionOf(IOperation? value)
-        {
-            while (true)
-            {
-                switch (value)
-                {
-                    case IConversionOperation conversion:
-                        value = conversion.Operand;
-                        continue;
-                    case IDelegateCreationOperation creation:
-                        value = creation.Target;
-                        continue;
-                    case IAnonymousFunctionOperation function:
-                        return function.Symbol;
-                    case IFlowAnonymousFunctionOperation flowFunction:
-                        return flowFunction.Symbol;
-                    case IMethodReferenceOperation reference:
-                        return reference.Method;
-                    default:
-                        return null;
-                }
-            }
-        }
-
-        /// <summary>Library methods that run the delegates they are given before they return.</summary>
-        private static bool RunsDelegatesInPlace(IMethodSymbol method)
-        {
-            var type = method.ContainingType;
-            if (type?.Name is not ("Enumerable" or "Parallel" or "List" or "Array" or "ConcurrentDictionary"))
-            {
-                return false;
-            }
-
-            var ns = type.ContainingNamespace?.ToDisplayString();
-            return (ns, type.Name, method.Name) switch
-            {
-                ("System.Linq", "Enumerable", _) => true,
-                ("System.Threading.Tasks", "Parallel", _) => true,
-                ("System.Collections.Generic", "List", "ForEach" or "Find" or "FindAll" or "FindIndex" or "FindLast" or "Exists" or "TrueForAll" or "RemoveAll" or "ConvertAll" or "Sort") => true,
-                ("System", "Array", "ForEach" or "Find" or "FindAll" or "FindIndex" or "Exists" or "TrueForAll" or "ConvertAll" or "Sort") => true,
-                ("System.Collections.Concurrent", "ConcurrentDictionary", "GetOrAdd" or "AddOrUpdate") => true,
-                _ => false,
-            };
-        }
-
-        /// <summary>The handlers a delegate call may run: subscribers of an event, or the functions stored in a delegate field.</summary>
-        private ImmutableArray<IMethodSymbol> DelegateTargets(IOperation? receiver, LockEffectResolver resolver)
-        {
-            var symbol = resolver.StorageOf(receiver);
-            if (symbol is IFieldSymbol { AssociatedSymbol: IEventSymbol fieldLikeEvent })
-            {
-                symbol = fieldLikeEvent;
-            }
-
-            return symbol is IEventSymbol or IFieldSymbol or IPropertySymbol
-                ? _delegateTargets.GetOrAdd(symbol.OriginalDefinition, FindStoredFunctions)
-                : ImmutableArray<IMethodSymbol>.Empty;
-        }
-
-        /// <summary>
-        /// Functions stored in an event, field or property anywhere in the compilation: handlers added
-        /// with <c>+=</c>, lambdas or methods assigned, and, one level back, the arguments given for a
-        /// parameter that is assigned to it (a callback passed to a constructor).
-        /// </summary>
-        private ImmutableArray<IMethodSymbol> FindStoredFunctions(ISymbol storage)
-        {
-            var result = ImmutableArray.CreateBuilder<IMethodSymbol>();
-            var forwardedParameters = new List<IParameterSymbol>();
-            foreach (var tree in _model.Compilation.SyntaxTrees)
-            {
-                if (tree.GetText().ToString().IndexOf(storage.Name, StringComparison.Ordinal) < 0)
-                {
-                    continue;
-                }
-
-                var model = SemanticModelFor(tree);
-                foreach (var assignment in tree.GetRoot().DescendantNodes().OfType<AssignmentExpressionSyntax>())
-                {
-                    if (!NameOf(assignment.Left).Equals(storage.Name, StringComparison.Ordinal)
-                        || !SymbolEqualityComparer.Default.Equals(model.GetSymbolInfo(assignment.Left).Symbol?.OriginalDefinition, storage))
-                    {
-                        continue;
-                    }
-
-                    var value = model.GetOperation(assignment.Right);
-                    if (FunctionOf(value) is { } function)
-                    {
-                        result.Add(function);
-                    }
-                    else if (Unconverted(value) is IParameterReferenceOperation parameter)
-                    {
-                        forwardedParameters.Add(parameter.Parameter);
-                    }
-                }
-            }
-
-            foreach (var parameter in forwardedParameters)
-            {
-                if (parameter.ContainingSymbol is IMethodSymbol receiver)
-                {
-                    result.AddRange(ArgumentsPassedFor(receiver, parameter));
-                }
-            }
-
-            return result.ToImmutable();
-        }
-
-        private IEnumerable<IMethodSymbol> ArgumentsPassedFor(IMethodSymbol method, IParameterSymbol parameter)
-        {
-            var name = method.MethodKind == MethodKind.Constructor ? method.ContainingType.Name : method.Name;
-            foreach (var tree in _model.Compilation.SyntaxTrees)
-            {
-                var root = tree.GetRoot();
-                SemanticModel? model = null;
-                foreach (var node in root.DescendantNodes())
-                {
-                    var candidate = node switch
-                    {
-                        InvocationExpressionSyntax invocation => NameOf(invocation.Expression) == name,
-                        ObjectCreationExpressionSyntax creation => creation.Type.ToString().EndsWith(name, StringComparison.Ordinal),
-                        ImplicitObjectCreationExpressionSyntax or ConstructorInitializerSyntax => method.MethodKind == MethodKind.Constructor,
-                        _ => false,
-                    };
-                    if (!candidate)
-                    {
-                        continue;
-                    }
-
-                    model ??= SemanticModelFor(tree);
-
-                    var operation = model.GetOperation(node);
-                    var (target, arguments) = operation switch
-                    {
-                        IInvocationOperation i => (i.TargetMethod, i.Arguments),
-                        IObjectCreationOperation c => (c.Constructor, c.Arguments),
-                        _ => (null, ImmutableArray<IArgumentOperation>.Empty),
-                    };
-                    if (target is null || !SymbolEqualityComparer.Default.Equals(target.OriginalDefinition, method.OriginalDefinition))
-                    {
-                        continue;
-                    }
-
-                    foreach (var argument in arguments)
-                    {
-                        if (SymbolEqualityComparer.Default.Equals(argument.Parameter?.OriginalDefinition, parameter.OriginalDefinition)
-                            && FunctionOf(argument.Value) is { } function)
-                        {
-                            yield return function;
-                        }
-                    }
-                }
-            }
-        }
-
-        private static IOperation? Unconverted(IOperation? operation)
-        {
-            while (operation is IConversionOperation conversion)
-            {
-                operation = conversion.Operand;
-            }
-
-            return operation;
-        }
-
-        private static string NameOf(ExpressionSyntax expression) => expression switch
-        {
-            IdentifierNameSyntax identifier => identifier.Identifier.ValueText,
-            MemberAccessExpressionSyntax member => member.Name.Identifier.ValueText,
-            MemberBindingExpressionSyntax binding => binding.Name.Identifier.ValueText,
-            _ => string.Empty,
-        };
-
-        /// <summary>Overrides and interface implementations declared in this compilation, by the member they implement.</summary>
-        private Dictionary<IMethodSymbol, List<IMethodSymbol>> BuildImplementations()
-        {
-            var map = new Dictionary<IMethodSymbol, List<IMethodSymbol>>(SymbolEqualityComparer.Default);
-            void Add(IMethodSymbol member, IMethodSymbol implementation)
-            {
-                if (!map.TryGetValue(member.OriginalDefinition, out var list))
-                {
-                    list = new List<IMethodSymbol>();
-                    map.Add(member.OriginalDefinition, list);
-                }
-
-                if (!list.Contains(implementation, SymbolEqualityComparer.Default))
-                {
-                    list.Add(implementation);
-                }
-            }
-
-            foreach (var type in SourceTypes(_model.Compilation.Assembly.GlobalNamespace))
-            {
-                foreach (var member in type.GetMembers())
-                {
-                    if (member is IMethodSymbol { IsAbstract: false } method)
-                    {
-                        for (var overridden = method.OverriddenMethod; overridden is not null; overridden = overridden.OverriddenMethod)
-                        {
-                            Add(overridden, method);
-                        }
-                    }
-                }
-
-                foreach (var @interface in type.AllInterfaces)
-                {
-                    foreach (var member in @interface.GetMembers())
-                    {
-                        if (member is IMethodSymbol interfaceMethod
-                            && type.FindImplementationForInterfaceMember(interfaceMethod) is IMethodSymbol { IsAbstract: false } implementation
-                            && SymbolEqualityComparer.Default.Equals(implementation.ContainingType, type))
-                        {
-                            Add(interfaceMethod, implementation);
-                        }
-                    }
-                }
-            }
-
-            return map;
-        }
-
         /// <summary>Names of members that carry a lock contract, here or in annotated references: calls to them may touch locks.</summary>
         private ImmutableHashSet<string> BuildContractMemberNames()
         {
@@ -1095,7 +896,7 @@ namespace LockContracts.Analyzers.Flow
             return names.ToImmutable();
         }
 
-        private static IEnumerable<INamedTypeSymbol> SourceTypes(INamespaceSymbol root)
+        internal static IEnumerable<INamedTypeSymbol> SourceTypes(INamespaceSymbol root)
         {
             var stack = new Stack<INamespaceOrTypeSymbol>();
             stack.Push(root);

@@ -26,6 +26,15 @@ namespace LockContracts.Analyzers.Flow
         /// <summary>The tree still to read, when origins were asked for lazily.</summary>
         private IOperation? _unread;
 
+        /// <summary>How to get the tree to read, when even binding it waits for first use.</summary>
+        private System.Func<IOperation?>? _bind;
+
+        /// <summary>Origins in the tree <paramref name="bind"/> returns, bound and read on first use.</summary>
+        public ValueOrigins(System.Func<IOperation?> bind)
+        {
+            _bind = bind;
+        }
+
         /// <summary>Origins in an operation tree that is not a graph (no flow captures; declarations carry initializers), read on first use.</summary>
         public ValueOrigins(IOperation root)
         {
@@ -60,6 +69,12 @@ namespace LockContracts.Analyzers.Flow
         /// <summary>Reads a lazily given tree; an instance is used by one analysis at a time.</summary>
         private ValueOrigins Read()
         {
+            if (_bind is { } bind)
+            {
+                _bind = null;
+                _unread = bind();
+            }
+
             if (_unread is { } root)
             {
                 _unread = null;

@@ -1,0 +1,381 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Linq;
+using System.Threading;
+using LockContracts.Analyzers.Contracts;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.FlowAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace LockContracts.Analyzers.Flow
+{
+    /// <summary>
+    /// The question summaries ask of call resolution: which bodies can this call or invocation run,
+    /// and which of them remain when a call site says what it passes.
+    /// </summary>
+    internal interface ICallGraph
+    {
+        /// <summary>What <paramref name="call"/> (an invocation, property access or object creation) can run, seen from the body <paramref name="resolver"/> reads.</summary>
+        CallTargets TargetsOf(IOperation call, LockEffectResolver resolver);
+
+        /// <summary>What a call site passes that can narrow what its callee runs: the static type or created type of receivers it passes, the functions of delegates it passes.</summary>
+        ImmutableArray<ArgumentFact> FactsOf(ImmutableArray<IArgumentOperation> arguments, LockEffectResolver resolver);
+
+        /// <summary>The targets of a call made in a callee, once the callee's caller passed <paramref name="facts"/> (one level of call-site context).</summary>
+        CallTargets InContext(DirectCall call, ImmutableArray<ArgumentFact> facts);
+    }
+
+    /// <summary>The bodies a call can run, and whether the analysis is sure of them.</summary>
+    internal sealed class CallTargets
+    {
+        public static readonly CallTargets None = new(ImmutableArray<IMethodSymbol>.Empty, false, null, null);
+
+        public CallTargets(ImmutableArray<IMethodSymbol> methods, bool isUncertain, string? receiverParameter = null, string? delegateParameter = null)
+        {
+            Methods = methods;
+            IsUncertain = isUncertain;
+            ReceiverParameter = receiverParameter;
+            DelegateParameter = delegateParameter;
+        }
+
+        public ImmutableArray<IMethodSymbol> Methods { get; }
+
+        /// <summary>
+        /// Resolved through wide dispatch (a virtual or interface call with more than one possible
+        /// implementation left) or through delegate flow with more than one possible function.
+        /// </summary>
+        public bool IsUncertain { get; }
+
+        /// <summary>The calling method's parameter the call is made on (open dispatch), when a call site's argument can narrow it.</summary>
+        public string? ReceiverParameter { get; }
+
+        /// <summary>The calling method's parameter whose delegate is invoked, when a call site's argument can say which function it is.</summary>
+        public string? DelegateParameter { get; }
+
+        public CallTargets With(ImmutableArray<IMethodSymbol> methods) => new(methods, IsUncertain, ReceiverParameter, DelegateParameter);
+    }
+
+    /// <summary>What a call site passes for one parameter, as far as it narrows what the callee runs.</summary>
+    internal sealed class ArgumentFact
+    {
+        public ArgumentFact(string parameter, ITypeSymbol? type, bool exactType, ImmutableArray<IMethodSymbol> functions)
+        {
+            Parameter = parameter;
+            Type = type;
+            ExactType = exactType;
+            Functions = functions;
+        }
+
+        public string Parameter { get; }
+
+        /// <summary>The argument's static type where it is narrower than the parameter's, or the type it is created as.</summary>
+        public ITypeSymbol? Type { get; }
+
+        /// <summary>The argument is created here (<c>new T(…)</c>, or a local assigned once from it): its runtime type is <see cref="Type"/>.</summary>
+        public bool ExactType { get; }
+
+        /// <summary>The functions a delegate argument can be; empty when it is not a delegate or the analysis does not know.</summary>
+        public ImmutableArray<IMethodSymbol> Functions { get; }
+
+        public string Key => Functions.IsEmpty
+            ? (ExactType ? "=" : "<") + Type?.ToDisplayString()
+            : "(" + string.Join(",", Functions.Select(f => f.ToDisplayString())) + ")";
+    }
+
+    /// <summary>
+    /// Call resolution for one compilation: dispatch by the receiver's static type
+    /// (<see cref="CallDispatch"/>), delegate values followed to their functions
+    /// (<see cref="DelegateFlow"/>), lambdas given to library methods that run them in place, and
+    /// one level of call-site context for calls a helper makes on its parameters.
+    /// </summary>
+    internal sealed class CallGraph : ICallGraph
+    {
+        private readonly LockContractModel _model;
+        private readonly DelegateFlow _delegates;
+        private readonly System.Lazy<Dictionary<IMethodSymbol, List<IMethodSymbol>>> _implementations;
+
+        public CallGraph(LockContractModel model, System.Func<SyntaxTree, SemanticModel> models)
+        {
+            _model = model;
+            _delegates = new DelegateFlow(model.Compilation, models);
+            _implementations = new System.Lazy<Dictionary<IMethodSymbol, List<IMethodSymbol>>>(BuildImplementations, LazyThreadSafetyMode.ExecutionAndPublication);
+        }
+
+        /// <summary>True when the member is virtual or abstract and the compilation overrides or implements it.</summary>
+        public bool HasImplementations(IMethodSymbol method) =>
+            (method.IsAbstract || method.IsVirtual || method.IsOverride) && _implementations.Value.ContainsKey(method.OriginalDefinition);
+
+        public CallTargets TargetsOf(IOperation call, LockEffectResolver resolver)
+        {
+            var method = CalledMethod(call);
+            if (method is null)
+            {
+                return CallTargets.None;
+            }
+
+            if (method.MethodKind == MethodKind.DelegateInvoke && call is IInvocationOperation delegateCall)
+            {
+                var functions = _delegates.FunctionsOf(delegateCall.Instance, resolver.Origins);
+                var parameter = Unconverted(delegateCall.Instance) is IParameterReferenceOperation p && resolver.Origins.IsUnchanged(p.Parameter) ? p.Parameter.Name : null;
+                return new CallTargets(functions, functions.Length > 1, delegateParameter: parameter);
+            }
+
+            List<IMethodSymbol>? implementations = null;
+            var exact = false;
+            if ((method.IsAbstract || method.IsVirtual || method.IsOverride) && _model.GetContract(method).IsEmpty
+                && _implementations.Value.TryGetValue(method.OriginalDefinition, out var all))
+            {
+                implementations = CallDispatch.Candidates(call, method, all, out exact);
+            }
+
+            var runsDelegates = call is IInvocationOperation { Arguments.IsEmpty: false } && RunsDelegatesInPlace(method);
+            if (implementations is not { Count: > 0 } && !runsDelegates)
+            {
+                return new CallTargets(ImmutableArray.Create(method), false);
+            }
+
+            var targets = ImmutableArray.CreateBuilder<IMethodSymbol>();
+            if (!exact)
+            {
+                targets.Add(method);
+            }
+
+            if (implementations is not null)
+            {
+                targets.AddRange(implementations);
+            }
+
+            if (runsDelegates)
+            {
+                foreach (var argument in ((IInvocationOperation)call).Arguments)
+                {
+                    if (DelegateFlow.FunctionOf(argument.Value) is { } function)
+                    {
+                        targets.Add(function);
+                    }
+                }
+            }
+
+            var receiver = call switch
+            {
+                IInvocationOperation invocation => invocation.Instance,
+                IPropertyReferenceOperation property => property.Instance,
+                _ => null,
+            };
+            var receiverParameter = !exact && implementations is { Count: > 0 } && Unconverted(receiver) is IParameterReferenceOperation onParameter
+                && resolver.Origins.IsUnchanged(onParameter.Parameter) ? onParameter.Parameter.Name : null;
+            return new CallTargets(targets.ToImmutable(), implementations is { Count: > 1 }, receiverParameter);
+        }
+
+        public ImmutableArray<ArgumentFact> FactsOf(ImmutableArray<IArgumentOperation> arguments, LockEffectResolver resolver)
+        {
+            ImmutableArray<ArgumentFact>.Builder? facts = null;
+            foreach (var argument in arguments)
+            {
+                if (argument.Parameter is not { RefKind: RefKind.None or RefKind.In } parameter || argument.ArgumentKind != ArgumentKind.Explicit)
+                {
+                    continue;
+                }
+
+                ArgumentFact? fact = null;
+                if (parameter.Type.TypeKind == TypeKind.Delegate)
+                {
+                    // Only what the caller's own body shows: a member or parameter passed on keeps the
+                    // callee's answer for all its callers, which already includes this one.
+                    var functions = _delegates.LocalFunctionsOf(argument.Value, resolver.Origins);
+                    if (!functions.IsEmpty)
+                    {
+                        fact = new ArgumentFact(parameter.Name, null, false, functions);
+                    }
+                }
+                else if (parameter.Type is { IsReferenceType: true, IsSealed: false } && parameter.Type.SpecialType != SpecialType.System_String)
+                {
+                    var (type, exact) = TypeOf(argument.Value, resolver.Origins);
+                    if (type is not null && (exact || !SymbolEqualityComparer.Default.Equals(type, parameter.Type)))
+                    {
+                        fact = new ArgumentFact(parameter.Name, type, exact, ImmutableArray<IMethodSymbol>.Empty);
+                    }
+                }
+
+                if (fact is not null)
+                {
+                    (facts ??= ImmutableArray.CreateBuilder<ArgumentFact>()).Add(fact);
+                }
+            }
+
+            return facts?.ToImmutable() ?? ImmutableArray<ArgumentFact>.Empty;
+        }
+
+        public CallTargets InContext(DirectCall call, ImmutableArray<ArgumentFact> facts)
+        {
+            var dispatch = call.Dispatch;
+            if (FactFor(facts, dispatch.DelegateParameter) is { Functions.IsEmpty: false } passed)
+            {
+                return new CallTargets(passed.Functions, passed.Functions.Length > 1);
+            }
+
+            if (FactFor(facts, dispatch.ReceiverParameter) is { Type: { } type } argument)
+            {
+                var narrowed = CallDispatch.Narrow(call.Targets, type, argument.ExactType);
+                return new CallTargets(narrowed, narrowed.Count(HasBody) > 1);
+            }
+
+            return dispatch;
+        }
+
+        /// <summary>The part of <paramref name="facts"/> that changes what <paramref name="target"/>'s own calls run; empty when none does.</summary>
+        public static string ContextKey(DirectSummary target, ImmutableArray<ArgumentFact> facts)
+        {
+            if (facts.IsEmpty)
+            {
+                return string.Empty;
+            }
+
+            string? key = null;
+            foreach (var call in target.Calls)
+            {
+                var parameter = call.Dispatch.DelegateParameter ?? call.Dispatch.ReceiverParameter;
+                if (FactFor(facts, parameter) is { } fact)
+                {
+                    key += parameter + fact.Key + ";";
+                }
+            }
+
+            return key ?? string.Empty;
+        }
+
+        private static ArgumentFact? FactFor(ImmutableArray<ArgumentFact> facts, string? parameter)
+        {
+            if (parameter is null)
+            {
+                return null;
+            }
+
+            foreach (var fact in facts)
+            {
+                if (fact.Parameter == parameter)
+                {
+                    return fact;
+                }
+            }
+
+            return null;
+        }
+
+        private static bool HasBody(IMethodSymbol method) => !method.IsAbstract && method.ContainingType?.TypeKind != TypeKind.Interface;
+
+        /// <summary>The static type of a value with the conversions to the parameter looked through; the created type when it is created here.</summary>
+        private static (ITypeSymbol? Type, bool Exact) TypeOf(IOperation value, ValueOrigins origins)
+        {
+            for (var steps = 0; steps < 8; steps++)
+            {
+                switch (value)
+                {
+                    case IConversionOperation { IsImplicit: true } conversion:
+                        value = conversion.Operand;
+                        continue;
+                    case IObjectCreationOperation creation:
+                        return (creation.Type, true);
+                    case ILocalReferenceOperation local when origins.LocalValue(local.Local) is { } assigned:
+                        value = assigned;
+                        continue;
+                    case IFlowCaptureReferenceOperation capture when origins.CaptureValue(capture.Id) is { } captured:
+                        value = captured;
+                        continue;
+                }
+
+                break;
+            }
+
+            return (value.Type, false);
+        }
+
+        private static IOperation? Unconverted(IOperation? operation)
+        {
+            while (operation is IConversionOperation or IParenthesizedOperation)
+            {
+                operation = operation is IConversionOperation conversion ? conversion.Operand : ((IParenthesizedOperation)operation).Operand;
+            }
+
+            return operation;
+        }
+
+        public static IMethodSymbol? CalledMethod(IOperation call) => call switch
+        {
+            IInvocationOperation invocation => invocation.TargetMethod,
+            IPropertyReferenceOperation property => property.Parent is IAssignmentOperation assignment && assignment.Target == property
+                ? property.Property.SetMethod : property.Property.GetMethod,
+            IObjectCreationOperation creation => creation.Constructor,
+            _ => null,
+        };
+
+        /// <summary>Library methods that run the delegates they are given before they return.</summary>
+        public static bool RunsDelegatesInPlace(IMethodSymbol method)
+        {
+            var type = method.ContainingType;
+            if (type?.Name is not ("Enumerable" or "Parallel" or "List" or "Array" or "ConcurrentDictionary"))
+            {
+                return false;
+            }
+
+            var ns = type.ContainingNamespace?.ToDisplayString();
+            return (ns, type.Name, method.Name) switch
+            {
+                ("System.Linq", "Enumerable", _) => true,
+                ("System.Threading.Tasks", "Parallel", _) => true,
+                ("System.Collections.Generic", "List", "ForEach" or "Find" or "FindAll" or "FindIndex" or "FindLast" or "Exists" or "TrueForAll" or "RemoveAll" or "ConvertAll" or "Sort") => true,
+                ("System", "Array", "ForEach" or "Find" or "FindAll" or "FindIndex" or "Exists" or "TrueForAll" or "ConvertAll" or "Sort") => true,
+                ("System.Collections.Concurrent", "ConcurrentDictionary", "GetOrAdd" or "AddOrUpdate") => true,
+                _ => false,
+            };
+        }
+
+        /// <summary>Overrides and interface implementations declared in this compilation, by the member they implement.</summary>
+        private Dictionary<IMethodSymbol, List<IMethodSymbol>> BuildImplementations()
+        {
+            var map = new Dictionary<IMethodSymbol, List<IMethodSymbol>>(SymbolEqualityComparer.Default);
+            void Add(IMethodSymbol member, IMethodSymbol implementation)
+            {
+                if (!map.TryGetValue(member.OriginalDefinition, out var list))
+                {
+                    list = new List<IMethodSymbol>();
+                    map.Add(member.OriginalDefinition, list);
+                }
+
+                if (!list.Contains(implementation, SymbolEqualityComparer.Default))
+                {
+                    list.Add(implementation);
+                }
+            }
+
+            foreach (var type in LockSummaries.SourceTypes(_model.Compilation.Assembly.GlobalNamespace))
+            {
+                foreach (var member in type.GetMembers())
+                {
+                    if (member is IMethodSymbol { IsAbstract: false } method)
+                    {
+                        for (var overridden = method.OverriddenMethod; overridden is not null; overridden = overridden.OverriddenMethod)
+                        {
+                            Add(overridden, method);
+                        }
+                    }
+                }
+
+                foreach (var @interface in type.AllInterfaces)
+                {
+                    foreach (var member in @interface.GetMembers())
+                    {
+                        if (member is IMethodSymbol interfaceMethod
+                            && type.FindImplementationForInterfaceMember(interfaceMethod) is IMethodSymbol { IsAbstract: false } implementation
+                            && SymbolEqualityComparer.Default.Equals(implementation.ContainingType, type))
+                        {
+                            Add(interfaceMethod, implementation);
+                        }
+                    }
+                }
+            }
+
+            return map;
+        }
+    }
+}

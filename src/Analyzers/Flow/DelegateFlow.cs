@@ -1,0 +1,844 @@
+using System;
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.FlowAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace LockContracts.Analyzers.Flow
+{
+    /// <summary>
+    /// Which functions (methods, lambdas, local functions) a delegate value can be. A value is
+    /// followed back through locals, conditionals, parameters (to the arguments at every call site
+    /// of the method), fields, properties and events (to what the compilation assigns or subscribes
+    /// to them, through the interface members they implement), and object-typed slots that are
+    /// assigned a delegate in source and cast back (<c>(Action)args.UserToken</c>). Each step back
+    /// costs one level of <see cref="MaxDepth"/>; what is stored in a member or passed for a parameter
+    /// is computed once per compilation. A value the compilation does not show (a library's result, a
+    /// delegate built by reflection) has no functions: it runs nothing the analysis can see.
+    /// </summary>
+    internal sealed class DelegateFlow
+    {
+        /// <summary>How many steps back (member → assigned value → parameter → argument …) a value is followed.</summary>
+        public const int MaxDepth = 5;
+
+        /// <summary>A value that can be more functions than this is cut there (the rest are not followed).</summary>
+        public const int MaxFunctions = 64;
+
+        [ThreadStatic]
+        private static HashSet<ISymbol>? s_inProgress;
+
+        /// <summary>How many times a computation met one in progress (a cycle) or ran out of work: what was computed meanwhile is partial and not kept.</summary>
+        [ThreadStatic]
+        private static int s_cycles;
+
+        /// <summary>What is left of <see cref="MaxWork"/> for the outermost question being answered on this thread.</summary>
+        [ThreadStatic]
+        private static int s_budget;
+
+        /// <summary>
+        /// How many members, parameters and methods one question may look into, and how many assignments
+        /// and call sites it may read, in all: results that are not kept (cycles) are computed again, and
+        /// this bounds that work whatever the shape of the program.
+        /// </summary>
+        public const int MaxWork = 4096;
+
+        private readonly Compilation _compilation;
+        private readonly Func<SyntaxTree, SemanticModel> _models;
+        private readonly ConcurrentDictionary<(ISymbol, int), ImmutableArray<IMethodSymbol>> _stored = new(MemoComparer.Instance);
+        private readonly ConcurrentDictionary<(ISymbol, int), ImmutableArray<IMethodSymbol>> _passed = new(MemoComparer.Instance);
+        private readonly ConcurrentDictionary<(ISymbol, int), ImmutableArray<IMethodSymbol>> _returned = new(MemoComparer.Instance);
+        private readonly ConcurrentDictionary<(ISymbol, int), ImmutableArray<IMethodSymbol>> _elements = new(MemoComparer.Instance);
+        private readonly Lazy<SyntaxIndex> _index;
+
+        public DelegateFlow(Compilation compilation, Func<SyntaxTree, SemanticModel> models)
+        {
+            _compilation = compilation;
+            _models = models;
+            _index = new Lazy<SyntaxIndex>(() => new SyntaxIndex(compilation), LazyThreadSafetyMode.ExecutionAndPublication);
+        }
+
+        /// <summary>One unit of work for the current question; false when its budget is spent (the result is then partial).</summary>
+        private static bool Spend(HashSet<ISymbol> inProgress)
+        {
+            if (inProgress.Count == 0)
+            {
+                s_budget = MaxWork;
+            }
+
+            if (s_budget <= 0)
+            {
+                s_cycles++;
+                return false;
+            }
+
+            s_budget--;
+            return true;
+        }
+
+        /// <summary>
+        /// What was found for a member, parameter or method at a depth: kept per depth, because how many
+        /// steps are left decides how far back a value is followed, and a query must get the same answer
+        /// whatever was asked before it (the editor and a build analyze methods in different orders).
+        /// </summary>
+        private static ImmutableArray<IMethodSymbol>? Known(ConcurrentDictionary<(ISymbol, int), ImmutableArray<IMethodSymbol>> memo, ISymbol key, int depth) =>
+            memo.TryGetValue((key, depth), out var known) ? known : null;
+
+        private static void Remember(ConcurrentDictionary<(ISymbol, int), ImmutableArray<IMethodSymbol>> memo, ISymbol key, int depth, ImmutableArray<IMethodSymbol> functions) =>
+            memo.TryAdd((key, depth), functions);
+
+        private sealed class MemoComparer : IEqualityComparer<(ISymbol Symbol, int Depth)>
+        {
+            public static readonly MemoComparer Instance = new();
+
+            public bool Equals((ISymbol Symbol, int Depth) x, (ISymbol Symbol, int Depth) y) =>
+                x.Depth == y.Depth && SymbolEqualityComparer.Default.Equals(x.Symbol, y.Symbol);
+
+            public int GetHashCode((ISymbol Symbol, int Depth) obj) => SymbolEqualityComparer.Default.GetHashCode(obj.Symbol) * 31 + obj.Depth;
+        }
+
+        /// <summary>The functions <paramref name="value"/> can be, in a body whose locals <paramref name="origins"/> describes.</summary>
+        public ImmutableArray<IMethodSymbol> FunctionsOf(IOperation? value, ValueOrigins origins) => FunctionsOf(value, origins, 0);
+
+        /// <summary>
+        /// The functions <paramref name="value"/> can be as far as its own body shows (lambdas, method
+        /// groups, locals assigned from them), without following members or parameters: cheap enough
+        /// for every argument of every call.
+        /// </summary>
+        public ImmutableArray<IMethodSymbol> LocalFunctionsOf(IOperation? value, ValueOrigins origins) => FunctionsOf(value, origins, MaxDepth);
+
+        /// <summary>The function a lambda, method group or delegate creation denotes, without following any value.</summary>
+        public static IMethodSymbol? FunctionOf(IOperation? value)
+        {
+            while (true)
+            {
+                switch (value)
+                {
+                    case IConversionOperation conversion:
+                        value = conversion.Operand;
+                        continue;
+                    case IParenthesizedOperation parenthesized:
+                        value = parenthesized.Operand;
+                        continue;
+                    case IDelegateCreationOperation creation:
+                        value = creation.Target;
+                        continue;
+                    case IAnonymousFunctionOperation function:
+                        return function.Symbol;
+                    case IFlowAnonymousFunctionOperation flowFunction:
+                        return flowFunction.Symbol;
+                    case IMethodReferenceOperation reference:
+                        return reference.Method;
+                    default:
+                        return null;
+                }
+            }
+        }
+
+        private ImmutableArray<IMethodSymbol> FunctionsOf(IOperation? value, ValueOrigins origins, int depth)
+        {
+            var result = new List<IMethodSymbol>();
+            Collect(value, origins, depth, result);
+            return Distinct(result);
+        }
+
+        private void Collect(IOperation? value, ValueOrigins origins, int depth, List<IMethodSymbol> result)
+        {
+            for (var steps = 0; value is not null && steps < 16 && result.Count < MaxFunctions; steps++)
+            {
+                if (FunctionOf(value) is { } function)
+                {
+                    result.Add(function);
+                    return;
+                }
+
+                switch (value)
+                {
+                    case IConversionOperation conversion:
+                        value = conversion.Operand;
+                        continue;
+                    case IParenthesizedOperation parenthesized:
+                        value = parenthesized.Operand;
+                        continue;
+                    case IDelegateCreationOperation creation:
+                        value = creation.Target;
+                        continue;
+                    case IFlowCaptureReferenceOperation capture:
+                        value = origins.CaptureValue(capture.Id);
+                        continue;
+                    case ILocalReferenceOperation local when IterationOf(local.Local) is { } loop:
+                        if (depth < MaxDepth)
+                        {
+                            AddRange(result, ElementsOf(loop, depth + 1));
+                        }
+
+                        return;
+                    case ILocalReferenceOperation local:
+                        value = origins.LocalValue(local.Local);
+                        if (value is null && depth < MaxDepth)
+                        {
+                            AddRange(result, AssignedToLocal(local.Local, depth + 1));
+                        }
+
+                        continue;
+                    case IConditionalAccessInstanceOperation:
+                        value = ConditionalAccessed(value);
+                        continue;
+                    case IConditionalOperation conditional:
+                        Collect(conditional.WhenTrue, origins, depth, result);
+                        value = conditional.WhenFalse;
+                        continue;
+                    case ICoalesceOperation coalesce:
+                        Collect(coalesce.Value, origins, depth, result);
+                        value = coalesce.WhenNull;
+                        continue;
+                    case IParameterReferenceOperation { Parameter.ContainingSymbol: IMethodSymbol { MethodKind: MethodKind.EventAdd or MethodKind.PropertySet, AssociatedSymbol: { } member } }
+                        when depth < MaxDepth:
+                        // The value of an add accessor or a setter: what the compilation subscribes or assigns to the member.
+                        AddRange(result, StoredIn(member, depth + 1));
+                        return;
+                    case IParameterReferenceOperation parameter when depth < MaxDepth && origins.IsUnchanged(parameter.Parameter):
+                        AddRange(result, PassedFor(parameter.Parameter, depth + 1));
+                        return;
+                    case IFieldReferenceOperation field when depth < MaxDepth:
+                        AddRange(result, StoredIn(field.Field.AssociatedSymbol is IEventSymbol fieldLikeEvent ? fieldLikeEvent : field.Field, depth + 1));
+                        return;
+                    case IPropertyReferenceOperation { Arguments.IsEmpty: true } property when depth < MaxDepth:
+                        AddRange(result, StoredIn(property.Property, depth + 1));
+                        return;
+                    case IEventReferenceOperation @event when depth < MaxDepth:
+                        AddRange(result, StoredIn(@event.Event, depth + 1));
+                        return;
+                    case IInvocationOperation { TargetMethod: { MethodKind: MethodKind.Ordinary or MethodKind.LocalFunction, IsVirtual: false, IsAbstract: false, IsOverride: false } method }
+                        when depth < MaxDepth && method.ReturnType.TypeKind == TypeKind.Delegate:
+                        AddRange(result, ReturnedBy(method, depth + 1));
+                        return;
+                    default:
+                        return;
+                }
+            }
+        }
+
+        private static IOperation? ConditionalAccessed(IOperation instance)
+        {
+            for (var parent = instance.Parent; parent is not null; parent = parent.Parent)
+            {
+                if (parent is IConditionalAccessOperation access)
+                {
+                    return access.Operation;
+                }
+            }
+
+            return null;
+        }
+
+        /// <summary>What the compilation stores in a field, property, event or object-typed slot: assignments, <c>+=</c> subscriptions, initializers.</summary>
+        private ImmutableArray<IMethodSymbol> StoredIn(ISymbol storage, int depth)
+        {
+            storage = storage.OriginalDefinition;
+            if (Known(_stored, storage, depth) is { } known)
+            {
+                return known;
+            }
+
+            var inProgress = s_inProgress ??= new HashSet<ISymbol>(SymbolEqualityComparer.Default);
+            if (!Spend(inProgress) || !inProgress.Add(storage))
+            {
+                s_cycles++;
+                return ImmutableArray<IMethodSymbol>.Empty;
+            }
+
+            var cycles = s_cycles;
+
+            try
+            {
+                var family = Family(storage);
+                var result = new List<IMethodSymbol>();
+                foreach (var name in NamesOf(family))
+                {
+                    foreach (var (node, value) in _index.Value.AssignmentsTo(name))
+                    {
+                        if (result.Count >= MaxFunctions || !Spend(inProgress))
+                        {
+                            break;
+                        }
+
+                        var model = _models(node.SyntaxTree);
+                        if (model.GetSymbolInfo(node).Symbol?.OriginalDefinition is not { } assigned || !family.Contains(assigned))
+                        {
+                            continue;
+                        }
+
+                        var operation = model.GetOperation(value);
+                        if (FunctionOf(operation) is { } function)
+                        {
+                            result.Add(function);
+                        }
+                        else
+                        {
+                            Collect(operation, OriginsAround(value, model), depth, result);
+                        }
+                    }
+
+                    foreach (var declarator in _index.Value.InitializersOf(name))
+                    {
+                        var model = _models(declarator.SyntaxTree);
+                        if (model.GetDeclaredSymbol(declarator) is { } declared && family.Contains(declared.OriginalDefinition))
+                        {
+                            var initializer = declarator switch
+                            {
+                                VariableDeclaratorSyntax variable => variable.Initializer?.Value,
+                                PropertyDeclarationSyntax property => property.Initializer?.Value,
+                                _ => null,
+                            };
+                            if (initializer is not null)
+                            {
+                                Collect(model.GetOperation(initializer), ValueOrigins.None, depth, result);
+                            }
+                        }
+                    }
+                }
+
+                var functions = Distinct(result);
+                // Kept when complete: no cycle was cut on the way, or this is the outermost computation.
+                if (s_cycles == cycles || inProgress.Count == 1)
+                {
+                    Remember(_stored, storage, depth, functions);
+                }
+                return functions;
+            }
+            finally
+            {
+                inProgress.Remove(storage);
+            }
+        }
+
+        /// <summary>
+        /// A member with the interface members it implements and the members it overrides: a handler
+        /// subscribed through <c>IEvents.Changed</c> is raised by the class's own <c>Changed</c>.
+        /// </summary>
+        private static HashSet<ISymbol> Family(ISymbol storage)
+        {
+            var family = new HashSet<ISymbol>(SymbolEqualityComparer.Default) { storage };
+            if (storage is not (IEventSymbol or IPropertySymbol) || storage.ContainingType is not { } type)
+            {
+                return family;
+            }
+
+            for (var overridden = Overridden(storage); overridden is not null; overridden = Overridden(overridden))
+            {
+                family.Add(overridden.OriginalDefinition);
+            }
+
+            foreach (var @interface in type.AllInterfaces)
+            {
+                foreach (var member in @interface.GetMembers(storage.Name))
+                {
+                    if (SymbolEqualityComparer.Default.Equals(type.FindImplementationForInterfaceMember(member)?.OriginalDefinition, storage))
+                    {
+                        family.Add(member.OriginalDefinition);
+                    }
+                }
+            }
+
+            return family;
+        }
+
+        private static ISymbol? Overridden(ISymbol member) => member switch
+        {
+            IEventSymbol e => e.OverriddenEvent,
+            IPropertySymbol p => p.OverriddenProperty,
+            _ => null,
+        };
+
+        private static IEnumerable<string> NamesOf(HashSet<ISymbol> family)
+        {
+            var names = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var member in family)
+            {
+                names.Add(member.Name);
+            }
+
+            return names;
+        }
+
+        /// <summary>What a non-virtual method of the compilation returns: <c>var next = NextStep(); next();</c>.</summary>
+        private ImmutableArray<IMethodSymbol> ReturnedBy(IMethodSymbol method, int depth)
+        {
+            var key = method.OriginalDefinition;
+            if (Known(_returned, key, depth) is { } known)
+            {
+                return known;
+            }
+
+            var inProgress = s_inProgress ??= new HashSet<ISymbol>(SymbolEqualityComparer.Default);
+            if (!Spend(inProgress) || !inProgress.Add(key))
+            {
+                s_cycles++;
+                return ImmutableArray<IMethodSymbol>.Empty;
+            }
+
+            var cycles = s_cycles;
+
+            try
+            {
+                var result = new List<IMethodSymbol>();
+                foreach (var reference in key.DeclaringSyntaxReferences)
+                {
+                    if (!_compilation.ContainsSyntaxTree(reference.SyntaxTree))
+                    {
+                        continue;
+                    }
+
+                    var declaration = reference.GetSyntax();
+                    var model = _models(declaration.SyntaxTree);
+                    var origins = OriginsAround(declaration, model);
+                    var returned = declaration switch
+                    {
+                        MethodDeclarationSyntax { ExpressionBody: { } arrow } => new List<ExpressionSyntax> { arrow.Expression },
+                        LocalFunctionStatementSyntax { ExpressionBody: { } arrow } => new List<ExpressionSyntax> { arrow.Expression },
+                        _ => ReturnedExpressions(declaration),
+                    };
+                    foreach (var expression in returned)
+                    {
+                        Collect(model.GetOperation(expression), origins, depth, result);
+                    }
+                }
+
+                var functions = Distinct(result);
+                // Kept when complete: no cycle was cut on the way, or this is the outermost computation.
+                if (s_cycles == cycles || inProgress.Count == 1)
+                {
+                    Remember(_returned, key, depth, functions);
+                }
+                return functions;
+            }
+            finally
+            {
+                inProgress.Remove(key);
+            }
+        }
+
+        /// <summary>The expressions of a body's own <c>return</c> statements (not those of lambdas or local functions inside it).</summary>
+        private static List<ExpressionSyntax> ReturnedExpressions(SyntaxNode declaration)
+        {
+            var result = new List<ExpressionSyntax>();
+            foreach (var node in declaration.DescendantNodes(n => n == declaration || n is not (AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax)))
+            {
+                if (node is ReturnStatementSyntax { Expression: { } expression })
+                {
+                    result.Add(expression);
+                }
+            }
+
+            return result;
+        }
+
+        /// <summary>The <c>foreach</c> that declares <paramref name="local"/> as its iteration variable, or null.</summary>
+        private ForEachStatementSyntax? IterationOf(ILocalSymbol local)
+        {
+            if (local.DeclaringSyntaxReferences.Length != 1 || local.Type.TypeKind != TypeKind.Delegate)
+            {
+                return null;
+            }
+
+            var reference = local.DeclaringSyntaxReferences[0];
+            return _compilation.ContainsSyntaxTree(reference.SyntaxTree) ? reference.GetSyntax() as ForEachStatementSyntax : null;
+        }
+
+        /// <summary>
+        /// The functions a <c>foreach</c> over a field's or property's elements can meet: what the
+        /// compilation adds to that member (<c>Add</c>, <c>Enqueue</c>, <c>Push</c>, <c>Insert</c>, …), seen
+        /// through a copy (<c>ToArray()</c>, <c>ToList()</c>) or a dictionary's <c>Values</c>.
+        /// </summary>
+        private ImmutableArray<IMethodSymbol> ElementsOf(ForEachStatementSyntax loop, int depth)
+        {
+            var model = _models(loop.SyntaxTree);
+            var collection = model.GetOperation(loop.Expression);
+            for (var steps = 0; collection is not null && steps < 8; steps++)
+            {
+                switch (collection)
+                {
+                    case IConversionOperation conversion:
+                        collection = conversion.Operand;
+                        continue;
+                    case IInvocationOperation { TargetMethod.Name: "ToArray" or "ToList" or "AsEnumerable" or "ToImmutableArray" } copy:
+                        collection = copy.Instance ?? (copy.Arguments.IsEmpty ? null : copy.Arguments[0].Value);
+                        continue;
+                    case IPropertyReferenceOperation { Property.Name: "Values", Instance: { } dictionary }:
+                        collection = dictionary;
+                        continue;
+                    case IFieldReferenceOperation field:
+                        return ElementsStoredIn(field.Field, depth);
+                    case IPropertyReferenceOperation { Arguments.IsEmpty: true } property:
+                        return ElementsStoredIn(property.Property, depth);
+                }
+
+                break;
+            }
+
+            return ImmutableArray<IMethodSymbol>.Empty;
+        }
+
+        private static readonly string[] AddMethods = { "Add", "Enqueue", "Push", "Insert", "AddLast", "AddFirst", "TryAdd" };
+
+        private ImmutableArray<IMethodSymbol> ElementsStoredIn(ISymbol member, int depth)
+        {
+            var key = member.OriginalDefinition;
+            if (Known(_elements, key, depth) is { } known)
+            {
+                return known;
+            }
+
+            var inProgress = s_inProgress ??= new HashSet<ISymbol>(SymbolEqualityComparer.Default);
+            if (!Spend(inProgress) || !inProgress.Add(key))
+            {
+                s_cycles++;
+                return ImmutableArray<IMethodSymbol>.Empty;
+            }
+
+            var cycles = s_cycles;
+
+            try
+            {
+                var result = new List<IMethodSymbol>();
+                foreach (var name in AddMethods)
+                {
+                    foreach (var node in _index.Value.CallsTo(name, constructor: false))
+                    {
+                        if (result.Count >= MaxFunctions)
+                        {
+                            break;
+                        }
+
+                        if (node is not InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax access } || NameOf(access.Expression) != member.Name)
+                        {
+                            continue;
+                        }
+
+                        if (!Spend(inProgress))
+                        {
+                            break;
+                        }
+
+                        var model = _models(node.SyntaxTree);
+                        if (model.GetOperation(node) is not IInvocationOperation { Instance: { } instance } invocation
+                            || !SymbolEqualityComparer.Default.Equals(MemberOf(instance)?.OriginalDefinition, key))
+                        {
+                            continue;
+                        }
+
+                        foreach (var argument in invocation.Arguments)
+                        {
+                            if (argument.Value.Type?.TypeKind == TypeKind.Delegate || argument.Parameter?.Type.TypeKind == TypeKind.Delegate)
+                            {
+                                Collect(argument.Value, OriginsAround(node, model), depth, result);
+                            }
+                        }
+                    }
+                }
+
+                var functions = Distinct(result);
+                // Kept when complete: no cycle was cut on the way, or this is the outermost computation.
+                if (s_cycles == cycles || inProgress.Count == 1)
+                {
+                    Remember(_elements, key, depth, functions);
+                }
+                return functions;
+            }
+            finally
+            {
+                inProgress.Remove(key);
+            }
+        }
+
+        private static ISymbol? MemberOf(IOperation operation)
+        {
+            while (operation is IConversionOperation conversion)
+            {
+                operation = conversion.Operand;
+            }
+
+            return operation switch
+            {
+                IFieldReferenceOperation field => field.Field,
+                IPropertyReferenceOperation property => property.Property,
+                _ => null,
+            };
+        }
+
+        /// <summary>Every assignment to a local that is assigned more than once (<c>next = a; … next = b;</c>).</summary>
+        private ImmutableArray<IMethodSymbol> AssignedToLocal(ILocalSymbol local, int depth)
+        {
+            var result = new List<IMethodSymbol>();
+            foreach (var reference in local.DeclaringSyntaxReferences)
+            {
+                var declaration = reference.GetSyntax();
+                var body = declaration.FirstAncestorOrSelf<SyntaxNode>(n => n is MemberDeclarationSyntax or LocalFunctionStatementSyntax or AnonymousFunctionExpressionSyntax);
+                if (body is null || !_compilation.ContainsSyntaxTree(body.SyntaxTree))
+                {
+                    continue;
+                }
+
+                var model = _models(body.SyntaxTree);
+                var origins = OriginsAround(declaration, model);
+                if (declaration is VariableDeclaratorSyntax { Initializer.Value: { } initial })
+                {
+                    Collect(model.GetOperation(initial), origins, depth, result);
+                }
+
+                foreach (var assignment in body.DescendantNodes())
+                {
+                    if (assignment is AssignmentExpressionSyntax { Left: IdentifierNameSyntax name } simple && name.Identifier.ValueText == local.Name
+                        && SymbolEqualityComparer.Default.Equals(model.GetSymbolInfo(name).Symbol, local))
+                    {
+                        Collect(model.GetOperation(simple.Right), origins, depth, result);
+                    }
+                }
+            }
+
+            return Distinct(result);
+        }
+
+        /// <summary>The functions given for a parameter at every call site of its method in the compilation.</summary>
+        private ImmutableArray<IMethodSymbol> PassedFor(IParameterSymbol parameter, int depth)
+        {
+            var key = parameter.OriginalDefinition;
+            if (Known(_passed, key, depth) is { } known)
+            {
+                return known;
+            }
+
+            var inProgress = s_inProgress ??= new HashSet<ISymbol>(SymbolEqualityComparer.Default);
+            if (parameter.ContainingSymbol is not IMethodSymbol method || parameter.IsParams)
+            {
+                return ImmutableArray<IMethodSymbol>.Empty;
+            }
+
+            if (!Spend(inProgress) || !inProgress.Add(key))
+
+            {
+
+                s_cycles++;
+                return ImmutableArray<IMethodSymbol>.Empty;
+            }
+
+            var cycles = s_cycles;
+
+            try
+            {
+                var result = new List<IMethodSymbol>();
+                var definition = method.OriginalDefinition;
+                var implemented = Implemented(definition);
+                var name = definition.MethodKind == MethodKind.Constructor ? definition.ContainingType.Name : definition.Name;
+                foreach (var node in _index.Value.CallsTo(name, definition.MethodKind == MethodKind.Constructor))
+                {
+                    if (result.Count >= MaxFunctions || !Spend(inProgress))
+                    {
+                        break;
+                    }
+
+                    var model = _models(node.SyntaxTree);
+                    var (target, arguments) = model.GetOperation(node) switch
+                    {
+                        IInvocationOperation i => (i.TargetMethod, i.Arguments),
+                        IObjectCreationOperation c => (c.Constructor, c.Arguments),
+                        _ => (null, ImmutableArray<IArgumentOperation>.Empty),
+                    };
+                    if (target is null || !implemented.Contains(target.OriginalDefinition))
+                    {
+                        continue;
+                    }
+
+                    foreach (var argument in arguments)
+                    {
+                        if (argument.Parameter?.Ordinal == parameter.Ordinal && argument.ArgumentKind == ArgumentKind.Explicit)
+                        {
+                            Collect(argument.Value, OriginsAround(node, model), depth, result);
+                        }
+                    }
+                }
+
+                var functions = Distinct(result);
+                // Kept when complete: no cycle was cut on the way, or this is the outermost computation.
+                if (s_cycles == cycles || inProgress.Count == 1)
+                {
+                    Remember(_passed, key, depth, functions);
+                }
+                return functions;
+            }
+            finally
+            {
+                inProgress.Remove(key);
+            }
+        }
+
+        /// <summary>The method and the members it overrides or implements: a call to any of them may run it.</summary>
+        private static HashSet<IMethodSymbol> Implemented(IMethodSymbol method)
+        {
+            var result = new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default) { method };
+            for (var overridden = method.OverriddenMethod; overridden is not null; overridden = overridden.OverriddenMethod)
+            {
+                result.Add(overridden.OriginalDefinition);
+            }
+
+            if (method.ContainingType is { } type)
+            {
+                foreach (var @interface in type.AllInterfaces)
+                {
+                    foreach (var member in @interface.GetMembers(method.Name))
+                    {
+                        if (SymbolEqualityComparer.Default.Equals(type.FindImplementationForInterfaceMember(member)?.OriginalDefinition, method))
+                        {
+                            result.Add((IMethodSymbol)member.OriginalDefinition);
+                        }
+                    }
+                }
+            }
+
+            return result;
+        }
+
+        /// <summary>The locals of the body around <paramref name="node"/>, for following a value found there.</summary>
+        private static ValueOrigins OriginsAround(SyntaxNode node, SemanticModel model)
+        {
+            var body = node.FirstAncestorOrSelf<SyntaxNode>(n => n is BaseMethodDeclarationSyntax or AccessorDeclarationSyntax or LocalFunctionStatementSyntax
+                or AnonymousFunctionExpressionSyntax or PropertyDeclarationSyntax);
+
+            // Bound only when a local must be followed: most values found are lambdas or method groups.
+            return body is null ? ValueOrigins.None : new ValueOrigins(() => model.GetOperation(body));
+        }
+
+        private static void AddRange(List<IMethodSymbol> result, ImmutableArray<IMethodSymbol> functions)
+        {
+            foreach (var function in functions)
+            {
+                if (result.Count >= MaxFunctions)
+                {
+                    return;
+                }
+
+                result.Add(function);
+            }
+        }
+
+        private static ImmutableArray<IMethodSymbol> Distinct(List<IMethodSymbol> functions)
+        {
+            if (functions.Count == 0)
+            {
+                return ImmutableArray<IMethodSymbol>.Empty;
+            }
+
+            var seen = new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default);
+            var result = ImmutableArray.CreateBuilder<IMethodSymbol>(functions.Count);
+            foreach (var function in functions)
+            {
+                if (seen.Add(function.OriginalDefinition))
+                {
+                    result.Add(function);
+                }
+            }
+
+            return result.ToImmutable();
+        }
+
+        /// <summary>
+        /// The compilation's assignments, member initializers and calls, by the name they assign or
+        /// call, read in one pass over the syntax on first need.
+        /// </summary>
+        private sealed class SyntaxIndex
+        {
+            private readonly Dictionary<string, List<(ExpressionSyntax Target, ExpressionSyntax Value)>> _assignments = new(StringComparer.Ordinal);
+            private readonly Dictionary<string, List<SyntaxNode>> _initializers = new(StringComparer.Ordinal);
+            private readonly Dictionary<string, List<SyntaxNode>> _calls = new(StringComparer.Ordinal);
+            private readonly List<SyntaxNode> _unnamedCreations = new();
+
+            public SyntaxIndex(Compilation compilation)
+            {
+                foreach (var tree in compilation.SyntaxTrees)
+                {
+                    foreach (var node in tree.GetRoot().DescendantNodes())
+                    {
+                        switch (node)
+                        {
+                            case AssignmentExpressionSyntax assignment when NameOf(assignment.Left) is { Length: > 0 } assigned:
+                                Add(_assignments, assigned, (assignment.Left, assignment.Right));
+                                break;
+                            case VariableDeclaratorSyntax { Initializer: not null, Parent.Parent: FieldDeclarationSyntax or EventFieldDeclarationSyntax } variable:
+                                Add(_initializers, variable.Identifier.ValueText, node);
+                                break;
+                            case PropertyDeclarationSyntax { Initializer: not null } property:
+                                Add(_initializers, property.Identifier.ValueText, node);
+                                break;
+                            case InvocationExpressionSyntax invocation when NameOf(invocation.Expression) is { Length: > 0 } called:
+                                Add(_calls, called, node);
+                                break;
+                            case ObjectCreationExpressionSyntax creation:
+                                Add(_calls, TypeName(creation.Type), node);
+                                break;
+                            case ImplicitObjectCreationExpressionSyntax or ConstructorInitializerSyntax:
+                                _unnamedCreations.Add(node);
+                                break;
+                        }
+                    }
+                }
+            }
+
+            public IEnumerable<(ExpressionSyntax Target, ExpressionSyntax Value)> AssignmentsTo(string name) =>
+                _assignments.TryGetValue(name, out var list) ? list : Array.Empty<(ExpressionSyntax, ExpressionSyntax)>();
+
+            public IEnumerable<SyntaxNode> InitializersOf(string name) =>
+                _initializers.TryGetValue(name, out var list) ? list : Array.Empty<SyntaxNode>();
+
+            public IEnumerable<SyntaxNode> CallsTo(string name, bool constructor)
+            {
+                if (_calls.TryGetValue(name, out var list))
+                {
+                    foreach (var node in list)
+                    {
+                        yield return node;
+                    }
+                }
+
+                if (constructor)
+                {
+                    foreach (var node in _unnamedCreations)
+                    {
+                        yield return node;
+                    }
+                }
+            }
+
+            private static void Add<T>(Dictionary<string, List<T>> map, string key, T value)
+            {
+                if (!map.TryGetValue(key, out var list))
+                {
+                    list = new List<T>();
+                    map.Add(key, list);
+                }
+
+                list.Add(value);
+            }
+
+            private static string TypeName(TypeSyntax type) => type switch
+            {
+                SimpleNameSyntax simple => simple.Identifier.ValueText,
+                QualifiedNameSyntax qualified => qualified.Right.Identifier.ValueText,
+                AliasQualifiedNameSyntax alias => alias.Name.Identifier.ValueText,
+                _ => string.Empty,
+            };
+        }
+
+        private static string NameOf(ExpressionSyntax expression) => expression switch
+        {
+            IdentifierNameSyntax identifier => identifier.Identifier.ValueText,
+            GenericNameSyntax generic => generic.Identifier.ValueText,
+            MemberAccessExpressionSyntax member => member.Name.Identifier.ValueText,
+            MemberBindingExpressionSyntax binding => binding.Name.Identifier.ValueText,
+            _ => string.Empty,
+        };
+    }
+}

@@ -1,0 +1,376 @@
+using LockContracts.Analyzers.Tests.Testing;
+
+namespace LockContracts.Analyzers.Tests.Flow;
+
+/// <summary>
+/// Delegate values and events followed to the functions they run (Flow/DelegateFlow): each shape of
+/// a deadlock the analysis used to miss, modelled on the real one, in a version that is reported and
+/// a fixed twin that stays silent.
+/// </summary>
+public class DelegateFlowTests
+{
+    private static Task Verify(string source, params Microsoft.CodeAnalysis.Testing.DiagnosticResult[] expected) =>
+        LockAnalyzerVerifier.VerifyAsync(source, expected: expected);
+
+    /// <summary>The cycle, reported on the edge that comes first in the source (#0), with the other (#1).</summary>
+    private static Microsoft.CodeAnalysis.Testing.DiagnosticResult Cycle() => LockAnalyzerVerifier.Diagnostic("LOCK001").WithLocation(0).WithLocation(1);
+
+    /// <summary>The other half of every cycle: a sink that holds its lock while it calls back into the owner, which takes the owner's lock.</summary>
+    private const string Sink = """
+        class Sink
+        {
+            readonly object _sync = new();
+            public Owner? Owner;
+            public void Write() { lock (_sync) { } }
+            public void Abort() { lock (_sync) { {|#1:Owner!.Cancel()|}; } }
+        }
+        """;
+
+    private static string Quiet(string source) => source.Replace("{|#1:Owner!.Cancel()|}", "Owner!.Cancel()");
+
+    [Fact]
+    public Task ADelegateHeldInALocalRunsUnderTheLock() => Verify("""
+        class Owner
+        {
+            readonly object _gate = new();
+            readonly Action<object?> sendNextChunk;
+            public Owner(Sink sink) { sendNextChunk = state => sink.Write(); }
+            public void Pump()
+            {
+                var next = sendNextChunk;
+                lock (_gate)
+                {
+                    {|#0:next(null)|};
+                }
+            }
+            public void Cancel() { lock (_gate) { } }
+        }
+        """ + Sink, Cycle());
+
+    [Fact]
+    public Task ADelegateHeldInALocalAndRunAfterTheLockIsSilent() => Verify(Quiet("""
+        class Owner
+        {
+            readonly object _gate = new();
+            readonly Action<object?> sendNextChunk;
+            int _sent;
+            public Owner(Sink sink) { sendNextChunk = state => sink.Write(); }
+            public void Pump()
+            {
+                var next = sendNextChunk;
+                lock (_gate)
+                {
+                    _sent++;
+                }
+                next(null);
+            }
+            public void Cancel() { lock (_gate) { } }
+        }
+        """ + Sink));
+
+    [Fact]
+    public Task ALocalDelegateAssignedAfterItsDeclarationAndCopied() => Verify("""
+        class Owner
+        {
+            readonly object _gate = new();
+            public void Pump(Sink sink)
+            {
+                Action<object?>? sendNextChunk = null;
+                sendNextChunk = state => sink.Write();
+                var next = sendNextChunk;
+                lock (_gate)
+                {
+                    {|#0:next(null)|};
+                }
+            }
+            public void Cancel() { lock (_gate) { } }
+        }
+        """ + Sink, Cycle());
+
+    [Fact]
+    public Task ALocalDelegateCopiedAndRunAfterTheLockIsSilent() => Verify(Quiet("""
+        class Owner
+        {
+            readonly object _gate = new();
+            int _sent;
+            public void Pump(Sink sink)
+            {
+                Action<object?>? sendNextChunk = null;
+                sendNextChunk = state => sink.Write();
+                var next = sendNextChunk;
+                lock (_gate) { _sent++; }
+                next(null);
+            }
+            public void Cancel() { lock (_gate) { } }
+        }
+        """ + Sink));
+
+    /// <summary>A delegate returned by a method of the program and run under the lock.</summary>
+    private const string Returned = """
+        class Owner
+        {
+            readonly object _gate = new();
+            Sink? _sink;
+            Action<object?> NextStep() { if (_sink is null) return _ => { }; return state => _sink.Write(); }
+            public void Pump() { PUMP }
+            public void Cancel() { lock (_gate) { } }
+        }
+        """;
+
+    [Fact]
+    public Task ADelegateReturnedByAMethodRunsUnderTheLock() =>
+        Verify(Returned.Replace("PUMP", "var next = NextStep(); lock (_gate) { {|#0:next(null)|}; }") + Sink, Cycle());
+
+    [Fact]
+    public Task ADelegateReturnedByAMethodAndRunAfterTheLockIsSilent() =>
+        Verify(Quiet(Returned.Replace("PUMP", "var next = NextStep(); lock (_gate) { } next(null);") + Sink));
+
+    [Fact]
+    public Task ALocalAssignedTwiceRunsEitherFunction() => Verify("""
+        class Owner
+        {
+            readonly object _gate = new();
+            public Sink? Target;
+            public void Pump(bool fast)
+            {
+                Action next = () => { };
+                if (fast) next = () => Target!.Write();
+                lock (_gate)
+                {
+                    {|#0:next()|};
+                }
+            }
+            public void Cancel() { lock (_gate) { } }
+        }
+        """ + Sink, Cycle());
+
+    [Fact]
+    public Task ADelegateParameterRunsWhatItsCallersPass() => Verify("""
+        class Owner
+        {
+            readonly object _gate = new();
+            void Run(Action<int> callback) { lock (_gate) { {|#0:callback(1)|}; } }
+            public void Post(Sink sink) => Run(n => sink.Write());
+            public void Cancel() { lock (_gate) { } }
+        }
+        """ + Sink, Cycle());
+
+    [Fact]
+    public Task ADelegateParameterRunAfterTheLockIsSilent() => Verify(Quiet("""
+        class Owner
+        {
+            readonly object _gate = new();
+            int _runs;
+            void Run(Action<int> callback) { lock (_gate) { _runs++; } callback(1); }
+            public void Post(Sink sink) => Run(n => sink.Write());
+            public void Cancel() { lock (_gate) { } }
+        }
+        """ + Sink));
+
+    /// <summary>The callback reaches a struct's property through its constructor, from a parameter two calls away.</summary>
+    private const string Transfer = """
+        readonly struct Completion
+        {
+            public Completion(Action onDone) { OnDone = onDone; }
+            public Action OnDone { get; }
+        }
+        class Owner
+        {
+            readonly object _gate = new();
+            Completion _completion;
+            public void Start(Action onDone) => Prepare(onDone);
+            void Prepare(Action onDone) => _completion = new Completion(onDone);
+            public void Finish() { FINISH }
+            public void Cancel() { lock (_gate) { } }
+        }
+        class Client
+        {
+            readonly Owner _transfer = new();
+            public void Begin(Sink sink) => _transfer.Start(() => sink.Write());
+        }
+        """;
+
+    [Fact]
+    public Task AStructPropertySetFromAConstructorParameterTwoCallsAway() =>
+        Verify(Transfer.Replace("FINISH", "lock (_gate) { {|#0:_completion.OnDone()|}; }") + Sink, Cycle());
+
+    [Fact]
+    public Task AStructPropertyRunAfterTheLockIsSilent() =>
+        Verify(Quiet(Transfer.Replace("FINISH", "Completion done; lock (_gate) { done = _completion; } done.OnDone();") + Sink));
+
+    /// <summary>A continuation carried in an object-typed slot (a socket operation's <c>UserToken</c>) and cast back when the operation completes.</summary>
+    private const string Connection = """
+        class Owner
+        {
+            readonly object _gate = new();
+            readonly System.Net.Sockets.SocketAsyncEventArgs _args = new();
+            public void Send(Action<int> continuation) { _args.UserToken = continuation; }
+            public void OnCompleted() { COMPLETED }
+            public void Cancel() { lock (_gate) { } }
+        }
+        class Session
+        {
+            readonly Owner _connection = new();
+            public void Write(Sink sink) => _connection.Send(n => sink.Write());
+        }
+        """;
+
+    [Fact]
+    public Task AContinuationCarriedInAUserTokenAndCastBack() =>
+        Verify(Connection.Replace("COMPLETED", "lock (_gate) { var k = (Action<int>)_args.UserToken!; {|#0:k(0)|}; }") + Sink, Cycle());
+
+    [Fact]
+    public Task AContinuationCastBackAndRunAfterTheLockIsSilent() =>
+        Verify(Quiet(Connection.Replace("COMPLETED", "Action<int> k; lock (_gate) { k = (Action<int>)_args.UserToken!; } k(0);") + Sink));
+
+    /// <summary>An event raised by a build, with a logger's handler that takes the logger's lock (the sink's role here).</summary>
+    private const string Build = """
+        interface IBuildEvents { event EventHandler? ProjectFinished; }
+        class Owner : IBuildEvents
+        {
+            readonly object _gate = new();
+            public event EventHandler? ProjectFinished;
+            public void Complete() { COMPLETE }
+            protected virtual void OnProjectFinished() => ProjectFinished?.Invoke(this, EventArgs.Empty);
+            public void Cancel() { lock (_gate) { } }
+        }
+        class Logger
+        {
+            readonly Sink _sink;
+            readonly EventHandler _onFinished;
+            public Logger(Owner build, IBuildEvents events, Sink sink)
+            {
+                _sink = sink;
+                _onFinished = (s, e) => _sink.Write();
+                SUBSCRIBE
+            }
+            void OnFinished(object? sender, EventArgs e) => _sink.Write();
+        }
+        """;
+
+    private static string RaisedBy(string complete, string subscribe) => Build.Replace("COMPLETE", complete).Replace("SUBSCRIBE", subscribe) + Sink;
+
+    private const string LocalCopy = "lock (_gate) { var h = ProjectFinished; {|#0:h?.Invoke(this, EventArgs.Empty)|}; }";
+
+    [Fact]
+    public Task AnEventRaisedThroughALocalCopy() => Verify(RaisedBy(LocalCopy, "build.ProjectFinished += OnFinished;"), Cycle());
+
+    [Fact]
+    public Task AnEventCopiedUnderTheLockAndRaisedAfterIsSilent() => Verify(Quiet(RaisedBy(
+        "EventHandler? h; lock (_gate) { h = ProjectFinished; } h?.Invoke(this, EventArgs.Empty);", "build.ProjectFinished += OnFinished;")));
+
+    [Fact]
+    public Task AnEventSubscribedThroughAnInterfaceEvent() => Verify(RaisedBy(LocalCopy, "events.ProjectFinished += OnFinished;"), Cycle());
+
+    [Fact]
+    public Task AnInterfaceEventWithNoHandlerThatLocksIsSilent() => Verify(Quiet(RaisedBy(LocalCopy, "events.ProjectFinished += (s, e) => { };")));
+
+    [Fact]
+    public Task AHandlerThatIsADelegateField() => Verify(RaisedBy(LocalCopy, "build.ProjectFinished += _onFinished;"), Cycle());
+
+    [Fact]
+    public Task ADelegateFieldThatIsNeverSubscribedIsSilent() => Verify(Quiet(RaisedBy(LocalCopy, "_onFinished(this, EventArgs.Empty);")));
+
+    [Fact]
+    public Task AnEventRaisedThroughAProtectedOnMethod() => Verify(RaisedBy("lock (_gate) { {|#0:OnProjectFinished()|}; }", "build.ProjectFinished += (s, e) => sink.Write();"), Cycle());
+
+    [Fact]
+    public Task AnEventRaisedThroughAnOnMethodAfterTheLockIsSilent() =>
+        Verify(Quiet(RaisedBy("lock (_gate) { } OnProjectFinished();", "build.ProjectFinished += (s, e) => sink.Write();")));
+
+    /// <summary>An event with its own accessors, storing its handlers in a delegate field that is raised under the lock.</summary>
+    private const string Accessors = """
+        class Owner
+        {
+            readonly object _gate = new();
+            EventHandler? _finished;
+            public event EventHandler Finished { add { lock (_gate) { _finished += value; } } remove { lock (_gate) { _finished -= value; } } }
+            public void Complete() { COMPLETE }
+            public void Cancel() { lock (_gate) { } }
+        }
+        class Logger
+        {
+            public Logger(Owner build, Sink sink) { build.Finished += (s, e) => sink.Write(); }
+        }
+        """;
+
+    [Fact]
+    public Task AnEventWithAccessorsRaisedFromItsField() =>
+        Verify(Accessors.Replace("COMPLETE", "lock (_gate) { {|#0:_finished?.Invoke(this, EventArgs.Empty)|}; }") + Sink, Cycle());
+
+    [Fact]
+    public Task AnEventWithAccessorsRaisedAfterTheLockIsSilent() =>
+        Verify(Quiet(Accessors.Replace("COMPLETE", "EventHandler? h; lock (_gate) { h = _finished; } h?.Invoke(this, EventArgs.Empty);") + Sink));
+
+    /// <summary>Callbacks kept in a list and run one by one.</summary>
+    private const string Callbacks = """
+        class Owner
+        {
+            readonly object _gate = new();
+            readonly List<Action> _callbacks = new();
+            public void OnIdle(Action callback) { lock (_gate) { _callbacks.Add(callback); } }
+            public void Idle() { IDLE }
+            public void Cancel() { lock (_gate) { } }
+        }
+        class Client
+        {
+            public Client(Owner owner, Sink sink) { owner.OnIdle(() => sink.Write()); }
+        }
+        """;
+
+    [Fact]
+    public Task CallbacksKeptInAListAndRunUnderTheLock() =>
+        Verify(Callbacks.Replace("IDLE", "lock (_gate) { foreach (var callback in _callbacks.ToArray()) {|#0:callback()|}; }") + Sink, Cycle());
+
+    [Fact]
+    public Task CallbacksCopiedUnderTheLockAndRunAfterIsSilent() =>
+        Verify(Quiet(Callbacks.Replace("IDLE", "Action[] pending; lock (_gate) { pending = _callbacks.ToArray(); _callbacks.Clear(); } foreach (var callback in pending) callback();") + Sink));
+
+    [Fact]
+    public Task AHandlerRunOnTheThreadPoolIsNotUnderTheLock() => Verify(Quiet(RaisedBy(
+        "lock (_gate) { var h = ProjectFinished; Task.Run(() => h?.Invoke(this, EventArgs.Empty)); ThreadPool.QueueUserWorkItem(_ => OnProjectFinished()); }",
+        "build.ProjectFinished += OnFinished;")));
+
+    [Fact]
+    public Task AContinuationIsNotUnderTheLock() => Verify(Quiet("""
+        class Owner
+        {
+            readonly object _gate = new();
+            public void After(Task pending, Sink sink)
+            {
+                Action<Task> resume = _ => sink.Write();
+                lock (_gate) { pending.ContinueWith(resume); pending.GetAwaiter().OnCompleted(() => sink.Write()); }
+            }
+            public void Cancel() { lock (_gate) { } }
+        }
+        """ + Sink));
+
+    [Fact]
+    public Task TheSameDelegateRunInPlaceIsUnderTheLock() => Verify("""
+        class Owner
+        {
+            readonly object _gate = new();
+            public void After(Task pending, Sink sink)
+            {
+                Action<Task> resume = _ => sink.Write();
+                lock (_gate) { {|#0:resume(pending)|}; }
+            }
+            public void Cancel() { lock (_gate) { } }
+        }
+        """ + Sink, Cycle());
+
+    [Fact]
+    public Task ADelegateGivenToATimerIsNotUnderTheLock() => Verify(Quiet("""
+        class Owner
+        {
+            readonly object _gate = new();
+            Timer? _timer;
+            public void Arm(Sink sink)
+            {
+                Action<object?> tick = _ => sink.Write();
+                lock (_gate) { _timer = new Timer(s => tick(s), null, 10, 10); }
+            }
+            public void Cancel() { lock (_gate) { } }
+        }
+        """ + Sink));
+}
