@@ -171,7 +171,7 @@ namespace LockContracts.Analyzers.Flow
                 }
             }
 
-            return arguments == BoolArguments ? this : new DirectCall(Targets, Receiver, Arguments, arguments, Location);
+            return arguments == BoolArguments ? this : new DirectCall(Dispatch, Receiver, Arguments, arguments, Location);
         }
 
         /// <summary>A callee's guard in the caller's terms: <see cref="ParameterGuard.Never"/> when this call rules the acquisition out.</summary>
