@@ -33,6 +33,25 @@ public sealed class FolderScanTests : IDisposable
     }
 
     [Fact]
+    public async Task CostTimesTheAnalyzerAgainstAnEmptyOneOnlyWhenAsked()
+    {
+        _files.Write("src/Ledger.cs", Sources.LedgerTransfer);
+        _files.Write("src/Auditor.cs", Sources.LedgerAuditorFixed);
+
+        var plain = await CliHarness.RunAsync("scan", Path.Combine(_files.Root, "src"));
+        var timed = await CliHarness.RunAsync("scan", Path.Combine(_files.Root, "src"), "--cost", "--format", "json");
+
+        Assert.DoesNotContain("cost (", plain.Output);
+        var cost = Assert.Single(timed.Json().RootElement.GetProperty("summary").GetProperty("cost").EnumerateArray());
+        var empty = cost.GetProperty("emptyAnalyzerSeconds").GetDouble();
+        var analyzer = cost.GetProperty("analyzerSeconds").GetDouble();
+        Assert.True(empty > 0, "the empty analyzer binds every body, which takes time");
+        Assert.True(analyzer > 0);
+        Assert.True(double.IsFinite(cost.GetProperty("added").GetDouble()));
+        Assert.Contains("timing ", timed.Error);
+    }
+
+    [Fact]
     public async Task TheFixedTwinIsCleanAndExitsZero()
     {
         _files.Write("src/Ledger.cs", Sources.LedgerTransfer);

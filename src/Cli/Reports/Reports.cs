@@ -60,6 +60,12 @@ internal static class Reports
         text.AppendLine(CultureInfo.InvariantCulture, $"  lock classes:   {result.Edges.SelectMany(e => new[] { e.From, e.To }).Distinct().Count()}, order edges: {result.Edges.Count(e => !e.Declared)} observed, {result.Edges.Count(e => e.Declared)} declared");
         text.AppendLine(CultureInfo.InvariantCulture, $"  compile time:   {result.CompileTime.TotalSeconds:0.00} s");
         text.AppendLine(CultureInfo.InvariantCulture, $"  analyzer time:  {result.AnalyzerTime.TotalSeconds:0.00} s");
+        foreach (var unit in result.Units.Where(u => u.Cost is not null))
+        {
+            var cost = unit.Cost!;
+            text.AppendLine(CultureInfo.InvariantCulture, $"  cost ({unit.Name}): {cost.Added * 100:+0;-0}% over an empty analyzer ({cost.WithAnalyzer.TotalSeconds:0.00} s against {cost.Empty.TotalSeconds:0.00} s, fastest of {cost.Rounds} rounds each)");
+        }
+
         text.AppendLine(CultureInfo.InvariantCulture, $"  wall time:      {result.Elapsed.TotalSeconds:0.00} s");
         text.AppendLine(CultureInfo.InvariantCulture, $"  peak memory:    {result.PeakMemoryBytes / (1024.0 * 1024.0):0} MB");
         foreach (var warning in result.Warnings.Distinct(StringComparer.Ordinal))
@@ -89,6 +95,13 @@ internal static class Reports
                 ["analyzerSeconds"] = Math.Round(result.AnalyzerTime.TotalSeconds, 3),
                 ["wallSeconds"] = Math.Round(result.Elapsed.TotalSeconds, 3),
                 ["peakMemoryBytes"] = result.PeakMemoryBytes,
+                ["cost"] = new JsonArray(result.Units.Where(u => u.Cost is not null).Select(u => (JsonNode)new JsonObject
+                {
+                    ["unit"] = u.Name,
+                    ["emptyAnalyzerSeconds"] = Math.Round(u.Cost!.Empty.TotalSeconds, 3),
+                    ["analyzerSeconds"] = Math.Round(u.Cost.WithAnalyzer.TotalSeconds, 3),
+                    ["added"] = Math.Round(u.Cost.Added, 3),
+                }).ToArray()),
             },
             ["findings"] = new JsonArray(result.Findings.Select(f => (JsonNode)new JsonObject
             {

@@ -57,6 +57,8 @@ internal static class CompilationScanner
                 : new List<string>(),
             CompileTime = compileWatch.Elapsed,
             AnalyzerTime = analyzerTime,
+            Compilation = countSource ? compilation : null,
+            Options = options,
         };
 
         var models = new Dictionary<SyntaxTree, SemanticModel>();

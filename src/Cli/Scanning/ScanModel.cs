@@ -59,6 +59,14 @@ internal sealed class UnitResult
 
     public TimeSpan AnalyzerTime { get; init; }
 
+    /// <summary>The compilation, kept until <c>--cost</c> has timed it (then dropped, not to hold it through the report).</summary>
+    public Microsoft.CodeAnalysis.Compilation? Compilation { get; set; }
+
+    public Microsoft.CodeAnalysis.Diagnostics.AnalyzerOptions? Options { get; set; }
+
+    /// <summary>With <c>--cost</c>: the analyzer's wall-clock cost against an empty analyzer.</summary>
+    public CostResult? Cost { get; set; }
+
     public List<Finding> Findings { get; } = new();
 
     public List<GraphEdge> Edges { get; } = new();

@@ -6,7 +6,8 @@ namespace LockContracts.Cli.Scanning;
 
 /// <summary>What to scan and how.</summary>
 internal sealed record ScanRequest(
-    string Path, IReadOnlyList<string> Defines, bool ImplicitUsings, bool Restore, string? Framework = null, IReadOnlyDictionary<string, string>? Properties = null);
+    string Path, IReadOnlyList<string> Defines, bool ImplicitUsings, bool Restore, string? Framework = null, IReadOnlyDictionary<string, string>? Properties = null,
+    bool MeasureCost = false);
 
 /// <summary>Input the scanner cannot use: reported as one line, exit code 2.</summary>
 internal sealed class BadInputException : Exception
@@ -49,6 +50,21 @@ internal static class Scanner
             .ThenBy(f => f.Place?.Line ?? 0)
             .ThenBy(f => f.Message, StringComparer.Ordinal)
             .ToList();
+        if (request.MeasureCost)
+        {
+            foreach (var unit in result.Units.Where(u => u.Compilation is not null))
+            {
+                progress($"timing {unit.Name} against an empty analyzer");
+                unit.Cost = await CostMeasurement.MeasureAsync(unit.Compilation!, unit.Options, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        foreach (var unit in result.Units)
+        {
+            unit.Compilation = null;
+            unit.Options = null;
+        }
+
         result.Elapsed = watch.Elapsed;
         result.PeakMemoryBytes = Process.GetCurrentProcess().PeakWorkingSet64;
         return result;
