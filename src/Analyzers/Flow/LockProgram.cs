@@ -26,9 +26,11 @@ namespace LockContracts.Analyzers.Flow
         /// How many bodies that mention locks the live graph may analyze; above it the live graph
         /// stays empty (LOCK001 then comes from builds only). Zero or less: no bound.
         /// </param>
-        public LockProgram(Compilation compilation, int liveLimit = DefaultLiveLimit)
+        /// <param name="cyclesPerGroup">How many cycles each strongly connected group of lock classes reports (<see cref="LockOrderGraph.CyclesPerGroup"/>).</param>
+        public LockProgram(Compilation compilation, int liveLimit = DefaultLiveLimit, int cyclesPerGroup = LockOrderGraph.DefaultCyclesPerGroup)
         {
             LiveLimit = liveLimit;
+            CyclesPerGroup = cyclesPerGroup;
             Model = LockContractModel.For(compilation);
             Summaries = new LockSummaries(Model);
             _graph = new Lazy<LockOrderGraph>(BuildGraph, LazyThreadSafetyMode.ExecutionAndPublication);
@@ -39,6 +41,11 @@ namespace LockContracts.Analyzers.Flow
         public LockSummaries Summaries { get; }
 
         public int LiveLimit { get; }
+
+        public int CyclesPerGroup { get; }
+
+        /// <summary>Set when the live graph stayed empty because more bodies than <see cref="LiveLimit"/> mention locks (known once <see cref="Graph"/> is built).</summary>
+        public bool LiveGraphBounded { get; private set; }
 
         /// <summary>The whole compilation's lock-order graph, computed once.</summary>
         public LockOrderGraph Graph => _graph.Value;
@@ -59,8 +66,9 @@ namespace LockContracts.Analyzers.Flow
 
                 if (LiveLimit > 0 && candidates.Count > LiveLimit)
                 {
-                    // Too large to rebuild on every edit: the editor shows no cycles, the build reports them all.
-                    return new LockOrderGraph(edges, Model.Order);
+                    // Too large to rebuild on every edit: the editor shows no cycles (and LOCK203 says so), the build reports them all.
+                    LiveGraphBounded = true;
+                    return new LockOrderGraph(edges, Model.Order, CyclesPerGroup);
                 }
             }
 
@@ -80,7 +88,7 @@ namespace LockContracts.Analyzers.Flow
                 }
             }
 
-            return new LockOrderGraph(edges, Model.Order);
+            return new LockOrderGraph(edges, Model.Order, CyclesPerGroup);
         }
 
         /// <summary>Members with bodies; lambdas and local functions are analyzed with the member that contains them.</summary>

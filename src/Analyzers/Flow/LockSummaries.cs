@@ -16,22 +16,26 @@ namespace LockContracts.Analyzers.Flow
     /// <summary>One step of evidence: a call made, or the operation that took the lock, and where.</summary>
     internal sealed class CallStep
     {
-        public CallStep(string name, Location location)
+        public CallStep(string name, Location location, bool isUncertain = false)
         {
             Name = name;
             Location = location;
+            IsUncertain = isUncertain;
         }
 
         public string Name { get; }
 
         public Location Location { get; }
+
+        /// <summary>A call that may run one of several targets (<see cref="DirectCall.IsUncertain"/>): this one is only one of them.</summary>
+        public bool IsUncertain { get; }
     }
 
     /// <summary>A lock a method may take, directly or through calls, with the calls that lead there.</summary>
     internal sealed class SummaryAcquisition
     {
         public SummaryAcquisition(
-            string? lockClass, string? owner, string display, LockMode mode, LockPrimitive primitive, ImmutableArray<CallStep> path, bool retaken = false, ParameterGuard? guard = null)
+            string? lockClass, string? owner, string display, LockMode mode, LockPrimitive primitive, CallPath path, bool retaken = false, ParameterGuard? guard = null)
         {
             Retaken = retaken;
             Guard = guard;
@@ -55,7 +59,7 @@ namespace LockContracts.Analyzers.Flow
         public LockPrimitive Primitive { get; }
 
         /// <summary>The calls from the summarized method down to the acquisition; the last step is the acquisition itself.</summary>
-        public ImmutableArray<CallStep> Path { get; }
+        public CallPath Path { get; }
 
         public string? Key => LockClass is not null && Owner is not null ? Owner + "::" + LockClass : null;
 
@@ -68,7 +72,7 @@ namespace LockContracts.Analyzers.Flow
         public SummaryAcquisition WithRetaken() => new(LockClass, Owner, Display, Mode, Primitive, Path, retaken: true, Guard);
 
         /// <summary>The callees passed through, outermost first (empty for a direct acquisition).</summary>
-        public IEnumerable<string> Through => Path.Take(Path.Length - 1).Select(s => s.Name);
+        public IEnumerable<string> Through => Path.Through.Select(s => s.Name);
     }
 
     /// <summary>What one method does by itself: the locks it takes and the calls it makes (flow-insensitive).</summary>
@@ -92,8 +96,9 @@ namespace LockContracts.Analyzers.Flow
     {
         public DirectCall(
             ImmutableArray<IMethodSymbol> targets, string? receiver, ImmutableArray<KeyValuePair<string, string?>> arguments,
-            ImmutableArray<KeyValuePair<string, string>> boolArguments, Location location)
+            ImmutableArray<KeyValuePair<string, string>> boolArguments, Location location, bool isUncertain = false)
         {
+            IsUncertain = isUncertain;
             Targets = targets;
             BoolArguments = boolArguments;
             Receiver = receiver;
@@ -102,6 +107,9 @@ namespace LockContracts.Analyzers.Flow
         }
 
         public ImmutableArray<IMethodSymbol> Targets { get; }
+
+        /// <summary>More than one target may run here (virtual or interface dispatch, delegate flow), and which one is not known.</summary>
+        public bool IsUncertain { get; }
 
         public string? Receiver { get; }
 
@@ -222,13 +230,13 @@ namespace LockContracts.Analyzers.Flow
                 return null;
             }
 
-            var targets = TargetsOf(call, resolver);
+            var targets = TargetsOf(call, resolver, out var uncertain);
             if (!targets.All(HasSomethingToSummarize))
             {
                 targets = targets.Where(HasSomethingToSummarize).ToImmutableArray();
             }
 
-            return targets.IsEmpty ? null : DescribeCall(call, targets, resolver);
+            return targets.IsEmpty ? null : DescribeCall(call, targets, resolver, uncertain);
         }
 
         private bool MayHaveTargets(IOperation call)
@@ -280,7 +288,7 @@ namespace LockContracts.Analyzers.Flow
                     var owner = sameScope ? acquisition.Owner : site.Translate(acquisition.Owner);
                     var translated = new SummaryAcquisition(
                         acquisition.LockClass, owner, TranslateDisplay(acquisition, owner), acquisition.Mode, acquisition.Primitive,
-                        acquisition.Path.Insert(0, new CallStep(LockEffectResolver.DisplayName(target), site.Location)), acquisition.Retaken, guard);
+                        acquisition.Path.Insert(0, new CallStep(LockEffectResolver.DisplayName(target), site.Location, site.IsUncertain)), acquisition.Retaken, guard);
                     if (seen.Add(acquisition.LockClass + "|" + owner + "|" + acquisition.Display))
                     {
                         result.Add(translated);
@@ -321,8 +329,10 @@ namespace LockContracts.Analyzers.Flow
 #pragma warning restore RS1030
 
         /// <summary>The methods a call may run: the target, the implementations of an uncontracted virtual or interface member that the receiver's type allows (<see cref="CallDispatch"/>), delegate targets, and lambdas run in place.</summary>
-        public ImmutableArray<IMethodSymbol> TargetsOf(IOperation call, LockEffectResolver resolver)
+        /// <param name="uncertain">Set when more than one of the targets may run and the call does not say which.</param>
+        public ImmutableArray<IMethodSymbol> TargetsOf(IOperation call, LockEffectResolver resolver, out bool uncertain)
         {
+            uncertain = false;
             var method = CalledMethod(call);
             if (method is null)
             {
@@ -340,6 +350,7 @@ namespace LockContracts.Analyzers.Flow
                 && _implementations.Value.TryGetValue(method.OriginalDefinition, out var all))
             {
                 implementations = CallDispatch.Candidates(call, method, all, out exact);
+                uncertain = CallDispatch.IsUncertain(call, method, implementations, exact);
             }
 
             var runsDelegates = call is IInvocationOperation { Arguments.IsEmpty: false } && RunsDelegatesInPlace(method);
@@ -393,8 +404,8 @@ namespace LockContracts.Analyzers.Flow
 
                 // A callee is walked once per way its guards resolve from here (usually one).
                 var visited = new HashSet<(IMethodSymbol, string)>(VisitComparer.Instance) { (root, string.Empty) };
-                var queue = new Queue<(IMethodSymbol Method, Func<string?, string?> Translate, Func<ParameterGuard?, ParameterGuard?> MapGuard, ImmutableArray<CallStep> Path)>();
-                queue.Enqueue((root, owner => owner, guard => guard, ImmutableArray<CallStep>.Empty));
+                var queue = new Queue<(IMethodSymbol Method, Func<string?, string?> Translate, Func<ParameterGuard?, ParameterGuard?> MapGuard, CallPath Path)>();
+                queue.Enqueue((root, owner => owner, guard => guard, CallPath.Empty));
                 while (queue.Count > 0 && visited.Count < MaxMethodsPerSummary)
                 {
                     var (method, translate, mapGuard, path) = queue.Dequeue();
@@ -434,7 +445,7 @@ namespace LockContracts.Analyzers.Flow
                             {
                                 var outer = translate;
                                 Func<string?, string?> inner = SharesScope(target) ? outer : owner => outer(site.Translate(owner));
-                                queue.Enqueue((target, inner, innerGuard, path.Add(new CallStep(LockEffectResolver.DisplayName(target), call.Location))));
+                                queue.Enqueue((target, inner, innerGuard, path.Add(new CallStep(LockEffectResolver.DisplayName(target), call.Location, call.IsUncertain))));
                             }
                         }
                     }
@@ -733,9 +744,9 @@ namespace LockContracts.Analyzers.Flow
             !method.Locations.IsEmpty && method.Locations[0].IsInSource || !_model.GetContract(method).IsEmpty;
 
         private static SummaryAcquisition FromIdentity(LockIdentity identity, LockMode mode, CallStep site) =>
-            new(identity.LockClass, identity.Owner ?? (identity.LockClass is null ? identity.ObjectPath : null), identity.Display, mode, identity.Primitive, ImmutableArray.Create(site));
+            new(identity.LockClass, identity.Owner ?? (identity.LockClass is null ? identity.ObjectPath : null), identity.Display, mode, identity.Primitive, CallPath.Of(site));
 
-        private static DirectCall DescribeCall(IOperation call, ImmutableArray<IMethodSymbol> targets, LockEffectResolver resolver)
+        private static DirectCall DescribeCall(IOperation call, ImmutableArray<IMethodSymbol> targets, LockEffectResolver resolver, bool uncertain)
         {
             IOperation? receiver = call switch
             {
@@ -753,7 +764,7 @@ namespace LockContracts.Analyzers.Flow
             var map = arguments.IsEmpty ? ImmutableArray<KeyValuePair<string, string?>>.Empty : MapArguments(arguments, resolver);
 
             var receiverPath = call is IObjectCreationOperation ? null : receiver is null ? null : resolver.PathOf(receiver);
-            return new DirectCall(targets, receiverPath, map, ParameterGuard.BoolArguments(arguments), LockEffectResolver.CallLocation(call));
+            return new DirectCall(targets, receiverPath, map, ParameterGuard.BoolArguments(arguments), LockEffectResolver.CallLocation(call), uncertain);
         }
 
         private static bool IsNeverAnOwner(ITypeSymbol type) => type.TypeKind == TypeKind.Enum || type.SpecialType is
