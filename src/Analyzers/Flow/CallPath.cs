@@ -1,5 +1,6 @@
 using System.Collections;
 using System.Collections.Generic;
+using Microsoft.CodeAnalysis;
 
 namespace LockContracts.Analyzers.Flow
 {
@@ -95,6 +96,63 @@ namespace LockContracts.Analyzers.Flow
         public CallPath Add(CallStep step) => Join(this, Of(step));
 
         public CallPath AddRange(CallPath rest) => Join(this, rest);
+
+        /// <summary>
+        /// The order in which evidence is preferred: the shorter path, then step by step by file path,
+        /// position and name. It depends on the steps only, never on the order in which methods were
+        /// analyzed, so that the editor and a build keep the same evidence; and a common prefix does not
+        /// change it, so that a summary spliced into its callers keeps the path a walk through it finds.
+        /// </summary>
+        public static int Compare(CallPath a, CallPath b)
+        {
+            if (ReferenceEquals(a, b))
+            {
+                return 0;
+            }
+
+            var byLength = a.Length.CompareTo(b.Length);
+            if (byLength != 0)
+            {
+                return byLength;
+            }
+
+            using var left = a.GetEnumerator();
+            using var right = b.GetEnumerator();
+            while (left.MoveNext() && right.MoveNext())
+            {
+                var byStep = CompareSteps(left.Current, right.Current);
+                if (byStep != 0)
+                {
+                    return byStep;
+                }
+            }
+
+            return 0;
+        }
+
+        public static int CompareSteps(CallStep a, CallStep b)
+        {
+            if (ReferenceEquals(a, b))
+            {
+                return 0;
+            }
+
+            var byLocation = CompareLocations(a.Location, b.Location);
+            if (byLocation != 0)
+            {
+                return byLocation;
+            }
+
+            var byName = string.CompareOrdinal(a.Name, b.Name);
+            return byName != 0 ? byName : a.IsUncertain.CompareTo(b.IsUncertain);
+        }
+
+        /// <summary>By file path, then position.</summary>
+        public static int CompareLocations(Location a, Location b)
+        {
+            var byFile = string.CompareOrdinal(a.SourceTree?.FilePath, b.SourceTree?.FilePath);
+            return byFile != 0 ? byFile : a.SourceSpan.Start.CompareTo(b.SourceSpan.Start);
+        }
 
         public static CallPath Join(CallPath first, CallPath rest) =>
             first.IsEmpty ? rest : rest.IsEmpty ? first : new CallPath(null, first, rest);

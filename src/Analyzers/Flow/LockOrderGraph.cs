@@ -39,16 +39,13 @@ namespace LockContracts.Analyzers.Flow
         /// <summary>The evidence goes through a call that may run one of several targets: the order holds only if that one runs.</summary>
         public bool IsUncertain => Path.IsUncertain;
 
-        public static int CompareSites(Location a, Location b)
-        {
-            var byFile = string.CompareOrdinal(a.SourceTree?.FilePath, b.SourceTree?.FilePath);
-            return byFile != 0 ? byFile : a.SourceSpan.Start.CompareTo(b.SourceSpan.Start);
-        }
+        public static int CompareSites(Location a, Location b) => CallPath.CompareLocations(a, b);
 
         /// <summary>
         /// Which of two edges between the same classes is shown: a certain one before an uncertain
         /// one (so the pair is certain when any of its evidences is), then the shortest, then the one
-        /// whose site comes first in the program, then by text. The order is total and depends only on
+        /// whose steps come first in the program (<see cref="CallPath.Compare"/>, the order the summaries
+        /// keep their evidence in), then the lock held first, then by text. The order is total and depends only on
         /// the evidence itself, so the choice is the same whatever order methods were analyzed in, live
         /// or in a build.
         /// </summary>
@@ -60,16 +57,10 @@ namespace LockContracts.Analyzers.Flow
                 return byCertainty;
             }
 
-            var byLength = a.Path.Length.CompareTo(b.Path.Length);
-            if (byLength != 0)
+            var byPath = CallPath.Compare(a.Path, b.Path);
+            if (byPath != 0)
             {
-                return byLength;
-            }
-
-            var bySite = CompareSites(a.Site, b.Site);
-            if (bySite != 0)
-            {
-                return bySite;
+                return byPath;
             }
 
             var byHeld = CompareSites(a.HeldAt, b.HeldAt);

@@ -273,7 +273,7 @@ namespace LockContracts.Analyzers.Flow
         public ImmutableArray<SummaryAcquisition> MayAcquireAt(DirectCall site)
         {
             var result = ImmutableArray.CreateBuilder<SummaryAcquisition>();
-            var seen = new HashSet<string>();
+            var seen = new Dictionary<string, int>();
             foreach (var target in site.Targets)
             {
                 var sameScope = SharesScope(target);
@@ -289,10 +289,7 @@ namespace LockContracts.Analyzers.Flow
                     var translated = new SummaryAcquisition(
                         acquisition.LockClass, owner, TranslateDisplay(acquisition, owner), acquisition.Mode, acquisition.Primitive,
                         acquisition.Path.Insert(0, new CallStep(LockEffectResolver.DisplayName(target), site.Location, site.IsUncertain)), acquisition.Retaken, guard);
-                    if (seen.Add(acquisition.LockClass + "|" + owner + "|" + acquisition.Display))
-                    {
-                        result.Add(translated);
-                    }
+                    KeepBest(result, seen, acquisition.LockClass + "|" + owner + "|" + acquisition.Display, translated);
                 }
             }
 
@@ -400,7 +397,7 @@ namespace LockContracts.Analyzers.Flow
                 // The root's own acquisitions come first, so its [Releases]/[TemporarilyReleases]
                 // marks (Retaken) win over the same lock reached again through its callees.
                 var result = ImmutableArray.CreateBuilder<SummaryAcquisition>();
-                var seen = new HashSet<string>();
+                var seen = new Dictionary<string, int>();
 
                 // A callee is walked once per way its guards resolve from here (usually one).
                 var visited = new HashSet<(IMethodSymbol, string)>(VisitComparer.Instance) { (root, string.Empty) };
@@ -420,12 +417,10 @@ namespace LockContracts.Analyzers.Flow
                         }
 
                         var owner = translate(acquisition.Owner);
-                        if (seen.Add(acquisition.LockClass + "|" + owner + "|" + (acquisition.LockClass is null ? acquisition.Display : string.Empty) + "|" + guard))
-                        {
-                            result.Add(new SummaryAcquisition(
+                        KeepBest(result, seen, acquisition.LockClass + "|" + owner + "|" + (acquisition.LockClass is null ? acquisition.Display : string.Empty) + "|" + guard,
+                            new SummaryAcquisition(
                                 acquisition.LockClass, owner, owner is null ? acquisition.Display : TranslateDisplay(acquisition, owner),
                                 acquisition.Mode, acquisition.Primitive, path.AddRange(acquisition.Path), acquisition.Retaken, guard));
-                        }
                     }
 
                     if (finished is not null)
@@ -456,6 +451,23 @@ namespace LockContracts.Analyzers.Flow
             finally
             {
                 inProgress.Remove(root);
+            }
+        }
+
+        /// <summary>
+        /// One acquisition per key, with the evidence <see cref="CallPath.Compare"/> prefers (not the
+        /// first found, which would depend on which callee summaries happened to be finished already).
+        /// </summary>
+        private static void KeepBest(ImmutableArray<SummaryAcquisition>.Builder result, Dictionary<string, int> seen, string key, SummaryAcquisition acquisition)
+        {
+            if (!seen.TryGetValue(key, out var index))
+            {
+                seen.Add(key, result.Count);
+                result.Add(acquisition);
+            }
+            else if (CallPath.Compare(acquisition.Path, result[index].Path) < 0)
+            {
+                result[index] = acquisition;
             }
         }
 
@@ -607,6 +619,9 @@ namespace LockContracts.Analyzers.Flow
             }
 
             MarkRetaken(method, contract, resolver, acquisitions);
+
+            // In source order, the order in which evidence is preferred (CallPath.Compare): a walk meets the preferred path first.
+            calls.Sort((a, b) => CallPath.CompareLocations(a.Location, b.Location));
 
             return acquisitions.Count == 0 && calls.Count == 0 ? DirectSummary.Empty : new DirectSummary(acquisitions.ToImmutable(), calls.ToImmutable());
         }
