@@ -101,6 +101,13 @@ namespace LockContracts.Analyzers
             "Lock-order cycles (LOCK001, LOCK005) are not shown as you type in this project: more than {0} method bodies mention a lock, the bound of the editor's whole-program check (MSBuild property LockContractsLiveCycleLimit); builds still report every cycle. Set <LockContractsLiveCycleLimit>0</LockContractsLiveCycleLimit> (no bound) or a larger number in the project to see them live.",
             "The editor rebuilds the lock-order graph of the whole program after every edit; above LockContractsLiveCycleLimit bodies that mention a lock it does not, so that typing stays fast, and says so here, on the methods whose orders it would have checked.");
 
+        /// <summary>A call made under a lock whose summary stopped at its bound: locks past it are not checked.</summary>
+        public static readonly DiagnosticDescriptor SummaryCutOff = Create(
+            "LOCK204", AnalysisCategory, DiagnosticSeverity.Info,
+            "Locks taken through a call are followed only up to a bound",
+            "The locks this call may take were followed through {0} methods, the bound of one summary (MSBuild property LockContractsMethodsPerSummary, 0 for no bound), and no further, from {1}; orders, cycles and self-deadlocks through the methods past it are not checked here",
+            "A call's summary walks every method it can reach; a walk that reaches more methods than the bound stops, and the calls made under a lock that rely on it say so, rather than passing for checked.");
+
         public static string HelpLink(string id) => HelpLinkBase + id + ".md";
 
         private static DiagnosticDescriptor Create(

@@ -23,6 +23,7 @@ public sealed class ConsumerBuildTests(PackageFixture package)
         ["LOCK201"] = "error",
         ["LOCK202"] = "note", // info: cycles past the per-group bound, named (docs/rules/LOCK202.md)
         ["LOCK203"] = "note", // info: cycles not checked live above LockContractsLiveCycleLimit (docs/rules/LOCK203.md)
+        ["LOCK204"] = "note", // info: a call's summary stopped at LockContractsMethodsPerSummary (docs/rules/LOCK204.md)
     };
 
     /// <summary>

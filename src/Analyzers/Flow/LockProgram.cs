@@ -27,12 +27,15 @@ namespace LockContracts.Analyzers.Flow
         /// stays empty (LOCK001 then comes from builds only). Zero or less: no bound.
         /// </param>
         /// <param name="cyclesPerGroup">How many cycles each strongly connected group of lock classes reports (<see cref="LockOrderGraph.CyclesPerGroup"/>).</param>
-        public LockProgram(Compilation compilation, int liveLimit = DefaultLiveLimit, int cyclesPerGroup = LockOrderGraph.DefaultCyclesPerGroup)
+        /// <param name="methodsPerSummary">How many methods one summary may reach (<see cref="LockSummaries.MethodsPerSummary"/>).</param>
+        public LockProgram(
+            Compilation compilation, int liveLimit = DefaultLiveLimit, int cyclesPerGroup = LockOrderGraph.DefaultCyclesPerGroup,
+            int methodsPerSummary = LockSummaries.DefaultMethodsPerSummary)
         {
             LiveLimit = liveLimit;
             CyclesPerGroup = cyclesPerGroup;
             Model = LockContractModel.For(compilation);
-            Summaries = new LockSummaries(Model);
+            Summaries = new LockSummaries(Model, methodsPerSummary);
             _graph = new Lazy<LockOrderGraph>(BuildGraph, LazyThreadSafetyMode.ExecutionAndPublication);
         }
 

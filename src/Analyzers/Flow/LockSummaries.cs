@@ -183,7 +183,17 @@ namespace LockContracts.Analyzers.Flow
     internal sealed class LockSummaries
     {
         /// <summary>A walk that reaches more methods than this stops there: a summary is evidence, not a proof of absence.</summary>
-        private const int MaxMethodsPerSummary = 20_000;
+        public const int DefaultMethodsPerSummary = 20_000;
+
+        /// <summary>
+        /// What a summary cut off at <see cref="MethodsPerSummary"/> takes beyond: an acquisition of no lock whose display is
+        /// this and the bound, which callers carry on like any other (LOCK204).
+        /// </summary>
+        public const string CutOffDisplay = "(calls past the summary bound) ";
+
+        /// <summary>The acquisition that stands for what a summary cut off at its bound did not follow; its one step names the method whose walk was cut.</summary>
+        public static bool IsCutOff(SummaryAcquisition acquisition) =>
+            acquisition.LockClass is null && acquisition.Display.StartsWith(CutOffDisplay, StringComparison.Ordinal);
 
         /// <summary>How deep summaries may wait on the summaries of their callees before walking them in place (bounds the stack).</summary>
         private const int MaxNestedSummaries = 48;
@@ -208,14 +218,19 @@ namespace LockContracts.Analyzers.Flow
         private readonly Lazy<Dictionary<IMethodSymbol, List<IMethodSymbol>>> _implementations;
         private readonly Lazy<ImmutableHashSet<string>> _contractMemberNames;
 
-        public LockSummaries(LockContractModel model)
+        /// <param name="methodsPerSummary">How many methods one summary's walk may reach (<see cref="DefaultMethodsPerSummary"/>); zero or less: no bound.</param>
+        public LockSummaries(LockContractModel model, int methodsPerSummary = DefaultMethodsPerSummary)
         {
             _model = model;
+            MethodsPerSummary = methodsPerSummary > 0 ? methodsPerSummary : int.MaxValue;
             _implementations = new Lazy<Dictionary<IMethodSymbol, List<IMethodSymbol>>>(BuildImplementations, LazyThreadSafetyMode.ExecutionAndPublication);
             _contractMemberNames = new Lazy<ImmutableHashSet<string>>(BuildContractMemberNames, LazyThreadSafetyMode.ExecutionAndPublication);
         }
 
         public LockContractModel Model => _model;
+
+        /// <summary>A walk that reaches more methods than this stops there, and its summary says so (<see cref="IsCutOff"/>).</summary>
+        public int MethodsPerSummary { get; }
 
         /// <summary>Every lock the method may take, directly or through calls, each class and owner once with its shortest path.</summary>
         public ImmutableArray<SummaryAcquisition> MayAcquire(IMethodSymbol method) =>
@@ -403,7 +418,7 @@ namespace LockContracts.Analyzers.Flow
                 var visited = new HashSet<(IMethodSymbol, string)>(VisitComparer.Instance) { (root, string.Empty) };
                 var queue = new Queue<(IMethodSymbol Method, Func<string?, string?> Translate, Func<ParameterGuard?, ParameterGuard?> MapGuard, CallPath Path)>();
                 queue.Enqueue((root, owner => owner, guard => guard, CallPath.Empty));
-                while (queue.Count > 0 && visited.Count < MaxMethodsPerSummary)
+                while (queue.Count > 0 && visited.Count < MethodsPerSummary)
                 {
                     var (method, translate, mapGuard, path) = queue.Dequeue();
                     var finished = ReferenceEquals(method, root) ? null : FinishedSummary(method);
@@ -444,6 +459,14 @@ namespace LockContracts.Analyzers.Flow
                             }
                         }
                     }
+                }
+
+                if (queue.Count > 0)
+                {
+                    // Cut off: what the methods left would take is not known. Say so rather than drop it.
+                    var step = new CallStep(LockEffectResolver.DisplayName(root), root.Locations.IsEmpty ? Location.None : root.Locations[0]);
+                    var display = CutOffDisplay + MethodsPerSummary.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                    KeepBest(result, seen, "||" + display + "|", new SummaryAcquisition(null, null, display, LockMode.Exclusive, LockPrimitive.Custom, CallPath.Of(step)));
                 }
 
                 return result.ToImmutable();

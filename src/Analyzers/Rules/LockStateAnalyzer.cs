@@ -29,7 +29,8 @@ namespace LockContracts.Analyzers.Rules
             new Lock101RequiredLockNotHeldRule(),
             new Lock102UnbalancedLockRule(),
             new Lock103StaleValueRule(),
-            new Lock104StateNotEstablishedRule());
+            new Lock104StateNotEstablishedRule(),
+            new Lock204SummaryCutOffRule());
 
         public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
             Rules.Select(r => r.Descriptor)
@@ -60,7 +61,14 @@ namespace LockContracts.Analyzers.Rules
         /// </summary>
         public const string CyclesPerGroupProperty = "build_property.LockContractsCyclesPerGroup";
 
-        /// <summary>Reads a <see cref="LiveLimitProperty"/> or <see cref="CyclesPerGroupProperty"/> value: a whole number, written the invariant way.</summary>
+        /// <summary>
+        /// The MSBuild property that bounds how many methods the summary of one call may reach
+        /// (default <see cref="LockSummaries.DefaultMethodsPerSummary"/>, 0 for no bound); a call
+        /// under a lock whose summary was cut there gets LOCK204.
+        /// </summary>
+        public const string MethodsPerSummaryProperty = "build_property.LockContractsMethodsPerSummary";
+
+        /// <summary>Reads a <see cref="LiveLimitProperty"/>, <see cref="CyclesPerGroupProperty"/> or <see cref="MethodsPerSummaryProperty"/> value: a whole number, written the invariant way.</summary>
         internal static bool TryParseLimit(string? text, out int limit) =>
             int.TryParse(text?.Trim(), System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out limit);
 
@@ -75,7 +83,9 @@ namespace LockContracts.Analyzers.Rules
                     ? parsed : LockProgram.DefaultLiveLimit;
                 var cyclesPerGroup = options.TryGetValue(CyclesPerGroupProperty, out var perGroupText) && TryParseLimit(perGroupText, out var perGroup)
                     ? perGroup : LockOrderGraph.DefaultCyclesPerGroup;
-                var program = new LockProgram(start.Compilation, liveLimit, cyclesPerGroup);
+                var methodsPerSummary = options.TryGetValue(MethodsPerSummaryProperty, out var perSummaryText) && TryParseLimit(perSummaryText, out var perSummary)
+                    ? perSummary : LockSummaries.DefaultMethodsPerSummary;
+                var program = new LockProgram(start.Compilation, liveLimit, cyclesPerGroup, methodsPerSummary);
                 var atCompilationEnd = options.TryGetValue(CycleReportingProperty, out var mode)
                     && string.Equals(mode?.Trim(), "build", System.StringComparison.OrdinalIgnoreCase);
                 if (!atCompilationEnd)

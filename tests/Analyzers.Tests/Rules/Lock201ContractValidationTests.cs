@@ -56,6 +56,23 @@ public class Lock201ContractValidationTests
         }
     }
 
+    /// <summary>LockContractsMethodsPerSummary too.</summary>
+    [Theory]
+    [InlineData("many", "LockContractsMethodsPerSummary is 'many'")]
+    [InlineData("500", null)]
+    public async Task MalformedMethodsPerSummary(string perSummary, string? expected)
+    {
+        var options = new Dictionary<string, string> { [Analyzers.Rules.LockStateAnalyzer.MethodsPerSummaryProperty] = perSummary };
+        var diagnostics = await LockAnalyzerVerifier.VerifyAsync(
+            "class Plain { readonly object _gate = new(); void M() { lock (_gate) { } } }",
+            globalOptions: options,
+            expected: expected is null ? Array.Empty<DiagnosticResult>() : new[] { LockAnalyzerVerifier.Diagnostic("LOCK201") });
+        if (expected is not null)
+        {
+            Assert.StartsWith(expected, Assert.Single(diagnostics).GetMessage(), StringComparison.Ordinal);
+        }
+    }
+
     [Fact]
     public async Task UnknownLockName()
     {
