@@ -308,7 +308,28 @@ namespace LockContracts.Analyzers.Flow
                 }
             }
 
+            // Rules report once per call: the evidence they see first is the preferred one, not the first found.
+            result.Sort(CompareAcquisitions);
             return result.ToImmutable();
+        }
+
+        /// <summary>By evidence (<see cref="CallPath.Compare"/>), then by class, whose lock and display: a total order.</summary>
+        private static int CompareAcquisitions(SummaryAcquisition a, SummaryAcquisition b)
+        {
+            var byPath = CallPath.Compare(a.Path, b.Path);
+            if (byPath != 0)
+            {
+                return byPath;
+            }
+
+            var byClass = string.CompareOrdinal(a.LockClass, b.LockClass);
+            if (byClass != 0)
+            {
+                return byClass;
+            }
+
+            var byOwner = string.CompareOrdinal(a.Owner, b.Owner);
+            return byOwner != 0 ? byOwner : string.CompareOrdinal(a.Display, b.Display);
         }
 
         /// <summary>True when the declaration's syntax could take or require a lock; a cheap filter before binding it.</summary>
