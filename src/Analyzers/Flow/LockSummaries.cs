@@ -217,12 +217,14 @@ namespace LockContracts.Analyzers.Flow
         private readonly ConcurrentDictionary<ISymbol, ImmutableArray<IMethodSymbol>> _delegateTargets = new(SymbolEqualityComparer.Default);
         private readonly Lazy<Dictionary<IMethodSymbol, List<IMethodSymbol>>> _implementations;
         private readonly Lazy<ImmutableHashSet<string>> _contractMemberNames;
+        private readonly CallComponents _components;
 
         /// <param name="methodsPerSummary">How many methods one summary's walk may reach (<see cref="DefaultMethodsPerSummary"/>); zero or less: no bound.</param>
         public LockSummaries(LockContractModel model, int methodsPerSummary = DefaultMethodsPerSummary)
         {
             _model = model;
             MethodsPerSummary = methodsPerSummary > 0 ? methodsPerSummary : int.MaxValue;
+            _components = new CallComponents(Callees);
             _implementations = new Lazy<Dictionary<IMethodSymbol, List<IMethodSymbol>>>(BuildImplementations, LazyThreadSafetyMode.ExecutionAndPublication);
             _contractMemberNames = new Lazy<ImmutableHashSet<string>>(BuildContractMemberNames, LazyThreadSafetyMode.ExecutionAndPublication);
         }
@@ -233,8 +235,64 @@ namespace LockContracts.Analyzers.Flow
         public int MethodsPerSummary { get; }
 
         /// <summary>Every lock the method may take, directly or through calls, each class and owner once with its shortest path.</summary>
-        public ImmutableArray<SummaryAcquisition> MayAcquire(IMethodSymbol method) =>
-            _closures.GetOrAdd(method.OriginalDefinition, Walk);
+        public ImmutableArray<SummaryAcquisition> MayAcquire(IMethodSymbol method)
+        {
+            var definition = method.OriginalDefinition;
+            if (_closures.TryGetValue(definition, out var done))
+            {
+                return done;
+            }
+
+            // Callees first (depth-first post-order, without recursion): when a method is walked, the
+            // summaries of the methods it calls outside its own call cycle are finished, whoever asked
+            // first and on whichever thread, so the walk splices exactly the same summaries every time.
+            foreach (var callee in CalleesFirst(definition))
+            {
+                _closures.GetOrAdd(callee, Walk);
+            }
+
+            return _closures.GetOrAdd(definition, Walk);
+        }
+
+        /// <summary>The methods reachable from <paramref name="root"/> whose summaries are not finished, each after those it calls (root last).</summary>
+        private List<IMethodSymbol> CalleesFirst(IMethodSymbol root)
+        {
+            var order = new List<IMethodSymbol>();
+            var seen = new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default) { root };
+            var work = new Stack<(IMethodSymbol Method, IEnumerator<IMethodSymbol> Callees)>();
+            work.Push((root, Callees(root).GetEnumerator()));
+            while (work.Count > 0)
+            {
+                var (method, callees) = work.Peek();
+                if (callees.MoveNext())
+                {
+                    var callee = callees.Current.OriginalDefinition;
+                    if (!_closures.ContainsKey(callee) && seen.Add(callee))
+                    {
+                        work.Push((callee, Callees(callee).GetEnumerator()));
+                    }
+
+                    continue;
+                }
+
+                callees.Dispose();
+                work.Pop();
+                order.Add(method);
+            }
+
+            return order;
+        }
+
+        private IEnumerable<IMethodSymbol> Callees(IMethodSymbol method)
+        {
+            foreach (var call in Direct(method).Calls)
+            {
+                foreach (var target in call.Targets)
+                {
+                    yield return target;
+                }
+            }
+        }
 
         /// <summary>A call site described for summaries: its targets that may take locks, and how to name the callee's owners here. Null when no target may.</summary>
         public DirectCall? DescribeSite(IOperation call, LockEffectResolver resolver)
@@ -442,7 +500,8 @@ namespace LockContracts.Analyzers.Flow
                 while (queue.Count > 0 && visited.Count < MethodsPerSummary)
                 {
                     var (method, translate, mapGuard, path) = queue.Dequeue();
-                    var finished = ReferenceEquals(method, root) ? null : FinishedSummary(method);
+                    // Methods that call back into the root are walked in place; the others' summaries are spliced in.
+                    var finished = ReferenceEquals(method, root) || _components.Same(root, method) ? null : FinishedSummary(method);
                     var acquisitions = finished ?? Direct(method).Acquisitions;
                     foreach (var acquisition in acquisitions)
                     {
