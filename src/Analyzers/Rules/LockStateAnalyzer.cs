@@ -11,8 +11,10 @@ namespace LockContracts.Analyzers.Rules
 {
     /// <summary>
     /// Runs the lock-state flow once per method that touches a lock or a contract, and checks
-    /// LOCK002, LOCK003, LOCK004, LOCK101, LOCK102, LOCK103 and LOCK104 against it; a method whose edges close a
-    /// cycle in the compilation's lock-order graph also gets LOCK001. In the editor everything is
+    /// LOCK002, LOCK003, LOCK004, LOCK101, LOCK102, LOCK103, LOCK104 and LOCK204 against it; a method whose edges close a
+    /// cycle in the compilation's lock-order graph also gets LOCK001 (LOCK005 when an edge of the cycle is
+    /// uncertain), and LOCK202 where its group of classes has more cycles than are reported. When the live
+    /// graph is bounded, methods with order edges get LOCK203 instead. In the editor everything is
     /// reported from the method's own analysis, so it shows as the user types; in a build, the
     /// calls a method makes under locks (and so the findings that follow from callee summaries and
     /// the cycles) are checked at compilation end, once every body has been summarized from the
