@@ -10,6 +10,7 @@ namespace LockContracts.Analyzers
         private const string OrderCategory = "LockOrder";
         private const string HeldCategory = "HeldLocks";
         private const string ContractCategory = "Contracts";
+        private const string AnalysisCategory = "Analysis";
 
         public static readonly DiagnosticDescriptor LockOrderCycle = Create(
             "LOCK001", OrderCategory, DiagnosticSeverity.Error,
@@ -46,6 +47,16 @@ namespace LockContracts.Analyzers
             "{1} is taken while {2} is held, two instances of '{0}' with no order between them; another thread nesting them the other way round deadlocks",
             "Nesting two locks of the same class is safe only in a fixed order between instances (by id, by address, parent before child); put the nesting in one method whose contract acquires both.");
 
+        /// <summary>
+        /// A lock-order cycle that holds only if calls with several possible targets (virtual or
+        /// interface dispatch, delegates with several candidates) run the ones that close it.
+        /// </summary>
+        public static readonly DiagnosticDescriptor UncertainLockOrderCycle = Create(
+            "LOCK005", OrderCategory, DiagnosticSeverity.Warning,
+            "Possible lock-order cycle through calls whose target is uncertain",
+            "Possible deadlock if the calls marked \"one of its targets\" run those targets: {0}",
+            "The cycle goes through a call that may run one of several bodies (an interface or virtual member with several implementations the receiver can be, or a delegate with several candidates); if those run, the locks are taken in a cycle of orders, which can deadlock.");
+
         public static readonly DiagnosticDescriptor RequiredLockNotHeld = Create(
             "LOCK101", HeldCategory, DiagnosticSeverity.Error,
             "Call requires a lock that is not held",
@@ -75,6 +86,27 @@ namespace LockContracts.Analyzers
             "Malformed lock contract",
             "{0}",
             "A contract that names an unknown lock, an unknown target, or declares a cyclic order cannot be checked; fix it so the analyzer can hold code to it.");
+
+        /// <summary>A strongly connected group of lock classes has more cycles than are reported: the rest are named here.</summary>
+        public static readonly DiagnosticDescriptor CyclesNotReported = Create(
+            "LOCK202", AnalysisCategory, DiagnosticSeverity.Info,
+            "More lock-order cycles than are reported",
+            "{0} more lock-order cycles among the lock classes {1} are not reported as LOCK001 or LOCK005: at most {2} are reported per group of classes that reach each other (MSBuild property LockContractsCyclesPerGroup, 0 for no bound); not reported: {3}",
+            "Each group of lock classes that take each other in a cycle reports a bounded number of cycles, so that a tangle of orders yields readable reports; the cycles past the bound are named here rather than dropped.");
+
+        /// <summary>The editor's whole-program graph was not built: LOCK001 and LOCK005 come from builds only.</summary>
+        public static readonly DiagnosticDescriptor CyclesNotCheckedLive = Create(
+            "LOCK203", AnalysisCategory, DiagnosticSeverity.Info,
+            "Lock-order cycles are not checked as you type",
+            "Lock-order cycles (LOCK001, LOCK005) are not shown as you type in this project: more than {0} method bodies mention a lock, the bound of the editor's whole-program check (MSBuild property LockContractsLiveCycleLimit); builds still report every cycle. Set <LockContractsLiveCycleLimit>0</LockContractsLiveCycleLimit> (no bound) or a larger number in the project to see them live.",
+            "The editor rebuilds the lock-order graph of the whole program after every edit; above LockContractsLiveCycleLimit bodies that mention a lock it does not, so that typing stays fast, and says so here, on the methods whose orders it would have checked.");
+
+        /// <summary>A call made under a lock whose summary stopped at its bound: locks past it are not checked.</summary>
+        public static readonly DiagnosticDescriptor SummaryCutOff = Create(
+            "LOCK204", AnalysisCategory, DiagnosticSeverity.Info,
+            "Locks taken through a call are followed only up to a bound",
+            "The locks this call may take were followed through {0} methods, the bound of one summary (MSBuild property LockContractsMethodsPerSummary, 0 for no bound), and no further, from {1}; orders, cycles and self-deadlocks through the methods past it are not checked here",
+            "A call's summary walks every method it can reach; a walk that reaches more methods than the bound stops, and the calls made under a lock that rely on it say so, rather than passing for checked.");
 
         public static string HelpLink(string id) => HelpLinkBase + id + ".md";
 

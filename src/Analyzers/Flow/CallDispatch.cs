@@ -112,6 +112,40 @@ namespace LockContracts.Analyzers.Flow
             return result.Count == 0 ? targets : result.ToImmutable();
         }
 
+        /// True when <paramref name="call"/> to <paramref name="method"/> may run more than one body: among
+        /// <paramref name="candidates"/> (what <see cref="Candidates"/> returned), plus the member named
+        /// unless it is abstract, <paramref name="exact"/>, declared above an abstract receiver type (whose
+        /// runtime types are its subtypes: the overriding ones are the candidates), or overridden by a
+        /// candidate that every runtime type of the receiver inherits. The analysis follows them all, but
+        /// each is only possibly what runs: edges through such a call are uncertain (LOCK005, not LOCK001).
+        /// </summary>
+        public static bool IsUncertain(IOperation call, IMethodSymbol method, List<IMethodSymbol> candidates, bool exact)
+        {
+            var receiverType = Receiver(call) is { } receiver ? StaticType(receiver) : null;
+
+            // An abstract receiver type is one of its subtypes: those that override are the candidates.
+            var named = !exact && !method.IsAbstract && receiverType is not { IsAbstract: true };
+            var bodies = 0;
+            foreach (var candidate in candidates)
+            {
+                if (candidate.IsAbstract || SymbolEqualityComparer.Default.Equals(candidate.OriginalDefinition, method.OriginalDefinition))
+                {
+                    continue;
+                }
+
+                bodies++;
+                if (receiverType is { TypeKind: not TypeKind.Interface } && ReceiverClass(receiverType) is { } receiverClass && IsSubtype(receiverClass, candidate.ContainingType))
+                {
+                    // Declared in the receiver's type or above it: the member named never runs.
+                    named = false;
+                }
+            }
+
+            return bodies + (named ? 1 : 0) > 1;
+        }
+
+        private static INamedTypeSymbol? ReceiverClass(ITypeSymbol type) => type as INamedTypeSymbol ?? type.BaseType;
+
         private static IOperation? Receiver(IOperation call) => call switch
         {
             IInvocationOperation invocation => invocation.Instance,

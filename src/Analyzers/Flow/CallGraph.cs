@@ -164,7 +164,7 @@ namespace LockContracts.Analyzers.Flow
             };
             var receiverParameter = !exact && implementations is { Count: > 0 } && Unconverted(receiver) is IParameterReferenceOperation onParameter
                 && resolver.Origins.IsUnchanged(onParameter.Parameter) ? onParameter.Parameter.Name : null;
-            return new CallTargets(targets.ToImmutable(), implementations is { Count: > 1 }, receiverParameter);
+            return new CallTargets(targets.ToImmutable(), implementations is not null && CallDispatch.IsUncertain(call, method, implementations, exact), receiverParameter);
         }
 
         public ImmutableArray<ArgumentFact> FactsOf(ImmutableArray<IArgumentOperation> arguments, LockEffectResolver resolver)

@@ -10,7 +10,7 @@ namespace LockContracts.Analyzers.Flow
     /// <summary>Holding <see cref="From"/> while taking <see cref="To"/>, somewhere in the program, with the evidence.</summary>
     internal sealed class OrderEdge
     {
-        public OrderEdge(string from, string to, IMethodSymbol method, string methodName, Location heldAt, ImmutableArray<CallStep> path, string? reentrantKey = null)
+        public OrderEdge(string from, string to, IMethodSymbol method, string methodName, Location heldAt, CallPath path, string? reentrantKey = null)
         {
             From = from;
             To = to;
@@ -38,44 +38,52 @@ namespace LockContracts.Analyzers.Flow
 
         public Location HeldAt { get; }
 
-        /// <summary>The acquisition or call in the method, then any calls down to the acquisition.</summary>
-        public ImmutableArray<CallStep> Path { get; }
+        /// <summary>The acquisition or call in the method, then any calls down to the acquisition (shared with the summaries it comes from).</summary>
+        public CallPath Path { get; }
 
-        public Location Site => Path[0].Location;
+        public Location Site => Path.First!.Location;
 
-        public static int CompareSites(Location a, Location b)
-        {
-            var byFile = string.CompareOrdinal(a.SourceTree?.FilePath, b.SourceTree?.FilePath);
-            return byFile != 0 ? byFile : a.SourceSpan.Start.CompareTo(b.SourceSpan.Start);
-        }
+        /// <summary>The evidence goes through a call that may run one of several targets: the order holds only if that one runs.</summary>
+        public bool IsUncertain => Path.IsUncertain;
+
+        public static int CompareSites(Location a, Location b) => CallPath.CompareLocations(a, b);
 
         /// <summary>
-        /// Which of two edges between the same classes is shown: the one whose site comes first in
-        /// the program, then the most direct, then by text, so that the choice does not depend on
-        /// the order in which methods were analyzed.
+        /// Which of two edges between the same classes is shown: a certain one before an uncertain
+        /// one (so the pair is certain when any of its evidences is), then the shortest, then the one
+        /// whose steps come first in the program (<see cref="CallPath.Compare"/>, the order the summaries
+        /// keep their evidence in), then the lock held first, then by text. The order is total and depends only on
+        /// the evidence itself, so the choice is the same whatever order methods were analyzed in, live
+        /// or in a build.
         /// </summary>
         public static int CompareEvidence(OrderEdge a, OrderEdge b)
         {
-            var bySite = CompareSites(a.Site, b.Site);
-            if (bySite != 0)
+            var byCertainty = a.IsUncertain.CompareTo(b.IsUncertain);
+            if (byCertainty != 0)
             {
-                return bySite;
+                return byCertainty;
             }
 
-            var byLength = a.Path.Length.CompareTo(b.Path.Length);
-            if (byLength != 0)
+            var byPath = CallPath.Compare(a.Path, b.Path);
+            if (byPath != 0)
             {
-                return byLength;
+                return byPath;
             }
 
             var byHeld = CompareSites(a.HeldAt, b.HeldAt);
             return byHeld != 0 ? byHeld : string.CompareOrdinal(a.Describe(), b.Describe());
         }
 
-        /// <summary>"Ledger.Transfer takes Ledger._accounts then Ledger._audit (Ledger.cs:17)", with the calls it goes through.</summary>
+        /// <summary>
+        /// "Ledger.Transfer takes Ledger._accounts then Ledger._audit (Ledger.cs:17)", with the calls it
+        /// goes through; a call that may run one of several targets is marked "(one of its targets)".
+        /// Made only of names, file names and line numbers, none of which depend on how the edge was found.
+        /// </summary>
         public string Describe()
         {
-            var through = Path.Length > 1 ? ", through " + string.Join(" → ", Path.Take(Path.Length - 1).Select(s => s.Name)) + "," : string.Empty;
+            var through = Path.Length > 1
+                ? ", through " + string.Join(" → ", Path.Through.Select(s => s.IsUncertain ? s.Name + " (one of its targets)" : s.Name)) + ","
+                : string.Empty;
             var lines = new List<string>();
             string? file = null;
             foreach (var step in Path)
@@ -96,6 +104,7 @@ namespace LockContracts.Analyzers.Flow
         public OrderCycle(ImmutableArray<OrderEdge> edges)
         {
             Edges = edges;
+            IsUncertain = edges.Any(e => e.IsUncertain);
         }
 
         /// <summary>In cycle order, starting at the primary edge (the one whose site comes first in the program).</summary>
@@ -103,21 +112,69 @@ namespace LockContracts.Analyzers.Flow
 
         public OrderEdge Primary => Edges[0];
 
+        /// <summary>Some edge is known only through a call that may run one of several targets: LOCK005 rather than LOCK001.</summary>
+        public bool IsUncertain { get; }
+
+        /// <summary>"A → B → A": the classes in cycle order, back to the first.</summary>
+        public string Classes => string.Join(" → ", Edges.Select(e => e.From).Append(Primary.From));
+
         public string Describe() => string.Join("; ", Edges.Select(e => e.Describe()));
+    }
+
+    /// <summary>The cycles of one strongly connected group of lock classes that were found but not reported, because the group reached its bound.</summary>
+    internal sealed class UnreportedCycles
+    {
+        public UnreportedCycles(ImmutableArray<string> group, ImmutableArray<OrderCycle> cycles, int bound)
+        {
+            Group = group;
+            Cycles = cycles;
+            Bound = bound;
+        }
+
+        /// <summary>Every class of the group, in ordinal order.</summary>
+        public ImmutableArray<string> Group { get; }
+
+        /// <summary>The cycles not reported, in the order they would have been.</summary>
+        public ImmutableArray<OrderCycle> Cycles { get; }
+
+        public int Bound { get; }
+
+        /// <summary>Reported where the first cycle not reported would have been.</summary>
+        public OrderEdge Primary => Cycles[0].Primary;
+
+        public string Describe() => string.Join("; ", Cycles.Select(c => c.IsUncertain ? c.Classes + " (uncertain)" : c.Classes));
     }
 
     /// <summary>
     /// The lock-order graph of one compilation: lock classes and the orders the program takes them
     /// in. Orders the declared order forbids are LOCK002 and stay out; nesting within one class is
-    /// LOCK004 and stays out. Every cycle found is assigned to the member holding its first edge.
+    /// LOCK004 and stays out.
     /// </summary>
+    /// <remarks>
+    /// Cycles are found without enumerating them: the graph is split into strongly connected groups
+    /// of classes (a cycle lies within one), and each edge of a group is closed by the shortest way
+    /// back through the group, made of certain edges when there is one (breadth-first, so the work is
+    /// one search per edge). The cycles so found are told apart by their classes, so each cycle of
+    /// classes is reported once. A group reports at most <see cref="CyclesPerGroup"/> of them, certain
+    /// ones first, then in the order of their first sites; the rest are named in one
+    /// <see cref="UnreportedCycles"/> (LOCK202). Every report is assigned to the member holding the
+    /// edge it is reported on, so that the editor can show it with that member's analysis.
+    /// </remarks>
     internal sealed class LockOrderGraph
     {
+        /// <summary>How many cycles a strongly connected group of classes reports when nothing sets the bound.</summary>
+        public const int DefaultCyclesPerGroup = 10;
+
         private readonly Dictionary<(string From, string To), OrderEdge> _edges = new();
         private readonly Dictionary<IMethodSymbol, List<OrderCycle>> _cyclesByMethod = new(SymbolEqualityComparer.Default);
+        private readonly Dictionary<IMethodSymbol, List<UnreportedCycles>> _unreportedByMethod = new(SymbolEqualityComparer.Default);
+        private readonly List<OrderCycle> _cycles = new();
+        private readonly List<UnreportedCycles> _unreported = new();
 
-        public LockOrderGraph(IEnumerable<OrderEdge> edges, DeclaredLockOrder declared)
+        /// <param name="cyclesPerGroup">How many cycles each strongly connected group of classes reports; zero or less: all of them.</param>
+        public LockOrderGraph(IEnumerable<OrderEdge> edges, DeclaredLockOrder declared, int cyclesPerGroup = DefaultCyclesPerGroup)
         {
+            CyclesPerGroup = cyclesPerGroup;
             foreach (var edge in edges)
             {
                 if (edge.From == edge.To || declared.Precedes(edge.To, edge.From))
@@ -135,56 +192,176 @@ namespace LockContracts.Analyzers.Flow
             FindCycles();
         }
 
+        public int CyclesPerGroup { get; }
+
         /// <summary>One edge per ordered pair of classes, with the evidence <see cref="OrderEdge.CompareEvidence"/> prefers.</summary>
         public IEnumerable<OrderEdge> Edges => _edges.Values;
 
-        public IEnumerable<OrderCycle> AllCycles => _cyclesByMethod.Values.SelectMany(c => c);
+        /// <summary>The cycles reported, in the order of their primary sites.</summary>
+        public IReadOnlyList<OrderCycle> AllCycles => _cycles;
+
+        /// <summary>The groups that reached the bound, in the order of their first unreported cycles.</summary>
+        public IReadOnlyList<UnreportedCycles> AllUnreported => _unreported;
 
         public IReadOnlyList<OrderCycle> CyclesReportedIn(IMethodSymbol method) =>
             _cyclesByMethod.TryGetValue(method.OriginalDefinition, out var cycles) ? cycles : (IReadOnlyList<OrderCycle>)Array.Empty<OrderCycle>();
 
+        public IReadOnlyList<UnreportedCycles> UnreportedIn(IMethodSymbol method) =>
+            _unreportedByMethod.TryGetValue(method.OriginalDefinition, out var groups) ? groups : (IReadOnlyList<UnreportedCycles>)Array.Empty<UnreportedCycles>();
+
+        private static readonly Comparer<Location> SiteOrder = Comparer<Location>.Create(OrderEdge.CompareSites);
+
         private void FindCycles()
         {
             var successors = _edges.Values.GroupBy(e => e.From).ToDictionary(g => g.Key, g => g.OrderBy(e => e.To, StringComparer.Ordinal).ToList());
-            var seen = new HashSet<string>();
-            foreach (var edge in _edges.Values.OrderBy(e => e.Site, Comparer<Location>.Create(OrderEdge.CompareSites)))
+            var groupOf = StronglyConnectedGroups(successors);
+            foreach (var group in groupOf.Values.Distinct().OrderBy(g => g.Min(c => c), StringComparer.Ordinal))
             {
-                var back = ShortestPath(successors, edge.To, edge.From);
-                if (back is null)
+                var inGroup = _edges.Values.Where(e => group.Contains(e.From) && group.Contains(e.To)).OrderBy(e => e.Site, SiteOrder).ToList();
+                var seen = new HashSet<string>();
+                var found = new List<OrderCycle>();
+                foreach (var edge in inGroup)
                 {
-                    continue;
-                }
-
-                var cycle = new List<OrderEdge> { edge };
-                cycle.AddRange(back);
-                var primaryIndex = 0;
-                for (var i = 1; i < cycle.Count; i++)
-                {
-                    if (OrderEdge.CompareSites(cycle[i].Site, cycle[primaryIndex].Site) < 0)
+                    // Every edge of a group closes a cycle; prefer a way back that is certain.
+                    var back = (edge.IsUncertain ? null : ShortestPath(successors, group, edge.To, edge.From, certainOnly: true))
+                        ?? ShortestPath(successors, group, edge.To, edge.From, certainOnly: false);
+                    if (back is null)
                     {
-                        primaryIndex = i;
+                        continue;
+                    }
+
+                    var cycle = new List<OrderEdge> { edge };
+                    cycle.AddRange(back);
+                    var primaryIndex = 0;
+                    for (var i = 1; i < cycle.Count; i++)
+                    {
+                        if (OrderEdge.CompareSites(cycle[i].Site, cycle[primaryIndex].Site) < 0)
+                        {
+                            primaryIndex = i;
+                        }
+                    }
+
+                    var rotated = cycle.Skip(primaryIndex).Concat(cycle.Take(primaryIndex)).ToImmutableArray();
+                    if (seen.Add(string.Join("→", rotated.Select(e => e.From))))
+                    {
+                        found.Add(new OrderCycle(rotated));
                     }
                 }
 
-                var rotated = cycle.Skip(primaryIndex).Concat(cycle.Take(primaryIndex)).ToImmutableArray();
-                if (!seen.Add(string.Join("→", rotated.Select(e => e.From))))
+                var ordered = found.OrderBy(c => c.IsUncertain).ThenBy(c => c.Primary.Site, SiteOrder).ThenBy(c => c.Classes, StringComparer.Ordinal).ToList();
+                var reported = CyclesPerGroup > 0 && ordered.Count > CyclesPerGroup ? CyclesPerGroup : ordered.Count;
+                for (var i = 0; i < reported; i++)
+                {
+                    _cycles.Add(ordered[i]);
+                    AddTo(_cyclesByMethod, ordered[i].Primary.Method, ordered[i]);
+                }
+
+                if (reported < ordered.Count)
+                {
+                    var unreported = new UnreportedCycles(group.OrderBy(c => c, StringComparer.Ordinal).ToImmutableArray(), ordered.Skip(reported).ToImmutableArray(), CyclesPerGroup);
+                    _unreported.Add(unreported);
+                    AddTo(_unreportedByMethod, unreported.Primary.Method, unreported);
+                }
+            }
+
+            var cycles = _cycles.OrderBy(c => c.Primary.Site, SiteOrder).ThenBy(c => c.Classes, StringComparer.Ordinal).ToList();
+            _cycles.Clear();
+            _cycles.AddRange(cycles);
+            var notReported = _unreported.OrderBy(u => u.Primary.Site, SiteOrder).ThenBy(u => u.Group[0], StringComparer.Ordinal).ToList();
+            _unreported.Clear();
+            _unreported.AddRange(notReported);
+        }
+
+        private static void AddTo<T>(Dictionary<IMethodSymbol, List<T>> byMethod, IMethodSymbol method, T item)
+        {
+            var key = method.OriginalDefinition;
+            if (!byMethod.TryGetValue(key, out var list))
+            {
+                list = new List<T>();
+                byMethod.Add(key, list);
+            }
+
+            list.Add(item);
+        }
+
+        /// <summary>Tarjan's algorithm, without recursion: each class of a cycle mapped to the set of classes in its group (classes on no cycle are left out).</summary>
+        private static Dictionary<string, HashSet<string>> StronglyConnectedGroups(Dictionary<string, List<OrderEdge>> successors)
+        {
+            var index = new Dictionary<string, int>();
+            var low = new Dictionary<string, int>();
+            var onStack = new HashSet<string>();
+            var stack = new Stack<string>();
+            var result = new Dictionary<string, HashSet<string>>();
+            var counter = 0;
+            foreach (var root in successors.Keys.OrderBy(k => k, StringComparer.Ordinal))
+            {
+                if (index.ContainsKey(root))
                 {
                     continue;
                 }
 
-                var found = new OrderCycle(rotated);
-                var method = found.Primary.Method.OriginalDefinition;
-                if (!_cyclesByMethod.TryGetValue(method, out var list))
+                var work = new Stack<(string Node, int Next)>();
+                work.Push((root, 0));
+                index[root] = low[root] = counter++;
+                stack.Push(root);
+                onStack.Add(root);
+                while (work.Count > 0)
                 {
-                    list = new List<OrderCycle>();
-                    _cyclesByMethod.Add(method, list);
-                }
+                    var (node, next) = work.Pop();
+                    var outgoing = successors.TryGetValue(node, out var list) ? list : null;
+                    if (outgoing is not null && next < outgoing.Count)
+                    {
+                        work.Push((node, next + 1));
+                        var to = outgoing[next].To;
+                        if (!index.ContainsKey(to))
+                        {
+                            index[to] = low[to] = counter++;
+                            stack.Push(to);
+                            onStack.Add(to);
+                            work.Push((to, 0));
+                        }
+                        else if (onStack.Contains(to))
+                        {
+                            low[node] = Math.Min(low[node], index[to]);
+                        }
 
-                list.Add(found);
+                        continue;
+                    }
+
+                    if (work.Count > 0)
+                    {
+                        var parent = work.Peek().Node;
+                        low[parent] = Math.Min(low[parent], low[node]);
+                    }
+
+                    if (low[node] == index[node])
+                    {
+                        var members = new HashSet<string>();
+                        string member;
+                        do
+                        {
+                            member = stack.Pop();
+                            onStack.Remove(member);
+                            members.Add(member);
+                        }
+                        while (member != node);
+
+                        if (members.Count > 1)
+                        {
+                            foreach (var m in members)
+                            {
+                                result[m] = members;
+                            }
+                        }
+                    }
+                }
             }
+
+            return result;
         }
 
-        private static List<OrderEdge>? ShortestPath(Dictionary<string, List<OrderEdge>> successors, string from, string to)
+        /// <summary>Breadth-first within one group; the way back is kept as parent pointers, not copied lists.</summary>
+        private static List<OrderEdge>? ShortestPath(Dictionary<string, List<OrderEdge>> successors, HashSet<string> group, string from, string to, bool certainOnly)
         {
             var parent = new Dictionary<string, OrderEdge?> { [from] = null };
             var queue = new Queue<string>();
@@ -211,7 +388,7 @@ namespace LockContracts.Analyzers.Flow
 
                 foreach (var edge in next)
                 {
-                    if (!parent.ContainsKey(edge.To))
+                    if (group.Contains(edge.To) && !(certainOnly && edge.IsUncertain) && !parent.ContainsKey(edge.To))
                     {
                         parent[edge.To] = edge;
                         queue.Enqueue(edge.To);

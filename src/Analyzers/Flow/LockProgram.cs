@@ -26,11 +26,16 @@ namespace LockContracts.Analyzers.Flow
         /// How many bodies that mention locks the live graph may analyze; above it the live graph
         /// stays empty (LOCK001 then comes from builds only). Zero or less: no bound.
         /// </param>
-        public LockProgram(Compilation compilation, int liveLimit = DefaultLiveLimit)
+        /// <param name="cyclesPerGroup">How many cycles each strongly connected group of lock classes reports (<see cref="LockOrderGraph.CyclesPerGroup"/>).</param>
+        /// <param name="methodsPerSummary">How many methods one summary may reach (<see cref="LockSummaries.MethodsPerSummary"/>).</param>
+        public LockProgram(
+            Compilation compilation, int liveLimit = DefaultLiveLimit, int cyclesPerGroup = LockOrderGraph.DefaultCyclesPerGroup,
+            int methodsPerSummary = LockSummaries.DefaultMethodsPerSummary)
         {
             LiveLimit = liveLimit;
+            CyclesPerGroup = cyclesPerGroup;
             Model = LockContractModel.For(compilation);
-            Summaries = new LockSummaries(Model);
+            Summaries = new LockSummaries(Model, methodsPerSummary);
             EntryLocks = new EntryLocks(Summaries);
             _graph = new Lazy<LockOrderGraph>(BuildGraph, LazyThreadSafetyMode.ExecutionAndPublication);
         }
@@ -43,6 +48,11 @@ namespace LockContracts.Analyzers.Flow
         public EntryLocks EntryLocks { get; }
 
         public int LiveLimit { get; }
+
+        public int CyclesPerGroup { get; }
+
+        /// <summary>Set when the live graph stayed empty because more bodies than <see cref="LiveLimit"/> mention locks (known once <see cref="Graph"/> is built).</summary>
+        public bool LiveGraphBounded { get; private set; }
 
         /// <summary>The whole compilation's lock-order graph, computed once.</summary>
         public LockOrderGraph Graph => _graph.Value;
@@ -63,8 +73,9 @@ namespace LockContracts.Analyzers.Flow
 
                 if (LiveLimit > 0 && candidates.Count > LiveLimit)
                 {
-                    // Too large to rebuild on every edit: the editor shows no cycles, the build reports them all.
-                    return new LockOrderGraph(EntryLocks.Filter(edges), Model.Order);
+                    // Too large to rebuild on every edit: the editor shows no cycles (and LOCK203 says so), the build reports them all.
+                    LiveGraphBounded = true;
+                    return new LockOrderGraph(EntryLocks.Filter(edges), Model.Order, CyclesPerGroup);
                 }
             }
 
@@ -84,7 +95,7 @@ namespace LockContracts.Analyzers.Flow
                 }
             }
 
-            return new LockOrderGraph(EntryLocks.Filter(edges), Model.Order);
+            return new LockOrderGraph(EntryLocks.Filter(edges), Model.Order, CyclesPerGroup);
         }
 
         /// <summary>Members with bodies; lambdas and local functions are analyzed with the member that contains them.</summary>

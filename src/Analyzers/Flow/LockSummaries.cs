@@ -33,27 +33,13 @@ namespace LockContracts.Analyzers.Flow
         /// what runs.
         /// </summary>
         public bool IsUncertain { get; }
-
-        /// <summary>True when some step of <paramref name="path"/> is <see cref="IsUncertain"/>.</summary>
-        public static bool AnyUncertain(ImmutableArray<CallStep> path)
-        {
-            foreach (var step in path)
-            {
-                if (step.IsUncertain)
-                {
-                    return true;
-                }
-            }
-
-            return false;
-        }
     }
 
     /// <summary>A lock a method may take, directly or through calls, with the calls that lead there.</summary>
     internal sealed class SummaryAcquisition
     {
         public SummaryAcquisition(
-            string? lockClass, string? owner, string display, LockMode mode, LockPrimitive primitive, ImmutableArray<CallStep> path, bool retaken = false, ParameterGuard? guard = null)
+            string? lockClass, string? owner, string display, LockMode mode, LockPrimitive primitive, CallPath path, bool retaken = false, ParameterGuard? guard = null)
         {
             Retaken = retaken;
             Guard = guard;
@@ -77,7 +63,7 @@ namespace LockContracts.Analyzers.Flow
         public LockPrimitive Primitive { get; }
 
         /// <summary>The calls from the summarized method down to the acquisition; the last step is the acquisition itself.</summary>
-        public ImmutableArray<CallStep> Path { get; }
+        public CallPath Path { get; }
 
         public string? Key => LockClass is not null && Owner is not null ? Owner + "::" + LockClass : null;
 
@@ -90,10 +76,10 @@ namespace LockContracts.Analyzers.Flow
         public SummaryAcquisition WithRetaken() => new(LockClass, Owner, Display, Mode, Primitive, Path, retaken: true, Guard);
 
         /// <summary>Reached through a call step that is <see cref="CallStep.IsUncertain"/>.</summary>
-        public bool IsUncertain => CallStep.AnyUncertain(Path);
+        public bool IsUncertain => Path.IsUncertain;
 
         /// <summary>The callees passed through, outermost first (empty for a direct acquisition).</summary>
-        public IEnumerable<string> Through => Path.Take(Path.Length - 1).Select(s => s.Name);
+        public IEnumerable<string> Through => Path.Through.Select(s => s.Name);
     }
 
     /// <summary>What one method does by itself: the locks it takes and the calls it makes (flow-insensitive).</summary>
@@ -236,7 +222,17 @@ namespace LockContracts.Analyzers.Flow
     internal sealed class LockSummaries
     {
         /// <summary>A walk that reaches more methods than this stops there: a summary is evidence, not a proof of absence.</summary>
-        private const int MaxMethodsPerSummary = 20_000;
+        public const int DefaultMethodsPerSummary = 20_000;
+
+        /// <summary>
+        /// What a summary cut off at <see cref="MethodsPerSummary"/> takes beyond: an acquisition of no lock whose display is
+        /// this and the bound, which callers carry on like any other (LOCK204).
+        /// </summary>
+        public const string CutOffDisplay = "(calls past the summary bound) ";
+
+        /// <summary>The acquisition that stands for what a summary cut off at its bound did not follow; its one step names the method whose walk was cut.</summary>
+        public static bool IsCutOff(SummaryAcquisition acquisition) =>
+            acquisition.LockClass is null && acquisition.Display.StartsWith(CutOffDisplay, StringComparison.Ordinal);
 
         /// <summary>How deep summaries may wait on the summaries of their callees before walking them in place (bounds the stack).</summary>
         private const int MaxNestedSummaries = 48;
@@ -260,11 +256,15 @@ namespace LockContracts.Analyzers.Flow
         private readonly ConcurrentDictionary<(IMethodSymbol Method, string Context), ImmutableArray<SummaryAcquisition>> _contextual = new(ContextComparer.Instance);
         private readonly CallGraph _calls;
         private readonly Lazy<ImmutableHashSet<string>> _contractMemberNames;
+        private readonly CallComponents _components;
 
-        public LockSummaries(LockContractModel model)
+        /// <param name="methodsPerSummary">How many methods one summary's walk may reach (<see cref="DefaultMethodsPerSummary"/>); zero or less: no bound.</param>
+        public LockSummaries(LockContractModel model, int methodsPerSummary = DefaultMethodsPerSummary)
         {
             _model = model;
+            MethodsPerSummary = methodsPerSummary > 0 ? methodsPerSummary : int.MaxValue;
             _calls = new CallGraph(model, SemanticModelFor);
+            _components = new CallComponents(Callees);
             _contractMemberNames = new Lazy<ImmutableHashSet<string>>(BuildContractMemberNames, LazyThreadSafetyMode.ExecutionAndPublication);
         }
 
@@ -273,9 +273,68 @@ namespace LockContracts.Analyzers.Flow
         /// <summary>Which bodies a call or invocation can run.</summary>
         public ICallGraph Calls => _calls;
 
+        /// <summary>A walk that reaches more methods than this stops there, and its summary says so (<see cref="IsCutOff"/>).</summary>
+        public int MethodsPerSummary { get; }
+
         /// <summary>Every lock the method may take, directly or through calls, each class and owner once with its shortest path.</summary>
-        public ImmutableArray<SummaryAcquisition> MayAcquire(IMethodSymbol method) =>
-            _closures.GetOrAdd(method.OriginalDefinition, m => Walk(m, ImmutableArray<ArgumentFact>.Empty));
+        public ImmutableArray<SummaryAcquisition> MayAcquire(IMethodSymbol method)
+        {
+            var definition = method.OriginalDefinition;
+            if (_closures.TryGetValue(definition, out var done))
+            {
+                return done;
+            }
+
+            // Callees first (depth-first post-order, without recursion): when a method is walked, the
+            // summaries of the methods it calls outside its own call cycle are finished, whoever asked
+            // first and on whichever thread, so the walk splices exactly the same summaries every time.
+            foreach (var callee in CalleesFirst(definition))
+            {
+                _closures.GetOrAdd(callee, m => Walk(m, ImmutableArray<ArgumentFact>.Empty));
+            }
+
+            return _closures.GetOrAdd(definition, m => Walk(m, ImmutableArray<ArgumentFact>.Empty));
+        }
+
+        /// <summary>The methods reachable from <paramref name="root"/> whose summaries are not finished, each after those it calls (root last).</summary>
+        private List<IMethodSymbol> CalleesFirst(IMethodSymbol root)
+        {
+            var order = new List<IMethodSymbol>();
+            var seen = new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default) { root };
+            var work = new Stack<(IMethodSymbol Method, IEnumerator<IMethodSymbol> Callees)>();
+            work.Push((root, Callees(root).GetEnumerator()));
+            while (work.Count > 0)
+            {
+                var (method, callees) = work.Peek();
+                if (callees.MoveNext())
+                {
+                    var callee = callees.Current.OriginalDefinition;
+                    if (!_closures.ContainsKey(callee) && seen.Add(callee))
+                    {
+                        work.Push((callee, Callees(callee).GetEnumerator()));
+                    }
+
+                    continue;
+                }
+
+                callees.Dispose();
+                work.Pop();
+                order.Add(method);
+            }
+
+            return order;
+        }
+
+        private IEnumerable<IMethodSymbol> Callees(IMethodSymbol method)
+        {
+            foreach (var call in Direct(method).Calls)
+            {
+                foreach (var target in call.Targets)
+                {
+                    yield return target;
+                }
+            }
+        }
 
         /// <summary>A call site described for summaries: its targets that may take locks, and how to name the callee's owners here. Null when no target may.</summary>
         public DirectCall? DescribeSite(IOperation call, LockEffectResolver resolver)
@@ -344,7 +403,34 @@ namespace LockContracts.Analyzers.Flow
                 }
             }
 
+            // Rules report once per call: the evidence they see first is the preferred one, not the first found.
+            result.Sort(CompareAcquisitions);
             return result.ToImmutable();
+        }
+
+        /// <summary>Certain evidence first, then by evidence (<see cref="CallPath.Compare"/>), then by class, whose lock and display: a total order.</summary>
+        private static int CompareAcquisitions(SummaryAcquisition a, SummaryAcquisition b)
+        {
+            var byCertainty = a.IsUncertain.CompareTo(b.IsUncertain);
+            if (byCertainty != 0)
+            {
+                return byCertainty;
+            }
+
+            var byPath = CallPath.Compare(a.Path, b.Path);
+            if (byPath != 0)
+            {
+                return byPath;
+            }
+
+            var byClass = string.CompareOrdinal(a.LockClass, b.LockClass);
+            if (byClass != 0)
+            {
+                return byClass;
+            }
+
+            var byOwner = string.CompareOrdinal(a.Owner, b.Owner);
+            return byOwner != 0 ? byOwner : string.CompareOrdinal(a.Display, b.Display);
         }
 
         /// <summary>True when the declaration's syntax could take or require a lock; a cheap filter before binding it.</summary>
@@ -399,14 +485,16 @@ namespace LockContracts.Analyzers.Flow
                 // per call-site context that changes what its own calls run (usually none).
                 // Each visit remembers whether its path is uncertain: a certain path to the same callee walks it once more.
                 var visited = new Dictionary<(IMethodSymbol, string), bool>(VisitComparer.Instance) { [(root, string.Empty)] = false };
-                var queue = new Queue<(IMethodSymbol Method, Func<string?, string?> Translate, Func<ParameterGuard?, ParameterGuard?> MapGuard, ImmutableArray<CallStep> Path, ImmutableArray<ArgumentFact> Facts)>();
-                queue.Enqueue((root, owner => owner, guard => guard, ImmutableArray<CallStep>.Empty, rootFacts));
-                while (queue.Count > 0 && visited.Count < MaxMethodsPerSummary)
+                var queue = new Queue<(IMethodSymbol Method, Func<string?, string?> Translate, Func<ParameterGuard?, ParameterGuard?> MapGuard, CallPath Path, ImmutableArray<ArgumentFact> Facts)>();
+                queue.Enqueue((root, owner => owner, guard => guard, CallPath.Empty, rootFacts));
+                while (queue.Count > 0 && visited.Count < MethodsPerSummary)
                 {
                     var (method, translate, mapGuard, path, facts) = queue.Dequeue();
                     var direct = Direct(method);
                     var inContext = !facts.IsEmpty && CallGraph.ContextKey(direct, facts).Length > 0;
-                    var finished = ReferenceEquals(method, root) || inContext ? null : FinishedSummary(method);
+
+                    // Methods that call back into the root are walked in place; the others' summaries are spliced in.
+                    var finished = ReferenceEquals(method, root) || inContext || _components.Same(root, method) ? null : FinishedSummary(method);
                     var acquisitions = finished ?? direct.Acquisitions;
                     foreach (var acquisition in acquisitions)
                     {
@@ -418,12 +506,9 @@ namespace LockContracts.Analyzers.Flow
 
                         var owner = translate(acquisition.Owner);
                         var key = acquisition.LockClass + "|" + owner + "|" + (acquisition.LockClass is null ? acquisition.Display : string.Empty) + "|" + guard;
-                        if (!seen.TryGetValue(key, out var index) || result[index].IsUncertain && !CallStep.AnyUncertain(acquisition.Path) && !CallStep.AnyUncertain(path))
-                        {
-                            Keep(result, seen, key, new SummaryAcquisition(
-                                acquisition.LockClass, owner, owner is null ? acquisition.Display : TranslateDisplay(acquisition, owner),
-                                acquisition.Mode, acquisition.Primitive, path.AddRange(acquisition.Path), acquisition.Retaken, guard));
-                        }
+                        Keep(result, seen, key, new SummaryAcquisition(
+                            acquisition.LockClass, owner, owner is null ? acquisition.Display : TranslateDisplay(acquisition, owner),
+                            acquisition.Mode, acquisition.Primitive, path.AddRange(acquisition.Path), acquisition.Retaken, guard));
                     }
 
                     if (finished is not null)
@@ -442,7 +527,7 @@ namespace LockContracts.Analyzers.Flow
                                 site.MapGuard(guard) is var atSite && atSite is not null && !ReferenceEquals(atSite, ParameterGuard.Never) ? outerGuard(atSite) : atSite;
                             var targetFacts = SharesScope(target) ? facts : call.Facts;
                             var visit = (target.OriginalDefinition, GuardContext(target, innerGuard) + CallGraph.ContextKey(Direct(target), targetFacts));
-                            var uncertain = dispatch.IsUncertain || CallStep.AnyUncertain(path);
+                            var uncertain = dispatch.IsUncertain || path.IsUncertain;
                             if (!visited.TryGetValue(visit, out var wasUncertain) || wasUncertain && !uncertain)
                             {
                                 visited[visit] = uncertain;
@@ -452,6 +537,14 @@ namespace LockContracts.Analyzers.Flow
                             }
                         }
                     }
+                }
+
+                if (queue.Count > 0)
+                {
+                    // Cut off: what the methods left would take is not known. Say so rather than drop it.
+                    var step = new CallStep(LockEffectResolver.DisplayName(root), root.Locations.IsEmpty ? Location.None : root.Locations[0]);
+                    var display = CutOffDisplay + MethodsPerSummary.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                    Keep(result, seen, "||" + display + "|", new SummaryAcquisition(null, null, display, LockMode.Exclusive, LockPrimitive.Custom, CallPath.Of(step)));
                 }
 
                 return result.ToImmutable();
@@ -466,10 +559,11 @@ namespace LockContracts.Analyzers.Flow
         }
 
         /// <summary>
-        /// Adds <paramref name="acquisition"/> unless the same lock is there already: the first (shortest)
-        /// path is kept, except that a certain path replaces an uncertain one (<see cref="CallStep.IsUncertain"/>),
-        /// so a lock reached both through wide dispatch and through a call that can only be what it names
-        /// is evidence of the certain kind.
+        /// Adds <paramref name="acquisition"/> unless the same lock is there already; then keeps the preferred
+        /// evidence (<see cref="CompareAcquisitions"/>): a certain path over an uncertain one
+        /// (<see cref="CallStep.IsUncertain"/>), so a lock reached both through wide dispatch and through a call
+        /// that can only be what it names is evidence of the certain kind, then the one <see cref="CallPath.Compare"/>
+        /// prefers, not the first found, which would depend on which callee summaries happened to be finished already.
         /// </summary>
         private static void Keep(ImmutableArray<SummaryAcquisition>.Builder result, Dictionary<string, int> seen, string key, SummaryAcquisition acquisition)
         {
@@ -478,7 +572,7 @@ namespace LockContracts.Analyzers.Flow
                 seen.Add(key, result.Count);
                 result.Add(acquisition);
             }
-            else if (result[index].IsUncertain && !acquisition.IsUncertain)
+            else if (CompareAcquisitions(acquisition, result[index]) < 0)
             {
                 result[index] = acquisition.Retaken || !result[index].Retaken ? acquisition : acquisition.WithRetaken();
             }
@@ -644,6 +738,9 @@ namespace LockContracts.Analyzers.Flow
 
             MarkRetaken(method, contract, resolver, acquisitions);
 
+            // In source order, the order in which evidence is preferred (CallPath.Compare): a walk meets the preferred path first.
+            calls.Sort((a, b) => CallPath.CompareLocations(a.Location, b.Location));
+
             return acquisitions.Count == 0 && calls.Count == 0 ? DirectSummary.Empty : new DirectSummary(acquisitions.ToImmutable(), calls.ToImmutable());
         }
 
@@ -780,7 +877,7 @@ namespace LockContracts.Analyzers.Flow
             !method.Locations.IsEmpty && method.Locations[0].IsInSource || !_model.GetContract(method).IsEmpty;
 
         private static SummaryAcquisition FromIdentity(LockIdentity identity, LockMode mode, CallStep site) =>
-            new(identity.LockClass, identity.Owner ?? (identity.LockClass is null ? identity.ObjectPath : null), identity.Display, mode, identity.Primitive, ImmutableArray.Create(site));
+            new(identity.LockClass, identity.Owner ?? (identity.LockClass is null ? identity.ObjectPath : null), identity.Display, mode, identity.Primitive, CallPath.Of(site));
 
         private DirectCall DescribeCall(IOperation call, CallTargets targets, LockEffectResolver resolver)
         {

@@ -1,6 +1,5 @@
 using System.Linq;
 using LockContracts.Analyzers.Contracts;
-using System.Collections.Immutable;
 using LockContracts.Analyzers.Flow;
 using Microsoft.CodeAnalysis;
 
@@ -39,7 +38,7 @@ namespace LockContracts.Analyzers.Rules
                 if (held.Identity.LockClass is { } heldClass && heldClass != taken)
                 {
                     context.AddEdge(new OrderEdge(heldClass, taken, context.Member, context.MethodName, held.Location,
-                        ImmutableArray.Create(new CallStep(effect.OperationName, effect.Location)), reentrantKey));
+                        CallPath.Of(new CallStep(effect.OperationName, effect.Location)), reentrantKey));
                 }
             }
         }

@@ -63,6 +63,20 @@ namespace LockContracts.Analyzers.Rules
                 context.ReportDiagnostic(Diagnostic.Create(Descriptors.MalformedContract, Location.None,
                     $"LockContractsLiveCycleLimit is '{limit.Trim()}': it must be a whole number of bodies (0 for no bound); the default, {LockProgram.DefaultLiveLimit}, applies until it is fixed"));
             }
+
+            if (options.TryGetValue(LockStateAnalyzer.CyclesPerGroupProperty, out var perGroup) && !string.IsNullOrWhiteSpace(perGroup)
+                && !LockStateAnalyzer.TryParseLimit(perGroup, out _))
+            {
+                context.ReportDiagnostic(Diagnostic.Create(Descriptors.MalformedContract, Location.None,
+                    $"LockContractsCyclesPerGroup is '{perGroup.Trim()}': it must be a whole number of cycles (0 for no bound); the default, {LockOrderGraph.DefaultCyclesPerGroup}, applies until it is fixed"));
+            }
+
+            if (options.TryGetValue(LockStateAnalyzer.MethodsPerSummaryProperty, out var perSummary) && !string.IsNullOrWhiteSpace(perSummary)
+                && !LockStateAnalyzer.TryParseLimit(perSummary, out _))
+            {
+                context.ReportDiagnostic(Diagnostic.Create(Descriptors.MalformedContract, Location.None,
+                    $"LockContractsMethodsPerSummary is '{perSummary.Trim()}': it must be a whole number of methods (0 for no bound); the default, {LockSummaries.DefaultMethodsPerSummary}, applies until it is fixed"));
+            }
         }
 #pragma warning restore RS1037
 

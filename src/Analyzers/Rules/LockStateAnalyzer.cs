@@ -11,8 +11,10 @@ namespace LockContracts.Analyzers.Rules
 {
     /// <summary>
     /// Runs the lock-state flow once per method that touches a lock or a contract, and checks
-    /// LOCK002, LOCK003, LOCK004, LOCK101, LOCK102, LOCK103 and LOCK104 against it; a method whose edges close a
-    /// cycle in the compilation's lock-order graph also gets LOCK001. In the editor everything is
+    /// LOCK002, LOCK003, LOCK004, LOCK101, LOCK102, LOCK103, LOCK104 and LOCK204 against it; a method whose edges close a
+    /// cycle in the compilation's lock-order graph also gets LOCK001 (LOCK005 when an edge of the cycle is
+    /// uncertain), and LOCK202 where its group of classes has more cycles than are reported. When the live
+    /// graph is bounded, methods with order edges get LOCK203 instead. In the editor everything is
     /// reported from the method's own analysis, so it shows as the user types; in a build, the
     /// calls a method makes under locks (and so the findings that follow from callee summaries and
     /// the cycles) are checked at compilation end, once every body has been summarized from the
@@ -29,10 +31,13 @@ namespace LockContracts.Analyzers.Rules
             new Lock101RequiredLockNotHeldRule(),
             new Lock102UnbalancedLockRule(),
             new Lock103StaleValueRule(),
-            new Lock104StateNotEstablishedRule());
+            new Lock104StateNotEstablishedRule(),
+            new Lock204SummaryCutOffRule());
 
         public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
-            Rules.Select(r => r.Descriptor).Append(Descriptors.LockOrderEdge).ToImmutableArray();
+            Rules.Select(r => r.Descriptor)
+                .Concat(new[] { Descriptors.UncertainLockOrderCycle, Descriptors.CyclesNotReported, Descriptors.CyclesNotCheckedLive, Descriptors.LockOrderEdge })
+                .ToImmutableArray();
 
         /// <summary>
         /// The MSBuild property (made visible to the compiler by the package) that says how LOCK001
@@ -51,7 +56,21 @@ namespace LockContracts.Analyzers.Rules
         /// </summary>
         public const string LiveLimitProperty = "build_property.LockContractsLiveCycleLimit";
 
-        /// <summary>Reads a <see cref="LiveLimitProperty"/> value: a whole number, written the invariant way.</summary>
+        /// <summary>
+        /// The MSBuild property that bounds how many cycles each strongly connected group of lock
+        /// classes reports (default <see cref="LockOrderGraph.DefaultCyclesPerGroup"/>, 0 for no bound);
+        /// the cycles past it are named in one LOCK202. The same in the editor and in a build.
+        /// </summary>
+        public const string CyclesPerGroupProperty = "build_property.LockContractsCyclesPerGroup";
+
+        /// <summary>
+        /// The MSBuild property that bounds how many methods the summary of one call may reach
+        /// (default <see cref="LockSummaries.DefaultMethodsPerSummary"/>, 0 for no bound); a call
+        /// under a lock whose summary was cut there gets LOCK204.
+        /// </summary>
+        public const string MethodsPerSummaryProperty = "build_property.LockContractsMethodsPerSummary";
+
+        /// <summary>Reads a <see cref="LiveLimitProperty"/>, <see cref="CyclesPerGroupProperty"/> or <see cref="MethodsPerSummaryProperty"/> value: a whole number, written the invariant way.</summary>
         internal static bool TryParseLimit(string? text, out int limit) =>
             int.TryParse(text?.Trim(), System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out limit);
 
@@ -64,7 +83,11 @@ namespace LockContracts.Analyzers.Rules
                 var options = start.Options.AnalyzerConfigOptionsProvider.GlobalOptions;
                 var liveLimit = options.TryGetValue(LiveLimitProperty, out var limitText) && TryParseLimit(limitText, out var parsed)
                     ? parsed : LockProgram.DefaultLiveLimit;
-                var program = new LockProgram(start.Compilation, liveLimit);
+                var cyclesPerGroup = options.TryGetValue(CyclesPerGroupProperty, out var perGroupText) && TryParseLimit(perGroupText, out var perGroup)
+                    ? perGroup : LockOrderGraph.DefaultCyclesPerGroup;
+                var methodsPerSummary = options.TryGetValue(MethodsPerSummaryProperty, out var perSummaryText) && TryParseLimit(perSummaryText, out var perSummary)
+                    ? perSummary : LockSummaries.DefaultMethodsPerSummary;
+                var program = new LockProgram(start.Compilation, liveLimit, cyclesPerGroup, methodsPerSummary);
                 var atCompilationEnd = options.TryGetValue(CycleReportingProperty, out var mode)
                     && string.Equals(mode?.Trim(), "build", System.StringComparison.OrdinalIgnoreCase);
                 if (!atCompilationEnd)
@@ -102,10 +125,15 @@ namespace LockContracts.Analyzers.Rules
                 reporter.Replay(program.Summaries, context.ReportDiagnostic);
             }
 
-            var graph = new LockOrderGraph(program.EntryLocks.Filter(build.Edges), program.Model.Order);
+            var graph = new LockOrderGraph(program.EntryLocks.Filter(build.Edges), program.Model.Order, program.CyclesPerGroup);
             foreach (var cycle in graph.AllCycles)
             {
                 context.ReportDiagnostic(CycleDiagnostic(cycle));
+            }
+
+            foreach (var unreported in graph.AllUnreported)
+            {
+                context.ReportDiagnostic(UnreportedDiagnostic(unreported));
             }
 
             if (EdgesRequested(context.Compilation))
@@ -147,10 +175,16 @@ namespace LockContracts.Analyzers.Rules
         public const string EdgeFrom = "From", EdgeTo = "To", EdgeKind = "Kind", EdgeMethod = "Method", CycleClasses = "Classes";
 #pragma warning restore RS1037
 
-        /// <summary>LOCK001, with the cycle's classes in order (one per line) for tools that draw it.</summary>
+        /// <summary>LOCK001 (or LOCK005 when an edge is uncertain), with the cycle's classes in order (one per line) for tools that draw it.</summary>
         private static Diagnostic CycleDiagnostic(OrderCycle cycle) =>
-            Diagnostic.Create(Descriptors.LockOrderCycle, cycle.Primary.Site, cycle.Edges.Skip(1).Select(e => e.Site),
+            Diagnostic.Create(cycle.IsUncertain ? Descriptors.UncertainLockOrderCycle : Descriptors.LockOrderCycle, cycle.Primary.Site, cycle.Edges.Skip(1).Select(e => e.Site),
                 ImmutableDictionary<string, string?>.Empty.Add(CycleClasses, string.Join("\n", cycle.Edges.Select(e => e.From))), cycle.Describe());
+
+        /// <summary>LOCK202: the cycles of a group past its bound, named, where the first of them would have been reported.</summary>
+        private static Diagnostic UnreportedDiagnostic(UnreportedCycles unreported) =>
+            Diagnostic.Create(Descriptors.CyclesNotReported, unreported.Primary.Site,
+                unreported.Cycles.Length.ToString(System.Globalization.CultureInfo.InvariantCulture), string.Join(", ", unreported.Group),
+                unreported.Bound.ToString(System.Globalization.CultureInfo.InvariantCulture), unreported.Describe());
 
         /// <param name="build">Where this method's findings go in a build; null when cycles are checked live.</param>
         private static void AnalyzeBlock(OperationBlockAnalysisContext context, LockProgram program, BuildFindings? build)
@@ -167,7 +201,7 @@ namespace LockContracts.Analyzers.Rules
             }
 
             var analyzed = new HashSet<IOperation>();
-            var hasEdges = false;
+            OrderEdge? firstEdge = null;
             foreach (var block in context.OperationBlocks)
             {
                 // Bodies only: field initializers and attribute arguments take no locks.
@@ -189,21 +223,46 @@ namespace LockContracts.Analyzers.Rules
 
                 var graph = context.GetControlFlowGraph(block);
                 MethodLockAnalysis.Analyze(graph, method, method, contract, program, Rules, context.ReportDiagnostic,
-                    edge => { hasEdges = true; build?.Edges.Add(edge); }, build is null ? null : build.Waiting.Add, context.CancellationToken);
+                    edge =>
+                    {
+                        if (firstEdge is null || OrderEdge.CompareSites(edge.Site, firstEdge.Site) < 0)
+                        {
+                            firstEdge = edge;
+                        }
+
+                        build?.Edges.Add(edge);
+                    }, build is null ? null : build.Waiting.Add, context.CancellationToken);
             }
 
-            if (hasEdges && build is null)
+            if (firstEdge is not null && build is null)
             {
-                ReportCycles(context, program, method);
+                ReportCycles(context, program, method, firstEdge);
             }
         }
 
         /// <summary>The cycles whose first edge this method holds: each cycle is reported once, by one method, in a build and in the editor.</summary>
-        private static void ReportCycles(OperationBlockAnalysisContext context, LockProgram program, IMethodSymbol method)
+        /// <remarks>
+        /// When the live graph was bounded (<see cref="LockProgram.LiveGraphBounded"/>), the method
+        /// gets LOCK203 instead, on its first order edge, where a cycle would have shown.
+        /// </remarks>
+        private static void ReportCycles(OperationBlockAnalysisContext context, LockProgram program, IMethodSymbol method, OrderEdge firstEdge)
         {
-            foreach (var cycle in program.Graph.CyclesReportedIn(method))
+            var graph = program.Graph;
+            if (program.LiveGraphBounded)
+            {
+                context.ReportDiagnostic(Diagnostic.Create(Descriptors.CyclesNotCheckedLive, firstEdge.Site,
+                    program.LiveLimit.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+                return;
+            }
+
+            foreach (var cycle in graph.CyclesReportedIn(method))
             {
                 context.ReportDiagnostic(CycleDiagnostic(cycle));
+            }
+
+            foreach (var unreported in graph.UnreportedIn(method))
+            {
+                context.ReportDiagnostic(UnreportedDiagnostic(unreported));
             }
         }
     }

@@ -126,7 +126,7 @@ internal static class Scanner
         // Cycles across projects: each project that nothing else here references is analyzed once more
         // together with the sources of the projects it references. Only what that adds is kept.
         var referenced = targets.SelectMany(t => t.ProjectReferences).ToHashSet(StringComparer.Ordinal);
-        var known = result.Units.SelectMany(u => u.Findings).Where(f => f.Id == Descriptors.LockOrderCycle.Id).Select(f => f.BaselineKey).ToHashSet(StringComparer.Ordinal);
+        var known = result.Units.SelectMany(u => u.Findings).Where(f => IsCycleFinding(f.Id)).Select(f => f.BaselineKey).ToHashSet(StringComparer.Ordinal);
         foreach (var project in targets.Where(t => t.ProjectReferences.Count > 0 && !referenced.Contains(t.FilePath)))
         {
             var combined = MSBuildInput.WithReferencedSources(project, all, out var included);
@@ -138,7 +138,7 @@ internal static class Scanner
             progress($"analyzing {project.Name} with {string.Join(", ", included.Select(p => p.Name))}");
             var unit = await CompilationScanner.ScanAsync(
                 $"{project.Name}+{included.Count}", combined, project.Options, root, countSource: false,
-                d => d.Id is "LOCK001" or "LOCK090", cancellationToken).ConfigureAwait(false);
+                d => IsCycleFinding(d.Id) || d.Id == Descriptors.LockOrderEdge.Id, cancellationToken).ConfigureAwait(false);
             result.Units.Add(unit);
             foreach (var finding in unit.Findings.ToList())
             {
@@ -152,4 +152,8 @@ internal static class Scanner
 
         return result;
     }
+
+    /// <summary>What the whole-program graph reports: cycles (LOCK001, LOCK005) and the cycles past the per-group bound (LOCK202).</summary>
+    private static bool IsCycleFinding(string id) =>
+        id == Descriptors.LockOrderCycle.Id || id == Descriptors.UncertainLockOrderCycle.Id || id == Descriptors.CyclesNotReported.Id;
 }

@@ -15,6 +15,9 @@ public class DelegateFlowTests
     /// <summary>The cycle, reported on the edge that comes first in the source (#0), with the other (#1).</summary>
     private static Microsoft.CodeAnalysis.Testing.DiagnosticResult Cycle() => LockAnalyzerVerifier.Diagnostic("LOCK001").WithLocation(0).WithLocation(1);
 
+    /// <summary>The same, where the delegate may be one of several functions: a possible cycle, LOCK005 (a warning), not LOCK001.</summary>
+    private static Microsoft.CodeAnalysis.Testing.DiagnosticResult UncertainCycle() => LockAnalyzerVerifier.Diagnostic("LOCK005").WithLocation(0).WithLocation(1);
+
     /// <summary>The other half of every cycle: a sink that holds its lock while it calls back into the owner, which takes the owner's lock.</summary>
     private const string Sink = """
         class Sink
@@ -119,7 +122,7 @@ public class DelegateFlowTests
 
     [Fact]
     public Task ADelegateReturnedByAMethodRunsUnderTheLock() =>
-        Verify(Returned.Replace("PUMP", "var next = NextStep(); lock (_gate) { {|#0:next(null)|}; }") + Sink, Cycle());
+        Verify(Returned.Replace("PUMP", "var next = NextStep(); lock (_gate) { {|#0:next(null)|}; }") + Sink, UncertainCycle());
 
     [Fact]
     public Task ADelegateReturnedByAMethodAndRunAfterTheLockIsSilent() =>
@@ -142,7 +145,7 @@ public class DelegateFlowTests
             }
             public void Cancel() { lock (_gate) { } }
         }
-        """ + Sink, Cycle());
+        """ + Sink, UncertainCycle());
 
     [Fact]
     public Task ADelegateParameterRunsWhatItsCallersPass() => Verify("""

@@ -507,29 +507,53 @@ public class Lock001LockOrderCycleTests
 
     /// <summary>
     /// The live graph is bounded (LockContractsLiveCycleLimit): above the bound the editor shows no
-    /// cycle, at or below it, it does; a build reports the cycle either way.
+    /// cycle, and says so with LOCK203 on each method that takes one lock while holding another; at
+    /// or below it, it shows the cycle; a build reports the cycle either way.
     /// </summary>
     [Theory]
-    [InlineData("live", "1", 0)]
-    [InlineData("live", "2", 1)]
-    [InlineData("live", "0", 1)]
-    [InlineData("build", "1", 1)]
-    public async Task TheLiveGraphIsBoundedByAnOption(string mode, string limit, int expected)
+    [InlineData("live", "1", false)]
+    [InlineData("live", "2", true)]
+    [InlineData("live", "0", true)]
+    [InlineData("build", "1", true)]
+    public async Task TheLiveGraphIsBoundedByAnOption(string mode, string limit, bool shown)
     {
         var options = new Dictionary<string, string>
         {
             [Analyzers.Rules.LockStateAnalyzer.CycleReportingProperty] = mode,
             [Analyzers.Rules.LockStateAnalyzer.LiveLimitProperty] = limit,
         };
-        await LockAnalyzerVerifier.VerifyAsync("""
+        var diagnostics = await LockAnalyzerVerifier.VerifyAsync("""
             class Ledger
             {
                 readonly object _accounts = new(), _audit = new();
                 void Transfer() { lock (_accounts) { lock ({|#0:_audit|}) { } } }
                 void Flush() { lock (_audit) { lock ({|#1:_accounts|}) { } } }
             }
-            """, globalOptions: options, expected: Enumerable.Repeat(Cycle(), expected));
+            """, globalOptions: options, expected: shown
+                ? new[] { Cycle() }
+                : new[] { LockAnalyzerVerifier.Diagnostic("LOCK203").WithLocation(0), LockAnalyzerVerifier.Diagnostic("LOCK203").WithLocation(1) });
+        if (!shown)
+        {
+            Assert.All(diagnostics, d => Assert.Equal(DiagnosticSeverity.Info, d.Severity));
+            Assert.All(diagnostics, d => Assert.Contains("more than 1 method bodies mention a lock", d.GetMessage(), StringComparison.Ordinal));
+            Assert.All(diagnostics, d => Assert.Contains("<LockContractsLiveCycleLimit>0</LockContractsLiveCycleLimit>", d.GetMessage(), StringComparison.Ordinal));
+        }
     }
+
+    /// <summary>A bounded live graph says nothing where no method takes one lock while holding another: there was no order to check.</summary>
+    [Fact]
+    public Task TheLiveBoundIsSilentWhereNoOrderIsTaken() => LockAnalyzerVerifier.VerifyAsync("""
+        class Ledger
+        {
+            readonly object _accounts = new(), _audit = new();
+            void Transfer() { lock (_accounts) { } }
+            void Flush() { lock (_audit) { } }
+        }
+        """, globalOptions: new Dictionary<string, string>
+        {
+            [Analyzers.Rules.LockStateAnalyzer.CycleReportingProperty] = "live",
+            [Analyzers.Rules.LockStateAnalyzer.LiveLimitProperty] = "1",
+        });
 
     /// <summary>
     /// Generated code is not analyzed, so a build never sees its bodies bound for the analyzer: the

@@ -39,6 +39,40 @@ public class Lock201ContractValidationTests
         }
     }
 
+    /// <summary>LockContractsCyclesPerGroup must be a whole number too; a well-formed one is not reported.</summary>
+    [Theory]
+    [InlineData("few", "LockContractsCyclesPerGroup is 'few'")]
+    [InlineData(" 3 ", null)]
+    public async Task MalformedCyclesPerGroup(string perGroup, string? expected)
+    {
+        var options = new Dictionary<string, string> { [Analyzers.Rules.LockStateAnalyzer.CyclesPerGroupProperty] = perGroup };
+        var diagnostics = await LockAnalyzerVerifier.VerifyAsync(
+            "class Plain { readonly object _gate = new(); void M() { lock (_gate) { } } }",
+            globalOptions: options,
+            expected: expected is null ? Array.Empty<DiagnosticResult>() : new[] { LockAnalyzerVerifier.Diagnostic("LOCK201") });
+        if (expected is not null)
+        {
+            Assert.StartsWith(expected, Assert.Single(diagnostics).GetMessage(), StringComparison.Ordinal);
+        }
+    }
+
+    /// <summary>LockContractsMethodsPerSummary too.</summary>
+    [Theory]
+    [InlineData("many", "LockContractsMethodsPerSummary is 'many'")]
+    [InlineData("500", null)]
+    public async Task MalformedMethodsPerSummary(string perSummary, string? expected)
+    {
+        var options = new Dictionary<string, string> { [Analyzers.Rules.LockStateAnalyzer.MethodsPerSummaryProperty] = perSummary };
+        var diagnostics = await LockAnalyzerVerifier.VerifyAsync(
+            "class Plain { readonly object _gate = new(); void M() { lock (_gate) { } } }",
+            globalOptions: options,
+            expected: expected is null ? Array.Empty<DiagnosticResult>() : new[] { LockAnalyzerVerifier.Diagnostic("LOCK201") });
+        if (expected is not null)
+        {
+            Assert.StartsWith(expected, Assert.Single(diagnostics).GetMessage(), StringComparison.Ordinal);
+        }
+    }
+
     [Fact]
     public async Task UnknownLockName()
     {
