@@ -48,6 +48,8 @@ public sealed class FolderScanTests : IDisposable
         Assert.True(empty > 0, "the empty analyzer binds every body, which takes time");
         Assert.True(analyzer > 0);
         Assert.True(double.IsFinite(cost.GetProperty("added").GetDouble()));
+        Assert.True(cost.GetProperty("emptyAnalyzerAllocatedBytes").GetInt64() > 0);
+        Assert.True(cost.GetProperty("analyzerAllocatedBytes").GetInt64() > cost.GetProperty("emptyAnalyzerAllocatedBytes").GetInt64() / 2);
         Assert.Contains("timing ", timed.Error);
     }
 

@@ -63,7 +63,7 @@ internal static class Reports
         foreach (var unit in result.Units.Where(u => u.Cost is not null))
         {
             var cost = unit.Cost!;
-            text.AppendLine(CultureInfo.InvariantCulture, $"  cost ({unit.Name}): {cost.Added * 100:+0;-0}% over an empty analyzer ({cost.WithAnalyzer.TotalSeconds:0.00} s against {cost.Empty.TotalSeconds:0.00} s, fastest of {cost.Rounds} rounds each)");
+            text.AppendLine(CultureInfo.InvariantCulture, $"  cost ({unit.Name}): {cost.Added * 100:+0;-0}% over an empty analyzer ({cost.WithAnalyzer.TotalSeconds:0.00} s against {cost.Empty.TotalSeconds:0.00} s, fastest of {cost.Rounds} rounds each); allocated {cost.WithAnalyzerAllocated / (1024.0 * 1024.0):0} MB against {cost.EmptyAllocated / (1024.0 * 1024.0):0} MB");
         }
 
         text.AppendLine(CultureInfo.InvariantCulture, $"  wall time:      {result.Elapsed.TotalSeconds:0.00} s");
@@ -101,6 +101,8 @@ internal static class Reports
                     ["emptyAnalyzerSeconds"] = Math.Round(u.Cost!.Empty.TotalSeconds, 3),
                     ["analyzerSeconds"] = Math.Round(u.Cost.WithAnalyzer.TotalSeconds, 3),
                     ["added"] = Math.Round(u.Cost.Added, 3),
+                    ["emptyAnalyzerAllocatedBytes"] = u.Cost.EmptyAllocated,
+                    ["analyzerAllocatedBytes"] = u.Cost.WithAnalyzerAllocated,
                 }).ToArray()),
             },
             ["findings"] = new JsonArray(result.Findings.Select(f => (JsonNode)new JsonObject

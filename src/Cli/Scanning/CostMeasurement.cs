@@ -6,7 +6,7 @@ using Microsoft.CodeAnalysis.Diagnostics;
 namespace LockContracts.Cli.Scanning;
 
 /// <summary>What the analyzer adds to a compile, timed as a build pays for it.</summary>
-internal sealed record CostResult(TimeSpan Empty, TimeSpan WithAnalyzer, int Rounds)
+internal sealed record CostResult(TimeSpan Empty, TimeSpan WithAnalyzer, int Rounds, long EmptyAllocated = 0, long WithAnalyzerAllocated = 0)
 {
     /// <summary>The analyzer's wall-clock time over the empty analyzer's, as a fraction (0.25 is +25%).</summary>
     public double Added => Empty.Ticks == 0 ? 0 : (WithAnalyzer.Ticks - Empty.Ticks) / (double)Empty.Ticks;
@@ -26,30 +26,36 @@ internal static class CostMeasurement
     {
         var empty = TimeSpan.MaxValue;
         var analyzer = TimeSpan.MaxValue;
+        long emptyAllocated = 0, analyzerAllocated = 0;
         for (var round = 0; round < Rounds; round++)
         {
-            var time = await TimeAsync(compilation, ImmutableArray.Create<DiagnosticAnalyzer>(new EmptyAnalyzer()), options, cancellationToken).ConfigureAwait(false);
+            var (time, allocated) = await TimeAsync(compilation, ImmutableArray.Create<DiagnosticAnalyzer>(new EmptyAnalyzer()), options, cancellationToken).ConfigureAwait(false);
             empty = time < empty ? time : empty;
-            time = await TimeAsync(compilation, CompilationScanner.Analyzers, options, cancellationToken).ConfigureAwait(false);
+            emptyAllocated = allocated;
+            (time, allocated) = await TimeAsync(compilation, CompilationScanner.Analyzers, options, cancellationToken).ConfigureAwait(false);
             analyzer = time < analyzer ? time : analyzer;
+            analyzerAllocated = allocated;
         }
 
-        return new CostResult(empty, analyzer, Rounds);
+        return new CostResult(empty, analyzer, Rounds, emptyAllocated, analyzerAllocated);
     }
 
-    private static async Task<TimeSpan> TimeAsync(
+    /// <returns>The wall-clock time, and the bytes the process allocated meanwhile (the run's own work: nothing else runs).</returns>
+    private static async Task<(TimeSpan Time, long Allocated)> TimeAsync(
         Compilation compilation, ImmutableArray<DiagnosticAnalyzer> analyzers, AnalyzerOptions? options, CancellationToken cancellationToken)
     {
         // A fresh copy shares the syntax trees and nothing that was bound.
         var fresh = compilation.Clone();
         GC.Collect();
         GC.WaitForPendingFinalizers();
+        var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
         var watch = Stopwatch.StartNew();
         var withAnalyzers = fresh.WithAnalyzers(analyzers, new CompilationWithAnalyzersOptions(
             options ?? new AnalyzerOptions(ImmutableArray<AdditionalText>.Empty), onAnalyzerException: null, concurrentAnalysis: true,
             logAnalyzerExecutionTime: false, reportSuppressedDiagnostics: false));
         await withAnalyzers.GetAnalyzerDiagnosticsAsync(cancellationToken).ConfigureAwait(false);
-        return watch.Elapsed;
+        var elapsed = watch.Elapsed;
+        return (elapsed, GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore);
     }
 
     /// <summary>Asks for every body's operations and does nothing with them: the binding every analyzer pays for.</summary>
