@@ -962,33 +962,23 @@ namespace LockContracts.Analyzers.Flow
 
         private (ConditionKey, bool)? Comparison(BinaryOperatorKind kind, IOperation left, IOperation right, bool negated)
         {
-            string op;
-            switch (kind)
+            // One normal form per comparison: `!=` is a negated `==`, `<=` a negated `>`, `>=` a negated `<`.
+            var (op, flip) = kind switch
             {
-                case BinaryOperatorKind.Equals:
-                    op = "==";
-                    break;
-                case BinaryOperatorKind.NotEquals:
-                    op = "==";
-                    negated = !negated;
-                    break;
-                case BinaryOperatorKind.GreaterThan:
-                    op = ">";
-                    break;
-                case BinaryOperatorKind.LessThanOrEqual:
-                    op = ">";
-                    negated = !negated;
-                    break;
-                case BinaryOperatorKind.LessThan:
-                    op = "<";
-                    break;
-                case BinaryOperatorKind.GreaterThanOrEqual:
-                    op = "<";
-                    negated = !negated;
-                    break;
-                default:
-                    return null;
+                BinaryOperatorKind.Equals => ("==", false),
+                BinaryOperatorKind.NotEquals => ("==", true),
+                BinaryOperatorKind.GreaterThan => (">", false),
+                BinaryOperatorKind.LessThanOrEqual => (">", true),
+                BinaryOperatorKind.LessThan => ("<", false),
+                BinaryOperatorKind.GreaterThanOrEqual => ("<", true),
+                _ => ((string?)null, false),
+            };
+            if (op is null)
+            {
+                return null;
             }
+
+            negated ^= flip;
 
             var depends = ImmutableArray.CreateBuilder<ISymbol>();
             if (Operand(left, depends) is not { } a || Operand(right, depends) is not { } b)
