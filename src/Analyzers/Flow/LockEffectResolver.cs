@@ -530,31 +530,6 @@ namespace LockContracts.Analyzers.Flow
             return null;
         }
 
-        /// <summary>The field, property or event a delegate value is read from, or null.</summary>
-        public ISymbol? StorageOf(IOperation? operation)
-        {
-            var value = Unwrap(operation);
-            if (value is IConditionalAccessInstanceOperation)
-            {
-                for (var parent = value.Parent; parent is not null; parent = parent.Parent)
-                {
-                    if (parent is IConditionalAccessOperation access)
-                    {
-                        value = Unwrap(access.Operation);
-                        break;
-                    }
-                }
-            }
-
-            return value switch
-            {
-                IFieldReferenceOperation field => field.Field,
-                IPropertyReferenceOperation property => property.Property,
-                IEventReferenceOperation @event => @event.Event,
-                _ => null,
-            };
-        }
-
         /// <summary>An access path for a value: <c>this</c>, a parameter, a local, or fields and properties of those.</summary>
         public string? PathOf(IOperation? operation)
         {
