@@ -1199,12 +1199,48 @@ namespace LockContracts.Analyzers.Flow
             var whenFalse = state;
             foreach (var link in links)
             {
+                // One flag set on two paths (`Monitor.Enter(o, ref taken)` on one, `Monitor.TryEnter(o, t, ref taken)` on
+                // the other) ties one lock twice: it says once whether that lock is held, by the link that already took it.
+                var same = Tying(links, link);
+                if (!ReferenceEquals(same, link))
+                {
+                    whenTrue = WithApplied(whenTrue, link);
+                    whenFalse = WithApplied(whenFalse, link);
+                    continue;
+                }
+
                 whenTrue = Assume(whenTrue, link, true);
                 whenFalse = Assume(whenFalse, link, false);
             }
 
             return negated ? (whenFalse, whenTrue) : (whenTrue, whenFalse);
         }
+
+        /// <summary>The link that speaks for <paramref name="link"/>'s lock among <paramref name="links"/>: the first that already took it, else the first.</summary>
+        private static ValueLink Tying(ImmutableArray<ValueLink> links, ValueLink link)
+        {
+            ValueLink? first = null;
+            foreach (var other in links)
+            {
+                if (other.Lock.SameLock(link.Lock) && other.WhenValue == link.WhenValue)
+                {
+                    if (other.AlreadyApplied)
+                    {
+                        return other;
+                    }
+
+                    first ??= other;
+                }
+            }
+
+            return first ?? link;
+        }
+
+        /// <summary>A pending try-acquisition's link, once its flag is tested, says the lock is already taken or not, like the others.</summary>
+        private static LockState WithApplied(LockState state, ValueLink link) =>
+            link.AlreadyApplied || link.IsTemporary
+                ? state
+                : state.WithoutLink(link).WithLink(new ValueLink(link.Key, link.Kind, link.Lock, link.WhenValue, alreadyApplied: true));
 
         private static LockState Assume(LockState state, ValueLink link, bool value)
         {

@@ -527,10 +527,12 @@ namespace LockContracts.Analyzers.Flow
 
         /// <summary>
         /// True when <paramref name="other"/>, a path without <paramref name="link"/>, took the other side of the
-        /// branch that made it: only then does the value still say whether the lock is held.
+        /// branch that made it and holds the lock in no way (not even through a flag a try-acquisition set):
+        /// only then does the value still say whether the lock is held.
         /// </summary>
         private static bool TookTheOtherSide(LockState other, ValueLink link) =>
-            other.KnownValueOf(link.Key) == !link.WhenValue && other.FindHeld(link.Lock.Identity, link.Lock.Mode, exactInstance: true) < 0;
+            other.KnownValueOf(link.Key) == !link.WhenValue && other.FindHeld(link.Lock.Identity, link.Lock.Mode, exactInstance: true) < 0
+            && !other.Links.Any(l => l.Lock.SameLock(link.Lock));
 
         private static HeldLock? FindSame(ImmutableArray<HeldLock> held, HeldLock candidate)
         {

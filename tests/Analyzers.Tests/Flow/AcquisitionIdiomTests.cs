@@ -237,4 +237,85 @@ public class AcquisitionIdiomTests
             }
         }
         """);
+
+    [Fact]
+    public Task AFlagSetByEnterOnOneBranchAndTryEnterOnTheOther() => Verify("""
+        class Target
+        {
+            readonly object _sync = new();
+            Task? _previous;
+            void Write()
+            {
+                bool lockTaken = false;
+                try
+                {
+                    if (_previous is null)
+                        Monitor.Enter(_sync, ref lockTaken);
+                    else
+                        Monitor.TryEnter(_sync, 50, ref lockTaken);
+                    Console.WriteLine("queued");
+                }
+                finally
+                {
+                    if (lockTaken)
+                        Monitor.Exit(_sync);
+                }
+            }
+        }
+        """);
+
+    [Fact]
+    public Task AFlagSetOnTwoBranchesButNotTestedIsReported() => Verify("""
+        class Target
+        {
+            readonly object _sync = new();
+            Task? _previous;
+            void Write()
+            {
+                bool lockTaken = false;
+                try
+                {
+                    if (_previous is null)
+                        Monitor.Enter(_sync, ref lockTaken);
+                    else
+                        Monitor.TryEnter(_sync, 50, ref lockTaken);
+                    Console.WriteLine("queued");
+                }
+                finally
+                {
+                    [|Monitor.Exit(_sync)|];
+                }
+            }
+        }
+        """);
+
+    [Fact]
+    public Task AFlagAssignedFromTryEnterWithACatchBeforeTheFinally() => Verify("""
+        class Buffering
+        {
+            readonly object _lock = new();
+            void FlushCallback(int timeout)
+            {
+                bool lockTaken = false;
+                try
+                {
+                    lockTaken = Monitor.TryEnter(_lock, timeout);
+                    if (lockTaken)
+                    {
+                        if (timeout < 0) return;
+                        Console.WriteLine("flushed");
+                    }
+                }
+                catch (Exception exception)
+                {
+                    Console.WriteLine(exception);
+                }
+                finally
+                {
+                    if (lockTaken)
+                        Monitor.Exit(_lock);
+                }
+            }
+        }
+        """);
 }
