@@ -52,8 +52,9 @@ namespace LockContracts.Lockdep
 
         public int Count;
 
-        // The graph generation the frames' memos and the cache were filled in.
-        public int Generation;
+        // The graph generation the frames' memos and the cache were filled in, as LockdepEpoch stamps
+        // it (low half zero); never a generation at first.
+        public long Generation = -1;
 
         private readonly ulong[] _validated = new ulong[CacheSize];
 
@@ -87,9 +88,9 @@ namespace LockContracts.Lockdep
             // Count <= MaxHeldLocks, and Frames has MaxHeldLocks + 1 entries.
             ref var frame = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(Frames), Count);
             key = frame.NextKey;
-            return frame.NextElement == element
-                && Generation == DependencyGraph.Generation
-                && FlowStack.ActiveCount == 0;
+            // One comparison for the generation and "no async flow lock held anywhere": the stamp's
+            // low half is zero, the epoch's is the count of held flow locks.
+            return frame.NextElement == element && Generation == LockdepEpoch.Value;
         }
 
         /// <summary>The key of the held chain extended by one more acquisition.</summary>
@@ -102,11 +103,11 @@ namespace LockContracts.Lockdep
             return mixed | 1; // 0 marks an empty cache slot
         }
 
-        public bool IsCached(ulong key, int generation) =>
+        public bool IsCached(ulong key, long generation) =>
             Generation == generation && _validated[(int)key & CacheMask] == key;
 
         /// <summary>Records that <paramref name="element"/> on top of the chain held now was validated.</summary>
-        public void MarkValidated(int element, ulong key, int generation)
+        public void MarkValidated(int element, ulong key, long generation)
         {
             if (Generation != generation)
             {
