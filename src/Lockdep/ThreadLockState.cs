@@ -136,9 +136,14 @@ namespace LockContracts.Lockdep
             var count = Count;
 
             // Indexed, not through Unsafe: the JIT then knows the slot is in the heap and uses the
-            // cheaper unchecked write barrier for the reference.
+            // cheaper unchecked write barrier for the reference. A pop leaves the reference in the slot,
+            // so a chain taken again stores nothing and pays no write barrier.
             ref var slot = ref Held[count];
-            slot.Lock = lockObject;
+            if (!ReferenceEquals(slot.Lock, lockObject))
+            {
+                slot.Lock = lockObject;
+            }
+
             slot.ClassId = classId;
             slot.Mode = mode;
             ref var next = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(Frames), count + 1);
@@ -167,7 +172,9 @@ namespace LockContracts.Lockdep
                 return false;
             }
 
-            entry.Lock = null!;
+            // The reference stays in the slot (above Count, nothing reads it): the next push of the same
+            // lock at this depth then writes no reference. It keeps at most MaxHeldLocks locks per
+            // thread reachable until overwritten or until the thread ends.
             Count = top;
             return true;
         }
