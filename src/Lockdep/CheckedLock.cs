@@ -54,7 +54,7 @@ namespace LockContracts.Lockdep
         [Acquires, NoLockAnalysis]
         public void Enter()
         {
-            if (!LockdepSwitch.Enabled)
+            if (!LockdepSwitch.Checking)
             {
                 RawEnter();
                 return;
@@ -72,7 +72,7 @@ namespace LockContracts.Lockdep
         [Acquires(Nested = true), NoLockAnalysis]
         public void EnterNested(int subclass)
         {
-            if (!LockdepSwitch.Enabled)
+            if (!LockdepSwitch.Checking)
             {
                 RawEnter();
                 return;
@@ -97,7 +97,7 @@ namespace LockContracts.Lockdep
         [Releases, NoLockAnalysis]
         public void Exit()
         {
-            if (!LockdepSwitch.Enabled)
+            if (!LockdepSwitch.Checking)
             {
                 RawExit();
                 return;
@@ -202,7 +202,7 @@ namespace LockContracts.Lockdep
         [NoLockAnalysis]
         private bool TryEnterCore(int milliseconds)
         {
-            if (!LockdepSwitch.Enabled)
+            if (!LockdepSwitch.Checking)
             {
                 return RawTryEnter(milliseconds);
             }
