@@ -186,17 +186,41 @@ namespace LockContracts.Lockdep
         private void EnterChecked(LockClass lockClass)
         {
             var state = ThreadLockState.Current;
-            if (!state.TryRepeat(ThreadLockState.Element(lockClass.Id, LockMode.Exclusive, tryAcquire: false), out var key))
+
+            // Recorded first, then taken. Only this and the state stay live across the raw call, and
+            // the first validation (a call) is out of line, so two registers are saved instead of
+            // five; every store of the push is issued before the raw lock's interlocked operation
+            // rather than some on each side of it. Only this thread reads its held stack, so the entry
+            // may precede the lock by a moment.
+            var classId = lockClass.Id;
+            if (!state.TryPushRepeat(this, classId, LockMode.Exclusive, ThreadLockState.Element(classId, LockMode.Exclusive, tryAcquire: false)))
             {
-                key = Validator.BeforeAcquire(state, this, lockClass, LockMode.Exclusive, tryAcquire: false);
+                ValidateAndPush(state, lockClass);
             }
 
-            RawEnter();
-            state.Push(this, lockClass.Id, LockMode.Exclusive, key);
+            try
+            {
+                RawEnter();
+            }
+            catch
+            {
+                // A wait that throws (an interrupt) takes the entry back.
+                Untrack(state);
+                throw;
+            }
+
             if (!ReferenceEquals(_holder, state))
             {
                 _holder = state;
             }
+        }
+
+        // Not a repeat of the last acquisition validated on top of the chain held now.
+        [MethodImpl(MethodImplOptions.NoInlining), NoLockAnalysis]
+        private void ValidateAndPush(ThreadLockState state, LockClass lockClass)
+        {
+            var key = Validator.BeforeAcquire(state, this, lockClass, LockMode.Exclusive, tryAcquire: false);
+            state.Push(this, lockClass.Id, LockMode.Exclusive, key);
         }
 
         [NoLockAnalysis]

@@ -93,6 +93,22 @@ namespace LockContracts.Lockdep
             return frame.NextElement == element && Generation == LockdepEpoch.Value;
         }
 
+        /// <summary>
+        /// <see cref="TryRepeat"/>, and on a repeat the push of the lock, with no call in between: the
+        /// caller keeps fewer values alive across calls.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public bool TryPushRepeat(object lockObject, int classId, LockMode mode, int element)
+        {
+            if (!TryRepeat(element, out var key))
+            {
+                return false;
+            }
+
+            Push(lockObject, classId, mode, key);
+            return true;
+        }
+
         /// <summary>The key of the held chain extended by one more acquisition.</summary>
         public ulong NextKey(int element)
         {
@@ -134,18 +150,6 @@ namespace LockContracts.Lockdep
             // Count < MaxHeldLocks here: an acquisition at the bound fails validation, and a bound
             // acquisition is never remembered as validated.
             var count = Count;
-
-            // Indexed, not through Unsafe: the JIT then knows the slot is in the heap and uses the
-            // cheaper unchecked write barrier for the reference. A pop leaves the reference in the slot,
-            // so a chain taken again stores nothing and pays no write barrier.
-            ref var slot = ref Held[count];
-            if (!ReferenceEquals(slot.Lock, lockObject))
-            {
-                slot.Lock = lockObject;
-            }
-
-            slot.ClassId = classId;
-            slot.Mode = mode;
             ref var next = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(Frames), count + 1);
             if (next.Key != key)
             {
@@ -155,6 +159,22 @@ namespace LockContracts.Lockdep
             }
 
             Count = count + 1;
+
+            // Indexed, not through Unsafe: the JIT then knows the slot is in the heap and uses the
+            // cheaper unchecked write barrier for the reference. A pop leaves the slot as it was, so a
+            // chain taken again stores nothing here and pays no write barrier. The reference comes
+            // last, so that nothing stays live across the barrier's call.
+            ref var slot = ref Held[count];
+            if (slot.ClassId != classId || slot.Mode != mode)
+            {
+                slot.ClassId = classId;
+                slot.Mode = mode;
+            }
+
+            if (!ReferenceEquals(slot.Lock, lockObject))
+            {
+                slot.Lock = lockObject;
+            }
         }
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
