@@ -21,17 +21,28 @@ namespace LockContracts.Lockdep.Benchmarks
     /// <remarks>
     /// Arguments: the usual BenchmarkDotNet ones (<c>--filter '*'</c>), plus
     /// <c>--wait-quiet SECONDS</c> to wait (up to that long) before each category for the load average
-    /// to fall under the threshold, and <c>--report PATH</c> for the Markdown report (default
-    /// BenchmarkDotNet.Artifacts/results/Lockdep-report.md).
+    /// to fall under the threshold, <c>--report PATH</c> for the Markdown report (default
+    /// BenchmarkDotNet.Artifacts/results/Lockdep-report.md), and <c>--disabled-by-switch</c> to set
+    /// the AppContext switch that disables Lockdep for the process and run the "disabled" category
+    /// alone (the switch cannot be undone, so no other category would measure anything checked).
     /// </remarks>
     public static class Program
     {
         /// <summary>A 1-minute load average at or above this marks a run as taken under load.</summary>
         public const double LoadThreshold = 2.0;
 
+        private const string DisabledCategory = "7 Disabled";
+
         public static int Main(string[] args)
         {
-            if (args.Length == 3 && args[0] == "--instructions")
+            // Must come before anything touches Lockdep: the switch is read once, when it starts.
+            var bySwitch = Array.IndexOf(args, "--disabled-by-switch") >= 0;
+            if (bySwitch)
+            {
+                AppContext.SetSwitch(Lockdep.DisableSwitchName, true);
+            }
+
+            if (args.Length >= 3 && args[0] == "--instructions")
             {
                 return InstructionDriver.Run(args[1], int.Parse(args[2], CultureInfo.InvariantCulture));
             }
@@ -44,6 +55,10 @@ namespace LockContracts.Lockdep.Benchmarks
                 if (args[i] == "--wait-quiet" && i + 1 < args.Length)
                 {
                     waitQuiet = TimeSpan.FromSeconds(double.Parse(args[++i], CultureInfo.InvariantCulture));
+                }
+                else if (args[i] == "--disabled-by-switch")
+                {
+                    // Handled above.
                 }
                 else if (args[i] == "--report" && i + 1 < args.Length)
                 {
@@ -66,7 +81,11 @@ namespace LockContracts.Lockdep.Benchmarks
                 .SelectMany(a => a.Categories)
                 .Distinct()
                 .OrderBy(c => c, StringComparer.Ordinal)
+                .Where(c => !bySwitch || c == DisabledCategory)
                 .ToList();
+
+            // Tier-1 code before anything is measured (see InstructionDriver.Prewarm).
+            InstructionDriver.Prewarm(disabledOnly: bySwitch);
 
             var runs = new List<CategoryRun>();
             foreach (var category in categories)
@@ -97,7 +116,7 @@ namespace LockContracts.Lockdep.Benchmarks
                 }
             }
 
-            var report = Report(runs);
+            var report = Report(runs, bySwitch);
             Console.WriteLine();
             Console.WriteLine(report);
             Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(reportPath))!);
@@ -115,12 +134,22 @@ namespace LockContracts.Lockdep.Benchmarks
             }
         }
 
-        private static string Report(List<CategoryRun> runs)
+        private static string Report(List<CategoryRun> runs, bool bySwitch)
         {
             var text = new StringBuilder();
             var loaded = runs.Where(r => r.UnderLoad).ToList();
             text.AppendLine("## Lockdep benchmark report");
             text.AppendLine();
+            text.AppendLine("Every synchronous scenario was first called 16,000 times (8 rounds, 250 ms apart), so that " +
+                            "tiered compilation had replaced its first code with the final code before anything was measured.");
+            text.AppendLine();
+            if (bySwitch)
+            {
+                text.AppendLine($"Lockdep disabled for the process by the `{Lockdep.DisableSwitchName}` switch " +
+                                $"(`--disabled-by-switch`): only the \"{DisabledCategory}\" category is run.");
+                text.AppendLine();
+            }
+
             text.AppendLine($"Machine: {Environment.ProcessorCount} logical cores, {Environment.OSVersion}, .NET {Environment.Version}. " +
                             $"Taken {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC.");
             text.AppendLine();

@@ -45,7 +45,7 @@ namespace LockContracts.Lockdep
         {
             get
             {
-                if (!LockdepSwitch.Enabled)
+                if (!LockdepSwitch.Checking)
                 {
                     return _gate.CurrentCount == 0;
                 }
@@ -61,7 +61,7 @@ namespace LockContracts.Lockdep
         [Acquires, NoLockAnalysis]
         public ValueTask EnterAsync(CancellationToken cancellationToken = default)
         {
-            if (!LockdepSwitch.Enabled)
+            if (!LockdepSwitch.Checking)
             {
                 return new ValueTask(_gate.WaitAsync(cancellationToken));
             }
@@ -105,7 +105,7 @@ namespace LockContracts.Lockdep
         [Acquires, NoLockAnalysis]
         public void Enter()
         {
-            if (!LockdepSwitch.Enabled)
+            if (!LockdepSwitch.Checking)
             {
                 _gate.Wait();
                 return;
@@ -121,7 +121,7 @@ namespace LockContracts.Lockdep
         [TryAcquires(true), NoLockAnalysis]
         public bool TryEnter()
         {
-            if (!LockdepSwitch.Enabled)
+            if (!LockdepSwitch.Checking)
             {
                 return _gate.Wait(0);
             }
@@ -141,7 +141,7 @@ namespace LockContracts.Lockdep
         [Releases, NoLockAnalysis]
         public void Exit()
         {
-            if (!LockdepSwitch.Enabled)
+            if (!LockdepSwitch.Checking)
             {
                 _gate.Release();
                 return;

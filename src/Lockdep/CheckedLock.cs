@@ -28,6 +28,11 @@ namespace LockContracts.Lockdep
         private readonly LockClass _class;
         private readonly long _instance;
 
+        // The held-lock state of the thread that last took this lock through Lockdep. While that thread
+        // holds the lock nobody else writes it, so its release reaches its own state without a
+        // thread-static lookup; it touches that state only once the raw release has proved ownership.
+        private ThreadLockState? _holder;
+
         /// <summary>Creates a lock of the given class.</summary>
         /// <param name="className">The lock class, the same name as in <c>[Lock("…")]</c>, for example <c>"Page.Lock"</c>.</param>
         public CheckedLock(string className)
@@ -49,7 +54,7 @@ namespace LockContracts.Lockdep
         [Acquires, NoLockAnalysis]
         public void Enter()
         {
-            if (!LockdepSwitch.Enabled)
+            if (!LockdepSwitch.Checking)
             {
                 RawEnter();
                 return;
@@ -67,7 +72,7 @@ namespace LockContracts.Lockdep
         [Acquires(Nested = true), NoLockAnalysis]
         public void EnterNested(int subclass)
         {
-            if (!LockdepSwitch.Enabled)
+            if (!LockdepSwitch.Checking)
             {
                 RawEnter();
                 return;
@@ -92,7 +97,7 @@ namespace LockContracts.Lockdep
         [Releases, NoLockAnalysis]
         public void Exit()
         {
-            if (!LockdepSwitch.Enabled)
+            if (!LockdepSwitch.Checking)
             {
                 RawExit();
                 return;
@@ -181,19 +186,47 @@ namespace LockContracts.Lockdep
         private void EnterChecked(LockClass lockClass)
         {
             var state = ThreadLockState.Current;
-            if (!state.TryRepeat(ThreadLockState.Element(lockClass.Id, LockMode.Exclusive, tryAcquire: false), out var key))
+
+            // Recorded first, then taken. Only this and the state stay live across the raw call, and
+            // the first validation (a call) is out of line, so two registers are saved instead of
+            // five; every store of the push is issued before the raw lock's interlocked operation
+            // rather than some on each side of it. Only this thread reads its held stack, so the entry
+            // may precede the lock by a moment.
+            var classId = lockClass.Id;
+            if (!state.TryPushRepeat(this, classId, LockMode.Exclusive, ThreadLockState.Element(classId, LockMode.Exclusive, tryAcquire: false)))
             {
-                key = Validator.BeforeAcquire(state, this, lockClass, LockMode.Exclusive, tryAcquire: false);
+                ValidateAndPush(state, lockClass);
             }
 
-            RawEnter();
+            try
+            {
+                RawEnter();
+            }
+            catch
+            {
+                // A wait that throws (an interrupt) takes the entry back.
+                Untrack(state);
+                throw;
+            }
+
+            if (!ReferenceEquals(_holder, state))
+            {
+                _holder = state;
+            }
+        }
+
+        // Not a repeat of the last acquisition validated on top of the chain held now.
+        [MethodImpl(MethodImplOptions.NoInlining), NoLockAnalysis]
+        private void ValidateAndPush(ThreadLockState state, LockClass lockClass)
+        {
+            var key = Validator.BeforeAcquire(state, this, lockClass, LockMode.Exclusive, tryAcquire: false);
             state.Push(this, lockClass.Id, LockMode.Exclusive, key);
         }
 
         [NoLockAnalysis]
         private bool TryEnterCore(int milliseconds)
         {
-            if (!LockdepSwitch.Enabled)
+            if (!LockdepSwitch.Checking)
             {
                 return RawTryEnter(milliseconds);
             }
@@ -210,21 +243,56 @@ namespace LockContracts.Lockdep
             }
 
             state.Push(this, _class.Id, LockMode.Exclusive, key);
+            if (!ReferenceEquals(_holder, state))
+            {
+                _holder = state;
+            }
+
             return true;
         }
 
-        // As EnterChecked.
+        // As EnterChecked. One thread-static lookup per pair: the release finds the state through the lock.
         [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization), NoLockAnalysis]
         private void ExitChecked()
         {
-            var state = ThreadLockState.CurrentOrNull;
-            if (state is not null && state.TryPopTop(this))
+            // Read while this thread (if it is the holder) still holds the lock: then it is this
+            // thread's own state, written by its Enter. "Change Enabled only while no checked lock is
+            // held" rules out a holder taken while Lockdep was off.
+            var state = _holder;
+            if (state is null)
             {
-                RawExit();
+                ExitSlow(ThreadLockState.CurrentOrNull);
                 return;
             }
 
-            ExitSlow(state);
+            try
+            {
+                // Throws when this thread does not hold the lock; then the state read above may be
+                // another thread's, and is left alone.
+                RawExit();
+            }
+            catch (SynchronizationLockException)
+            {
+                ExitSlow(ThreadLockState.CurrentOrNull);
+                return;
+            }
+
+            // Released by its owner, so the state is this thread's own.
+            if (!state.TryPopTop(this))
+            {
+                Untrack(state);
+            }
+        }
+
+        // After the raw release: an out-of-order release, or a lock taken while Lockdep was disabled.
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        private void Untrack(ThreadLockState state)
+        {
+            var index = state.IndexOf(this, LockMode.Exclusive);
+            if (index >= 0)
+            {
+                state.RemoveAt(index);
+            }
         }
 
         [MethodImpl(MethodImplOptions.NoInlining), NoLockAnalysis]

@@ -55,7 +55,7 @@ namespace LockContracts.Lockdep
         [Acquires(Shared = true), NoLockAnalysis]
         public void EnterRead()
         {
-            if (!LockdepSwitch.Enabled)
+            if (!LockdepSwitch.Checking)
             {
                 _lock.EnterReadLock();
                 return;
@@ -85,7 +85,7 @@ namespace LockContracts.Lockdep
         [Releases, NoLockAnalysis]
         public void ExitRead()
         {
-            if (!LockdepSwitch.Enabled)
+            if (!LockdepSwitch.Checking)
             {
                 _lock.ExitReadLock();
                 return;
@@ -201,7 +201,7 @@ namespace LockContracts.Lockdep
         [NoLockAnalysis]
         private void EnterCore(LockMode mode, int subclass)
         {
-            if (!LockdepSwitch.Enabled)
+            if (!LockdepSwitch.Checking)
             {
                 RawEnter(mode);
                 return;
@@ -221,7 +221,7 @@ namespace LockContracts.Lockdep
         [NoLockAnalysis]
         private bool TryEnterCore(LockMode mode)
         {
-            if (!LockdepSwitch.Enabled)
+            if (!LockdepSwitch.Checking)
             {
                 return RawTryEnter(mode);
             }
@@ -244,7 +244,7 @@ namespace LockContracts.Lockdep
         [NoLockAnalysis]
         private void ExitCore(LockMode mode)
         {
-            if (!LockdepSwitch.Enabled)
+            if (!LockdepSwitch.Checking)
             {
                 RawExit(mode);
                 return;

@@ -47,9 +47,6 @@ namespace LockContracts.Lockdep
         // Overridable by tests of the bound; never raised above the public constant.
         internal static int Limit = Lockdep.MaxDependencies;
 
-        // Read on every acquisition by the per-thread caches; bumped by Reset.
-        internal static int Generation = 1;
-
         private const int ModeCount = 3;
         private const int TableSize = 1 << 17; // twice MaxDependencies: probes stay short
         private const int TableMask = TableSize - 1;
@@ -239,7 +236,7 @@ namespace LockContracts.Lockdep
                     s_in[node] = null;
                 }
 
-                Interlocked.Increment(ref Generation);
+                Interlocked.Add(ref LockdepEpoch.Value, LockdepEpoch.GenerationOne);
             }
         }
 

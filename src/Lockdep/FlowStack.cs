@@ -36,8 +36,8 @@ namespace LockContracts.Lockdep
     {
         private static readonly AsyncLocal<FlowLock?> s_head = new();
 
-        // Async locks held by any flow. While zero, thread-only acquisitions need not look at the flow.
-        internal static int ActiveCount;
+        // The count of async locks held by any flow is the low half of LockdepEpoch.Value. While zero,
+        // thread-only acquisitions need not look at the flow.
 
         public static FlowLock? LiveHead()
         {
@@ -54,7 +54,7 @@ namespace LockContracts.Lockdep
         {
             var node = new FlowLock(lockObject, classId, LiveHead());
             s_head.Value = node;
-            Interlocked.Increment(ref ActiveCount);
+            Interlocked.Increment(ref LockdepEpoch.Value);
             return node;
         }
 
@@ -76,7 +76,7 @@ namespace LockContracts.Lockdep
         {
             if (target.MarkReleased())
             {
-                Interlocked.Decrement(ref ActiveCount);
+                Interlocked.Decrement(ref LockdepEpoch.Value);
             }
 
             var head = s_head.Value;
@@ -93,7 +93,7 @@ namespace LockContracts.Lockdep
         {
             if (node.MarkReleased())
             {
-                Interlocked.Decrement(ref ActiveCount);
+                Interlocked.Decrement(ref LockdepEpoch.Value);
             }
         }
 

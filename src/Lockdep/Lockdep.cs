@@ -47,12 +47,14 @@ namespace LockContracts.Lockdep
         /// <summary>
         /// Whether locks are validated. Starts true unless the <see cref="DisableSwitchName"/> switch is
         /// set. Disabled, a checked lock costs a flag test over the lock it wraps. Change it only while
-        /// no checked lock is held, typically at start-up.
+        /// no checked lock is held, typically at start-up. With the switch set, Lockdep is off for the
+        /// whole process: this stays false whatever is assigned, and a checked lock costs nothing over
+        /// the lock it wraps but reaching it.
         /// </summary>
         public static bool Enabled
         {
             get => LockdepSwitch.Enabled;
-            set => LockdepSwitch.Enabled = value;
+            set => LockdepSwitch.Set(value);
         }
 
         /// <summary>Whether a violation throws (<see cref="LockdepMode.Throw"/>, the default) or is only reported.</summary>

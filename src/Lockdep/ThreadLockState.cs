@@ -52,8 +52,9 @@ namespace LockContracts.Lockdep
 
         public int Count;
 
-        // The graph generation the frames' memos and the cache were filled in.
-        public int Generation;
+        // The graph generation the frames' memos and the cache were filled in, as LockdepEpoch stamps
+        // it (low half zero); never a generation at first.
+        public long Generation = -1;
 
         private readonly ulong[] _validated = new ulong[CacheSize];
 
@@ -87,9 +88,25 @@ namespace LockContracts.Lockdep
             // Count <= MaxHeldLocks, and Frames has MaxHeldLocks + 1 entries.
             ref var frame = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(Frames), Count);
             key = frame.NextKey;
-            return frame.NextElement == element
-                && Generation == DependencyGraph.Generation
-                && FlowStack.ActiveCount == 0;
+            // One comparison for the generation and "no async flow lock held anywhere": the stamp's
+            // low half is zero, the epoch's is the count of held flow locks.
+            return frame.NextElement == element && Generation == LockdepEpoch.Value;
+        }
+
+        /// <summary>
+        /// <see cref="TryRepeat"/>, and on a repeat the push of the lock, with no call in between: the
+        /// caller keeps fewer values alive across calls.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public bool TryPushRepeat(object lockObject, int classId, LockMode mode, int element)
+        {
+            if (!TryRepeat(element, out var key))
+            {
+                return false;
+            }
+
+            Push(lockObject, classId, mode, key);
+            return true;
         }
 
         /// <summary>The key of the held chain extended by one more acquisition.</summary>
@@ -102,11 +119,11 @@ namespace LockContracts.Lockdep
             return mixed | 1; // 0 marks an empty cache slot
         }
 
-        public bool IsCached(ulong key, int generation) =>
+        public bool IsCached(ulong key, long generation) =>
             Generation == generation && _validated[(int)key & CacheMask] == key;
 
         /// <summary>Records that <paramref name="element"/> on top of the chain held now was validated.</summary>
-        public void MarkValidated(int element, ulong key, int generation)
+        public void MarkValidated(int element, ulong key, long generation)
         {
             if (Generation != generation)
             {
@@ -133,13 +150,6 @@ namespace LockContracts.Lockdep
             // Count < MaxHeldLocks here: an acquisition at the bound fails validation, and a bound
             // acquisition is never remembered as validated.
             var count = Count;
-
-            // Indexed, not through Unsafe: the JIT then knows the slot is in the heap and uses the
-            // cheaper unchecked write barrier for the reference.
-            ref var slot = ref Held[count];
-            slot.Lock = lockObject;
-            slot.ClassId = classId;
-            slot.Mode = mode;
             ref var next = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(Frames), count + 1);
             if (next.Key != key)
             {
@@ -149,6 +159,22 @@ namespace LockContracts.Lockdep
             }
 
             Count = count + 1;
+
+            // Indexed, not through Unsafe: the JIT then knows the slot is in the heap and uses the
+            // cheaper unchecked write barrier for the reference. A pop leaves the slot as it was, so a
+            // chain taken again stores nothing here and pays no write barrier. The reference comes
+            // last, so that nothing stays live across the barrier's call.
+            ref var slot = ref Held[count];
+            if (slot.ClassId != classId || slot.Mode != mode)
+            {
+                slot.ClassId = classId;
+                slot.Mode = mode;
+            }
+
+            if (!ReferenceEquals(slot.Lock, lockObject))
+            {
+                slot.Lock = lockObject;
+            }
         }
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -166,7 +192,9 @@ namespace LockContracts.Lockdep
                 return false;
             }
 
-            entry.Lock = null!;
+            // The reference stays in the slot (above Count, nothing reads it): the next push of the same
+            // lock at this depth then writes no reference. It keeps at most MaxHeldLocks locks per
+            // thread reachable until overwritten or until the thread ends.
             Count = top;
             return true;
         }

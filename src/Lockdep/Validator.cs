@@ -21,9 +21,10 @@ namespace LockContracts.Lockdep
         {
             var element = ThreadLockState.Element(lockClass.Id, mode, tryAcquire);
             var key = state.NextKey(element);
-            var generation = System.Threading.Volatile.Read(ref DependencyGraph.Generation);
+            var epoch = System.Threading.Volatile.Read(ref LockdepEpoch.Value);
+            var generation = LockdepEpoch.GenerationOf(epoch);
             var flowAcquire = lockObject is CheckedAsyncLock;
-            var flow = FlowStack.ActiveCount != 0 ? FlowStack.LiveHead() : null;
+            var flow = LockdepEpoch.FlowLocksHeld(epoch) ? FlowStack.LiveHead() : null;
             var cacheable = flow is null && !flowAcquire;
             if (cacheable && state.Count < Lockdep.MaxHeldLocks && state.IsCached(key, generation))
             {

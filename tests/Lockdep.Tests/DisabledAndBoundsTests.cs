@@ -56,6 +56,69 @@ namespace LockContracts.Lockdep.Tests
         }
 
         [Fact]
+        public void ReleasingALockTakenWhileDisabledLeavesItsLastCheckedHolderAlone()
+        {
+            // The other thread is the last one to have taken A through Lockdep, and holds B meanwhile.
+            var a = new CheckedLock("Off.A");
+            var b = new CheckedLock("Off.B");
+            using var holding = new ManualResetEventSlim();
+            using var release = new ManualResetEventSlim();
+            string[]? heldThere = null;
+            var other = StartThread("other", () =>
+            {
+                a.Enter();
+                a.Exit();
+                b.Enter();
+                holding.Set();
+                release.Wait();
+                heldThere = Lockdep.HeldByCurrent().ToArray();
+                b.Exit();
+            });
+            holding.Wait();
+
+            Lockdep.Enabled = false;
+            a.Enter();
+            Lockdep.Enabled = true;
+            a.Exit();
+            release.Set();
+            JoinAll(new[] { other });
+
+            Assert.Equal(new[] { "Off.B" }, heldThere);
+            Assert.False(a.IsHeldByCurrentThread);
+            AssertNoneHeld();
+            Assert.Empty(Violations);
+        }
+
+        [Fact]
+        public void ALockPassedBetweenThreadsIsUntrackedFromEachHolder()
+        {
+            var a = new CheckedLock("Pass.A");
+            var b = new CheckedLock("Pass.B");
+            for (var round = 0; round < 3; round++)
+            {
+                string[]? heldThere = null;
+                var other = StartThread("other" + round, () =>
+                {
+                    b.Enter();
+                    a.Enter();
+                    a.Exit();
+                    heldThere = Lockdep.HeldByCurrent().ToArray();
+                    b.Exit();
+                });
+                JoinAll(new[] { other });
+                Assert.Equal(new[] { "Pass.B" }, heldThere);
+
+                a.Enter();
+                Assert.Equal(new[] { "Pass.A" }, Lockdep.HeldByCurrent());
+                a.Exit();
+                AssertNoneHeld();
+            }
+
+            Assert.True(HasDependency("Pass.B", "Pass.A"));
+            Assert.Empty(Violations);
+        }
+
+        [Fact]
         public void HoldingTooManyLocksFailsWithAClearMessageBeforeTakingTheNext()
         {
             var locks = Enumerable.Range(0, Lockdep.MaxHeldLocks + 1).Select(i => new CheckedLock("Deep." + i)).ToArray();
