@@ -285,12 +285,16 @@ namespace LockContracts.Analyzers.Flow
                 return done;
             }
 
-            // Callees first (depth-first post-order, without recursion): when a method is walked, the
-            // summaries of the methods it calls outside its own call cycle are finished, whoever asked
-            // first and on whichever thread, so the walk splices exactly the same summaries every time.
-            foreach (var callee in CalleesFirst(definition))
+            // A walk splices the finished summaries of the methods it calls outside its own call cycle, computing
+            // them on demand, so that it splices exactly the same summaries whoever asked first and on whichever
+            // thread. Past half the nesting bound the rest is computed callees first (depth-first post-order,
+            // without recursion), so the bound is never what decides.
+            if ((s_inProgress?.Count ?? 0) >= MaxNestedSummaries / 2)
             {
-                _closures.GetOrAdd(callee, m => Walk(m, ImmutableArray<ArgumentFact>.Empty));
+                foreach (var callee in CalleesFirst(definition))
+                {
+                    _closures.GetOrAdd(callee, m => Walk(m, ImmutableArray<ArgumentFact>.Empty));
+                }
             }
 
             return _closures.GetOrAdd(definition, m => Walk(m, ImmutableArray<ArgumentFact>.Empty));
