@@ -90,6 +90,45 @@ namespace LockContracts.Analyzers.Flow
         private static void Remember(ConcurrentDictionary<(ISymbol, int), ImmutableArray<IMethodSymbol>> memo, ISymbol key, int depth, ImmutableArray<IMethodSymbol> functions) =>
             memo.TryAdd((key, depth), functions);
 
+        /// <summary>
+        /// The memoized, cycle-guarded shape every backward question shares: a known answer at this depth is
+        /// reused; a question already being answered up the stack, or past the work budget, gets nothing (a cut);
+        /// an answer is kept only when no cycle was cut on the way, or when it is the outermost question.
+        /// </summary>
+        private static ImmutableArray<IMethodSymbol> Memoized(
+            ConcurrentDictionary<(ISymbol, int), ImmutableArray<IMethodSymbol>> memo, ISymbol key, int depth, Action<HashSet<ISymbol>, List<IMethodSymbol>> collect)
+        {
+            if (Known(memo, key, depth) is { } known)
+            {
+                return known;
+            }
+
+            var inProgress = s_inProgress ??= new HashSet<ISymbol>(SymbolEqualityComparer.Default);
+            if (!Spend(inProgress) || !inProgress.Add(key))
+            {
+                s_cycles++;
+                return ImmutableArray<IMethodSymbol>.Empty;
+            }
+
+            var cycles = s_cycles;
+            try
+            {
+                var result = new List<IMethodSymbol>();
+                collect(inProgress, result);
+                var functions = Distinct(result);
+                if (s_cycles == cycles || inProgress.Count == 1)
+                {
+                    Remember(memo, key, depth, functions);
+                }
+
+                return functions;
+            }
+            finally
+            {
+                inProgress.Remove(key);
+            }
+        }
+
         private sealed class MemoComparer : IEqualityComparer<(ISymbol Symbol, int Depth)>
         {
             public static readonly MemoComparer Instance = new();
@@ -239,24 +278,9 @@ namespace LockContracts.Analyzers.Flow
         private ImmutableArray<IMethodSymbol> StoredIn(ISymbol storage, int depth)
         {
             storage = storage.OriginalDefinition;
-            if (Known(_stored, storage, depth) is { } known)
-            {
-                return known;
-            }
-
-            var inProgress = s_inProgress ??= new HashSet<ISymbol>(SymbolEqualityComparer.Default);
-            if (!Spend(inProgress) || !inProgress.Add(storage))
-            {
-                s_cycles++;
-                return ImmutableArray<IMethodSymbol>.Empty;
-            }
-
-            var cycles = s_cycles;
-
-            try
+            return Memoized(_stored, storage, depth, (inProgress, result) =>
             {
                 var family = Family(storage);
-                var result = new List<IMethodSymbol>();
                 foreach (var name in NamesOf(family))
                 {
                     foreach (var (node, value) in _index.Value.AssignmentsTo(name))
@@ -301,19 +325,7 @@ namespace LockContracts.Analyzers.Flow
                         }
                     }
                 }
-
-                var functions = Distinct(result);
-                // Kept when complete: no cycle was cut on the way, or this is the outermost computation.
-                if (s_cycles == cycles || inProgress.Count == 1)
-                {
-                    Remember(_stored, storage, depth, functions);
-                }
-                return functions;
-            }
-            finally
-            {
-                inProgress.Remove(storage);
-            }
+            });
         }
 
         /// <summary>
@@ -369,23 +381,8 @@ namespace LockContracts.Analyzers.Flow
         private ImmutableArray<IMethodSymbol> ReturnedBy(IMethodSymbol method, int depth)
         {
             var key = method.OriginalDefinition;
-            if (Known(_returned, key, depth) is { } known)
+            return Memoized(_returned, key, depth, (_, result) =>
             {
-                return known;
-            }
-
-            var inProgress = s_inProgress ??= new HashSet<ISymbol>(SymbolEqualityComparer.Default);
-            if (!Spend(inProgress) || !inProgress.Add(key))
-            {
-                s_cycles++;
-                return ImmutableArray<IMethodSymbol>.Empty;
-            }
-
-            var cycles = s_cycles;
-
-            try
-            {
-                var result = new List<IMethodSymbol>();
                 foreach (var reference in key.DeclaringSyntaxReferences)
                 {
                     if (!_compilation.ContainsSyntaxTree(reference.SyntaxTree))
@@ -407,19 +404,7 @@ namespace LockContracts.Analyzers.Flow
                         Collect(model.GetOperation(expression), origins, depth, result);
                     }
                 }
-
-                var functions = Distinct(result);
-                // Kept when complete: no cycle was cut on the way, or this is the outermost computation.
-                if (s_cycles == cycles || inProgress.Count == 1)
-                {
-                    Remember(_returned, key, depth, functions);
-                }
-                return functions;
-            }
-            finally
-            {
-                inProgress.Remove(key);
-            }
+            });
         }
 
         /// <summary>The expressions of a body's own <c>return</c> statements (not those of lambdas or local functions inside it).</summary>
@@ -488,23 +473,8 @@ namespace LockContracts.Analyzers.Flow
         private ImmutableArray<IMethodSymbol> ElementsStoredIn(ISymbol member, int depth)
         {
             var key = member.OriginalDefinition;
-            if (Known(_elements, key, depth) is { } known)
+            return Memoized(_elements, key, depth, (inProgress, result) =>
             {
-                return known;
-            }
-
-            var inProgress = s_inProgress ??= new HashSet<ISymbol>(SymbolEqualityComparer.Default);
-            if (!Spend(inProgress) || !inProgress.Add(key))
-            {
-                s_cycles++;
-                return ImmutableArray<IMethodSymbol>.Empty;
-            }
-
-            var cycles = s_cycles;
-
-            try
-            {
-                var result = new List<IMethodSymbol>();
                 foreach (var name in AddMethods)
                 {
                     foreach (var node in _index.Value.CallsTo(name, constructor: false))
@@ -540,19 +510,7 @@ namespace LockContracts.Analyzers.Flow
                         }
                     }
                 }
-
-                var functions = Distinct(result);
-                // Kept when complete: no cycle was cut on the way, or this is the outermost computation.
-                if (s_cycles == cycles || inProgress.Count == 1)
-                {
-                    Remember(_elements, key, depth, functions);
-                }
-                return functions;
-            }
-            finally
-            {
-                inProgress.Remove(key);
-            }
+            });
         }
 
         private static ISymbol? MemberOf(IOperation operation)
@@ -607,30 +565,13 @@ namespace LockContracts.Analyzers.Flow
         private ImmutableArray<IMethodSymbol> PassedFor(IParameterSymbol parameter, int depth)
         {
             var key = parameter.OriginalDefinition;
-            if (Known(_passed, key, depth) is { } known)
-            {
-                return known;
-            }
-
-            var inProgress = s_inProgress ??= new HashSet<ISymbol>(SymbolEqualityComparer.Default);
             if (parameter.ContainingSymbol is not IMethodSymbol method || parameter.IsParams)
             {
                 return ImmutableArray<IMethodSymbol>.Empty;
             }
 
-            if (!Spend(inProgress) || !inProgress.Add(key))
-
+            return Memoized(_passed, key, depth, (inProgress, result) =>
             {
-
-                s_cycles++;
-                return ImmutableArray<IMethodSymbol>.Empty;
-            }
-
-            var cycles = s_cycles;
-
-            try
-            {
-                var result = new List<IMethodSymbol>();
                 var definition = method.OriginalDefinition;
                 var implemented = Implemented(definition);
                 var name = definition.MethodKind == MethodKind.Constructor ? definition.ContainingType.Name : definition.Name;
@@ -661,19 +602,7 @@ namespace LockContracts.Analyzers.Flow
                         }
                     }
                 }
-
-                var functions = Distinct(result);
-                // Kept when complete: no cycle was cut on the way, or this is the outermost computation.
-                if (s_cycles == cycles || inProgress.Count == 1)
-                {
-                    Remember(_passed, key, depth, functions);
-                }
-                return functions;
-            }
-            finally
-            {
-                inProgress.Remove(key);
-            }
+            });
         }
 
         /// <summary>The method and the members it overrides or implements: a call to any of them may run it.</summary>
