@@ -76,8 +76,8 @@ namespace LockContracts.Editor.Benchmarks
 
             Console.WriteLine("## Per edit (GetAnalyzerSemanticDiagnosticsAsync for the edited document)");
             Console.WriteLine();
-            Console.WriteLine("| lines | configuration | median | p90 | min | max | CPU median | median to VS threading | LOCK001 in the edited document (edits showing it / edits) |");
-            Console.WriteLine("|---:|---|---:|---:|---:|---:|---:|---:|---|");
+            Console.WriteLine("| lines | configuration | median | p90 | min | max | CPU median | median to VS threading | LOCK001 in the edited document (edits showing it / edits) | graph bodies analyzed / kept per edit (median) |");
+            Console.WriteLine("|---:|---|---:|---:|---:|---:|---:|---:|---|---|");
             rows.ForEach(Console.WriteLine);
             Console.WriteLine();
             Console.WriteLine("## First analysis of a fresh compilation against a build");
@@ -112,22 +112,23 @@ namespace LockContracts.Editor.Benchmarks
 
             var document = trees.Single(t => t.FilePath == edited);
             var firstLive = FirstAnalysis(trees, document, lockContracts, Options.Live);
-            var firstUnbounded = FirstAnalysis(trees, document, lockContracts, Options.LiveUnbounded);
+            var firstFromScratch = FirstAnalysis(trees, document, lockContracts, Options.LiveFromScratch);
             var firstVs = FirstAnalysis(trees, document, vsThreading, Options.Live);
-            Console.WriteLine($"first analysis of {edited} on a fresh compilation: LockContracts {firstLive.WallMs:F0} ms ({firstLive.Lock001} LOCK001), unbounded {firstUnbounded.WallMs:F0} ms ({firstUnbounded.Lock001} LOCK001), VS threading {firstVs.WallMs:F0} ms");
+            Console.WriteLine($"first analysis of {edited} on a fresh compilation: LockContracts {firstLive.WallMs:F0} ms ({firstLive.Lock001} LOCK001), from scratch {firstFromScratch.WallMs:F0} ms ({firstFromScratch.Lock001} LOCK001), VS threading {firstVs.WallMs:F0} ms");
             firstRows.Add($"| {code.Lines:N0} | LockContracts, defaults | {firstLive.WallMs:F0} ms (LOCK001 {(firstLive.Lock001 > 0 ? "shown" : "not shown")}) | {build.WallMs:F0} ms | {build.AnalyzerMs:F0} ms | {Summary(build.Diagnostics)} |");
-            firstRows.Add($"| {code.Lines:N0} | LockContracts, LockContractsLiveCycleLimit=0 | {firstUnbounded.WallMs:F0} ms (LOCK001 {(firstUnbounded.Lock001 > 0 ? "shown" : "not shown")}) | | | |");
+            firstRows.Add($"| {code.Lines:N0} | LockContracts, LockContractsLiveIncremental=false | {firstFromScratch.WallMs:F0} ms (LOCK001 {(firstFromScratch.Lock001 > 0 ? "shown" : "not shown")}) | | | |");
             firstRows.Add($"| {code.Lines:N0} | VS threading | {firstVs.WallMs:F0} ms | {vsBuild.WallMs:F0} ms | {vsBuild.AnalyzerMs:F0} ms | {Summary(vsBuild.Diagnostics)} |");
 
             var configurations = new (string Name, ImmutableArray<DiagnosticAnalyzer> Analyzers, CompilationWithAnalyzersOptions? Options)[]
             {
                 ("no analyzer (compiler's semantic diagnostics)", ImmutableArray<DiagnosticAnalyzer>.Empty, null),
-                ("LockContracts, defaults (live)", lockContracts, Options.Live),
-                ("LockContracts, LockContractsLiveCycleLimit=0 (live, unbounded)", lockContracts, Options.LiveUnbounded),
+                ("LockContracts, defaults (live, incremental)", lockContracts, Options.Live),
+                ("LockContracts, LockContractsLiveIncremental=false (live, from scratch)", lockContracts, Options.LiveFromScratch),
                 ("VS threading analyzers 18.12.1", vsThreading, Options.Live),
             };
             // The configurations take turns on each edit, so that a busy moment of a shared machine falls on all of them.
-            var states = configurations.Select(c => new EditorState(Create(trees), document)).ToArray();
+            // Each configuration parses the files itself, as each editor session would: no two share a tree object.
+            var states = configurations.Select(c => Reparse(trees, document)).Select(p => new EditorState(Create(p.Trees), p.Document)).ToArray();
             for (var edit = 1; edit <= warmup + edits; edit++)
             {
                 for (var k = 0; k < configurations.Length; k++)
@@ -159,6 +160,12 @@ namespace LockContracts.Editor.Benchmarks
                         {
                             state.Shown++;
                         }
+
+                        if (LockContracts.Analyzers.Flow.LiveCache.CountersOf(state.Compilation) is { } counters)
+                        {
+                            state.Analyzed.Add(counters.BodiesAnalyzed);
+                            state.Kept.Add(counters.BodiesKept);
+                        }
                     }
                 }
             }
@@ -179,7 +186,10 @@ namespace LockContracts.Editor.Benchmarks
                 var cpu = Percentile(state.Cpu, 0.5);
                 var lock001 = analyzers.IsEmpty || name.StartsWith("VS", StringComparison.Ordinal) ? "—" : $"{(state.Shown == edits ? "shown" : state.Shown == 0 ? "not shown" : "sometimes")} ({state.Shown}/{edits})";
                 var ratio = name.StartsWith("LockContracts", StringComparison.Ordinal) ? $"{median / vsMedian:F1}× ({cpu / vsCpu:F1}× CPU)" : "";
-                rows.Add($"| {code.Lines:N0} | {name} | {median:F0} ms | {Percentile(state.Wall, 0.9):F0} ms | {state.Wall[0]:F0} ms | {state.Wall[^1]:F0} ms | {cpu:F0} ms | {ratio} | {lock001} |");
+                state.Analyzed.Sort();
+                state.Kept.Sort();
+                var reuse = state.Analyzed.Count == 0 ? "—" : $"{state.Analyzed[state.Analyzed.Count / 2]} / {state.Kept[state.Kept.Count / 2]}";
+                rows.Add($"| {code.Lines:N0} | {name} | {median:F0} ms | {Percentile(state.Wall, 0.9):F0} ms | {state.Wall[0]:F0} ms | {state.Wall[^1]:F0} ms | {cpu:F0} ms | {ratio} | {lock001} | {reuse} |");
                 Console.WriteLine($"{name}: median {median:F0} ms, p90 {Percentile(state.Wall, 0.9):F0} ms, min {state.Wall[0]:F0} ms, max {state.Wall[^1]:F0} ms, CPU median {cpu:F0} ms; {(ratio.Length > 0 ? $"to VS threading {ratio}; " : "")}LOCK001 {lock001}");
             }
 
@@ -198,6 +208,11 @@ namespace LockContracts.Editor.Benchmarks
             public List<double> Cpu { get; } = new();
 
             public int Shown { get; set; }
+
+            /// <summary>Per edit: bodies of the lock-order graph analyzed again, and kept from the compilation before.</summary>
+            public List<int> Analyzed { get; } = new();
+
+            public List<int> Kept { get; } = new();
         }
 
         /// <summary>This process's CPU time, all threads: less disturbed than the wall clock by other processes on a shared machine.</summary>
@@ -239,11 +254,19 @@ namespace LockContracts.Editor.Benchmarks
 
         private static (double WallMs, int Lock001) FirstAnalysis(ImmutableArray<SyntaxTree> trees, SyntaxTree document, ImmutableArray<DiagnosticAnalyzer> analyzers, CompilationWithAnalyzersOptions options)
         {
+            (trees, document) = Reparse(trees, document);
             var compilation = Create(trees);
             var clock = Stopwatch.StartNew();
             var diagnostics = compilation.WithAnalyzers(analyzers, options)
                 .GetAnalyzerSemanticDiagnosticsAsync(compilation.GetSemanticModel(document), null, CancellationToken.None).GetAwaiter().GetResult();
             return (clock.Elapsed.TotalMilliseconds, diagnostics.Count(d => d.Id == "LOCK001"));
+        }
+
+        /// <summary>The same files parsed again: new tree objects, as a new editor session has.</summary>
+        private static (ImmutableArray<SyntaxTree> Trees, SyntaxTree Document) Reparse(ImmutableArray<SyntaxTree> trees, SyntaxTree document)
+        {
+            var parsed = trees.Select(t => CSharpSyntaxTree.ParseText(t.GetText(), (CSharpParseOptions)t.Options, t.FilePath)).ToImmutableArray();
+            return (parsed, parsed.Single(t => t.FilePath == document.FilePath));
         }
 
         private static string Summary(ImmutableArray<Diagnostic> diagnostics) => diagnostics.IsEmpty
@@ -287,13 +310,14 @@ namespace LockContracts.Editor.Benchmarks
         {
             public static CompilationWithAnalyzersOptions Build { get; } = Make(new() { [LockStateAnalyzer.CycleReportingProperty] = "build" });
 
-            /// <summary>What a design-time build passes: live cycles, the default bound.</summary>
+            /// <summary>What a design-time build passes: live cycles, the defaults (results kept across compilations, no bound).</summary>
             public static CompilationWithAnalyzersOptions Live { get; } = Make(new() { [LockStateAnalyzer.CycleReportingProperty] = "live" });
 
-            public static CompilationWithAnalyzersOptions LiveUnbounded { get; } = Make(new()
+            /// <summary>Live, with nothing kept across compilations: every compilation analyzed from scratch, as before the incremental analysis.</summary>
+            public static CompilationWithAnalyzersOptions LiveFromScratch { get; } = Make(new()
             {
                 [LockStateAnalyzer.CycleReportingProperty] = "live",
-                [LockStateAnalyzer.LiveLimitProperty] = "0",
+                [LockStateAnalyzer.LiveIncrementalProperty] = "false",
             });
 
             private static CompilationWithAnalyzersOptions Make(Dictionary<string, string> values) => new(

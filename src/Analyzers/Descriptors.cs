@@ -98,8 +98,8 @@ namespace LockContracts.Analyzers
         public static readonly DiagnosticDescriptor CyclesNotCheckedLive = Create(
             "LOCK203", AnalysisCategory, DiagnosticSeverity.Info,
             "Lock-order cycles are not checked as you type",
-            "Lock-order cycles (LOCK001, LOCK005) are not shown as you type in this project: more than {0} method bodies mention a lock, the bound of the editor's whole-program check (MSBuild property LockContractsLiveCycleLimit); builds still report every cycle. Set <LockContractsLiveCycleLimit>0</LockContractsLiveCycleLimit> (no bound) or a larger number in the project to see them live.",
-            "The editor rebuilds the lock-order graph of the whole program after every edit; above LockContractsLiveCycleLimit bodies that mention a lock it does not, so that typing stays fast, and says so here, on the methods whose orders it would have checked.");
+            "Lock-order cycles (LOCK001, LOCK005) are not shown as you type in this project: more than {0} method bodies mention a lock, the bound this project sets for the editor's whole-program check (MSBuild property LockContractsLiveCycleLimit); builds still report every cycle. Remove the property, or set <LockContractsLiveCycleLimit>0</LockContractsLiveCycleLimit> (no bound) or a larger number, to see them live.",
+            "The editor checks each method's lock orders against a graph of the whole program, kept across edits; a project that sets LockContractsLiveCycleLimit does not build that graph above the bound, and says so here, on the methods whose orders it would have checked.");
 
         /// <summary>A call made under a lock whose summary stopped at its bound: locks past it are not checked.</summary>
         public static readonly DiagnosticDescriptor SummaryCutOff = Create(

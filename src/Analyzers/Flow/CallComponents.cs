@@ -16,24 +16,29 @@ namespace LockContracts.Analyzers.Flow
     /// Safe under concurrent use: components are found by one thread at a time (a component published
     /// in part would be misread by another search), and each is named by the least key of its members.
     /// </remarks>
-    internal sealed class CallComponents
+    internal sealed class CallComponents<T>
+        where T : notnull
     {
-        private readonly Func<IMethodSymbol, IEnumerable<IMethodSymbol>> _callees;
-        private readonly ConcurrentDictionary<IMethodSymbol, string> _component = new(SymbolEqualityComparer.Default);
+        private readonly Func<T, IEnumerable<T>> _callees;
+        private readonly IEqualityComparer<T> _comparer;
+        private readonly Func<T, string> _name;
+        private readonly ConcurrentDictionary<T, string> _component;
         private readonly object _finding = new();
 
-        /// <param name="callees">The methods a method calls (its call sites' targets).</param>
-        public CallComponents(Func<IMethodSymbol, IEnumerable<IMethodSymbol>> callees)
+        /// <param name="callees">The methods a method calls (its call sites' targets, as definitions).</param>
+        /// <param name="comparer">When two are the same method.</param>
+        /// <param name="name">A name unique to each method; the least among its members names a component.</param>
+        public CallComponents(Func<T, IEnumerable<T>> callees, IEqualityComparer<T> comparer, Func<T, string> name)
         {
             _callees = callees;
+            _comparer = comparer;
+            _name = name;
+            _component = new(comparer);
         }
 
-        /// <summary>True when <paramref name="a"/> and <paramref name="b"/> reach each other through calls.</summary>
-        public bool Same(IMethodSymbol a, IMethodSymbol b)
+        public bool Same(T a, T b)
         {
-            a = a.OriginalDefinition;
-            b = b.OriginalDefinition;
-            if (SymbolEqualityComparer.Default.Equals(a, b))
+            if (_comparer.Equals(a, b))
             {
                 return true;
             }
@@ -41,7 +46,7 @@ namespace LockContracts.Analyzers.Flow
             return string.Equals(ComponentOf(a), ComponentOf(b), StringComparison.Ordinal);
         }
 
-        private string ComponentOf(IMethodSymbol method)
+        private string ComponentOf(T method)
         {
             if (!_component.TryGetValue(method, out var name))
             {
@@ -59,16 +64,16 @@ namespace LockContracts.Analyzers.Flow
         }
 
         /// <summary>Tarjan's algorithm without recursion, over the methods not yet placed in a component.</summary>
-        private void Find(IMethodSymbol root)
+        private void Find(T root)
         {
-            var index = new Dictionary<IMethodSymbol, int>(SymbolEqualityComparer.Default);
-            var low = new Dictionary<IMethodSymbol, int>(SymbolEqualityComparer.Default);
-            var onStack = new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default);
-            var stack = new Stack<IMethodSymbol>();
-            var work = new Stack<(IMethodSymbol Method, IEnumerator<IMethodSymbol> Callees)>();
+            var index = new Dictionary<T, int>(_comparer);
+            var low = new Dictionary<T, int>(_comparer);
+            var onStack = new HashSet<T>(_comparer);
+            var stack = new Stack<T>();
+            var work = new Stack<(T Method, IEnumerator<T> Callees)>();
             var counter = 0;
 
-            void Enter(IMethodSymbol method)
+            void Enter(T method)
             {
                 index[method] = low[method] = counter++;
                 stack.Push(method);
@@ -82,7 +87,7 @@ namespace LockContracts.Analyzers.Flow
                 var (method, callees) = work.Peek();
                 if (callees.MoveNext())
                 {
-                    var callee = callees.Current.OriginalDefinition;
+                    var callee = callees.Current;
                     if (_component.ContainsKey(callee))
                     {
                         // Placed already: a finished component, which cannot contain anything still unplaced.
@@ -114,20 +119,20 @@ namespace LockContracts.Analyzers.Flow
                     continue;
                 }
 
-                var members = new List<IMethodSymbol>();
-                IMethodSymbol member;
+                var members = new List<T>();
+                T member;
                 do
                 {
                     member = stack.Pop();
                     onStack.Remove(member);
                     members.Add(member);
                 }
-                while (!SymbolEqualityComparer.Default.Equals(member, method));
+                while (!_comparer.Equals(member, method));
 
                 string? name = null;
                 foreach (var m in members)
                 {
-                    var key = KeyOf(m);
+                    var key = _name(m);
                     if (name is null || string.CompareOrdinal(key, name) < 0)
                     {
                         name = key;
@@ -141,7 +146,7 @@ namespace LockContracts.Analyzers.Flow
             }
         }
 
-        private static string KeyOf(IMethodSymbol method)
+        public static string NameOf(IMethodSymbol method)
         {
             var location = method.Locations.IsEmpty ? null : method.Locations[0];
             return method.ToDisplayString() + "@" + location?.SourceTree?.FilePath + ":" + location?.SourceSpan.Start;

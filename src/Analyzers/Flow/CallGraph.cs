@@ -115,6 +115,8 @@ namespace LockContracts.Analyzers.Flow
 
             if (method.MethodKind == MethodKind.DelegateInvoke && call is IInvocationOperation delegateCall)
             {
+                // What a delegate holds can come from any body: an editor's kept results that read this depend on every file.
+                Recorder.NoteDelegates();
                 var functions = _delegates.FunctionsOf(delegateCall.Instance, resolver.Origins);
                 var parameter = Unconverted(delegateCall.Instance) is IParameterReferenceOperation p && resolver.Origins.IsUnchanged(p.Parameter) ? p.Parameter.Name : null;
                 return new CallTargets(functions, functions.Length > 1, delegateParameter: parameter);

@@ -18,10 +18,10 @@ namespace LockContracts.Analyzers.Flow
     /// </summary>
     internal sealed class EntryLocks
     {
-        private readonly ConcurrentDictionary<IMethodSymbol, ConcurrentDictionary<(SyntaxTree Tree, int Position), ImmutableArray<string>>> _sites =
-            new(SymbolEqualityComparer.Default);
+        private readonly ConcurrentDictionary<string, ConcurrentDictionary<(SyntaxTree Tree, int Position), ImmutableArray<string>>> _sites =
+            new(System.StringComparer.Ordinal);
 
-        private readonly ConcurrentDictionary<IMethodSymbol, ImmutableHashSet<string>> _entry = new(SymbolEqualityComparer.Default);
+        private readonly ConcurrentDictionary<string, ImmutableHashSet<string>> _entry = new(System.StringComparer.Ordinal);
         private readonly LockSummaries _summaries;
 
         public EntryLocks(LockSummaries summaries)
@@ -45,8 +45,14 @@ namespace LockContracts.Analyzers.Flow
                     .Select(h => h.Identity.Key!).Distinct().ToImmutableArray();
             }
 
-            _sites.GetOrAdd(target, _ => new()).TryAdd((syntax.SyntaxTree, syntax.SpanStart), held);
+            var site = new EntrySite(OrderEdge.KeyOf(target), syntax.SyntaxTree, syntax.SpanStart, held);
+            Recorder.Current?.Sites?.Add(site);
+            Replay(site);
         }
+
+        /// <summary>A call site recorded by a body's flow, in this compilation or, for a body kept by the editor, an earlier one.</summary>
+        public void Replay(EntrySite site) =>
+            _sites.GetOrAdd(site.Target, _ => new()).TryAdd((site.Tree, site.Position), site.Held);
 
         /// <summary>The key an order edge's acquisition is known by, when dropping it for an entry lock could apply.</summary>
         public static string? ReentrantKey(IMethodSymbol method, IMethodSymbol member, string? key, bool reentrant, string? owner) =>
@@ -59,7 +65,7 @@ namespace LockContracts.Analyzers.Flow
         {
             foreach (var edge in edges)
             {
-                if (edge.ReentrantKey is { } key && EntryLockset(edge.Method).Contains(key))
+                if (edge.ReentrantKey is { } key && EntryLockset(edge.MethodKey).Contains(key))
                 {
                     continue;
                 }
@@ -82,12 +88,13 @@ namespace LockContracts.Analyzers.Flow
                 : null;
         }
 
-        private ImmutableHashSet<string> EntryLockset(IMethodSymbol method) =>
-            _entry.GetOrAdd(method.OriginalDefinition, ComputeEntryLockset);
+        private ImmutableHashSet<string> EntryLockset(string method) =>
+            _entry.GetOrAdd(method, ComputeEntryLockset);
 
-        private ImmutableHashSet<string> ComputeEntryLockset(IMethodSymbol method)
+        private ImmutableHashSet<string> ComputeEntryLockset(string key)
         {
-            if (!_sites.TryGetValue(method, out var recorded) || recorded.IsEmpty)
+            if (!_sites.TryGetValue(key, out var recorded) || recorded.IsEmpty
+                || DocumentationCommentId.GetFirstSymbolForDeclarationId(key, _summaries.Model.Compilation) is not IMethodSymbol method)
             {
                 return ImmutableHashSet<string>.Empty;
             }

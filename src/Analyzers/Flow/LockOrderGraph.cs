@@ -10,11 +10,11 @@ namespace LockContracts.Analyzers.Flow
     /// <summary>Holding <see cref="From"/> while taking <see cref="To"/>, somewhere in the program, with the evidence.</summary>
     internal sealed class OrderEdge
     {
-        public OrderEdge(string from, string to, IMethodSymbol method, string methodName, Location heldAt, CallPath path, string? reentrantKey = null)
+        public OrderEdge(string from, string to, string methodKey, string methodName, Location heldAt, CallPath path, string? reentrantKey = null)
         {
             From = from;
             To = to;
-            Method = method;
+            MethodKey = methodKey;
             MethodName = methodName;
             HeldAt = heldAt;
             Path = path;
@@ -31,8 +31,15 @@ namespace LockContracts.Analyzers.Flow
 
         public string To { get; }
 
-        /// <summary>The member whose body holds the lock (for a lambda or local function, the member that contains it).</summary>
-        public IMethodSymbol Method { get; }
+        /// <summary>The member whose body holds the lock (for a lambda or local function, the member that contains it), by <see cref="KeyOf"/>.</summary>
+        public string MethodKey { get; }
+
+        /// <summary>What names a member in every compilation of the same program: its documentation id.</summary>
+        public static string KeyOf(IMethodSymbol member)
+        {
+            var definition = member.OriginalDefinition;
+            return DocumentationCommentId.CreateDeclarationId(definition) ?? definition.ToDisplayString();
+        }
 
         public string MethodName { get; }
 
@@ -98,7 +105,51 @@ namespace LockContracts.Analyzers.Flow
         }
     }
 
-    /// <summary>A cycle of order edges: a possible deadlock. Reported once, on <see cref="Primary"/>.</summary>
+    /// <summary>
+    /// Where a cycle is reported: at the first of its edges (in site order) in each file that holds one, so that an
+    /// editor showing only the open files shows it whichever of them is open, and a build says the same.
+    /// </summary>
+    internal sealed class CycleReport
+    {
+        private CycleReport(OrderCycle cycle, OrderEdge at)
+        {
+            Cycle = cycle;
+            At = at;
+        }
+
+        public OrderCycle Cycle { get; }
+
+        /// <summary>The edge the report is on; its site is the diagnostic's location.</summary>
+        public OrderEdge At { get; }
+
+        /// <summary>The sites of the cycle's other edges, in cycle order from the one after <see cref="At"/>.</summary>
+        public IEnumerable<Location> OtherSites
+        {
+            get
+            {
+                var edges = Cycle.Edges;
+                var index = edges.IndexOf(At);
+                for (var i = 1; i < edges.Length; i++)
+                {
+                    yield return edges[(index + i) % edges.Length].Site;
+                }
+            }
+        }
+
+        public static IEnumerable<CycleReport> Of(OrderCycle cycle)
+        {
+            var files = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var edge in cycle.Edges.OrderBy(e => e.Site, Comparer<Location>.Create(OrderEdge.CompareSites)))
+            {
+                if (files.Add(edge.Site.SourceTree?.FilePath ?? string.Empty))
+                {
+                    yield return new CycleReport(cycle, edge);
+                }
+            }
+        }
+    }
+
+    /// <summary>A cycle of order edges: a possible deadlock. Reported on <see cref="Primary"/>, and on its first edge in each other file that holds one.</summary>
     internal sealed class OrderCycle
     {
         public OrderCycle(ImmutableArray<OrderEdge> edges)
@@ -166,9 +217,10 @@ namespace LockContracts.Analyzers.Flow
         public const int DefaultCyclesPerGroup = 10;
 
         private readonly Dictionary<(string From, string To), OrderEdge> _edges = new();
-        private readonly Dictionary<IMethodSymbol, List<OrderCycle>> _cyclesByMethod = new(SymbolEqualityComparer.Default);
-        private readonly Dictionary<IMethodSymbol, List<UnreportedCycles>> _unreportedByMethod = new(SymbolEqualityComparer.Default);
+        private readonly Dictionary<string, List<CycleReport>> _cyclesByMethod = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, List<UnreportedCycles>> _unreportedByMethod = new(StringComparer.Ordinal);
         private readonly List<OrderCycle> _cycles = new();
+        private readonly List<CycleReport> _reports = new();
         private readonly List<UnreportedCycles> _unreported = new();
 
         /// <param name="cyclesPerGroup">How many cycles each strongly connected group of classes reports; zero or less: all of them.</param>
@@ -200,14 +252,17 @@ namespace LockContracts.Analyzers.Flow
         /// <summary>The cycles reported, in the order of their primary sites.</summary>
         public IReadOnlyList<OrderCycle> AllCycles => _cycles;
 
+        /// <summary>Where the cycles are reported: each once in every file holding one of its edges (<see cref="CycleReport"/>), in site order.</summary>
+        public IReadOnlyList<CycleReport> AllReports => _reports;
+
         /// <summary>The groups that reached the bound, in the order of their first unreported cycles.</summary>
         public IReadOnlyList<UnreportedCycles> AllUnreported => _unreported;
 
-        public IReadOnlyList<OrderCycle> CyclesReportedIn(IMethodSymbol method) =>
-            _cyclesByMethod.TryGetValue(method.OriginalDefinition, out var cycles) ? cycles : (IReadOnlyList<OrderCycle>)Array.Empty<OrderCycle>();
+        public IReadOnlyList<CycleReport> CyclesReportedIn(IMethodSymbol method) =>
+            _cyclesByMethod.TryGetValue(OrderEdge.KeyOf(method), out var cycles) ? cycles : (IReadOnlyList<CycleReport>)Array.Empty<CycleReport>();
 
         public IReadOnlyList<UnreportedCycles> UnreportedIn(IMethodSymbol method) =>
-            _unreportedByMethod.TryGetValue(method.OriginalDefinition, out var groups) ? groups : (IReadOnlyList<UnreportedCycles>)Array.Empty<UnreportedCycles>();
+            _unreportedByMethod.TryGetValue(OrderEdge.KeyOf(method), out var groups) ? groups : (IReadOnlyList<UnreportedCycles>)Array.Empty<UnreportedCycles>();
 
         private static readonly Comparer<Location> SiteOrder = Comparer<Location>.Create(OrderEdge.CompareSites);
 
@@ -253,28 +308,34 @@ namespace LockContracts.Analyzers.Flow
                 for (var i = 0; i < reported; i++)
                 {
                     _cycles.Add(ordered[i]);
-                    AddTo(_cyclesByMethod, ordered[i].Primary.Method, ordered[i]);
+                    foreach (var report in CycleReport.Of(ordered[i]))
+                    {
+                        _reports.Add(report);
+                        AddTo(_cyclesByMethod, report.At.MethodKey, report);
+                    }
                 }
 
                 if (reported < ordered.Count)
                 {
                     var unreported = new UnreportedCycles(group.OrderBy(c => c, StringComparer.Ordinal).ToImmutableArray(), ordered.Skip(reported).ToImmutableArray(), CyclesPerGroup);
                     _unreported.Add(unreported);
-                    AddTo(_unreportedByMethod, unreported.Primary.Method, unreported);
+                    AddTo(_unreportedByMethod, unreported.Primary.MethodKey, unreported);
                 }
             }
 
             var cycles = _cycles.OrderBy(c => c.Primary.Site, SiteOrder).ThenBy(c => c.Classes, StringComparer.Ordinal).ToList();
             _cycles.Clear();
             _cycles.AddRange(cycles);
+            var reports = _reports.OrderBy(r => r.At.Site, SiteOrder).ThenBy(r => r.Cycle.Classes, StringComparer.Ordinal).ToList();
+            _reports.Clear();
+            _reports.AddRange(reports);
             var notReported = _unreported.OrderBy(u => u.Primary.Site, SiteOrder).ThenBy(u => u.Group[0], StringComparer.Ordinal).ToList();
             _unreported.Clear();
             _unreported.AddRange(notReported);
         }
 
-        private static void AddTo<T>(Dictionary<IMethodSymbol, List<T>> byMethod, IMethodSymbol method, T item)
+        private static void AddTo<T>(Dictionary<string, List<T>> byMethod, string key, T item)
         {
-            var key = method.OriginalDefinition;
             if (!byMethod.TryGetValue(key, out var list))
             {
                 list = new List<T>();

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
+using System.Collections.Immutable;
 using System.Threading;
 using LockContracts.Analyzers.Contracts;
 using LockContracts.Analyzers.Rules;
@@ -19,8 +20,11 @@ namespace LockContracts.Analyzers.Flow
     {
         private readonly Lazy<LockOrderGraph> _graph;
 
-        /// <summary>The bound of the live graph when nothing sets one: bodies that mention a lock, contract or lock primitive.</summary>
-        public const int DefaultLiveLimit = 2000;
+        /// <summary>
+        /// The bound of the live graph when nothing sets one: none. Kept across an editor's compilations
+        /// (<see cref="LiveCache"/>), the graph costs a build's analysis once and then what each edit changes.
+        /// </summary>
+        public const int DefaultLiveLimit = 0;
 
         /// <param name="liveLimit">
         /// How many bodies that mention locks the live graph may analyze; above it the live graph
@@ -28,14 +32,19 @@ namespace LockContracts.Analyzers.Flow
         /// </param>
         /// <param name="cyclesPerGroup">How many cycles each strongly connected group of lock classes reports (<see cref="LockOrderGraph.CyclesPerGroup"/>).</param>
         /// <param name="methodsPerSummary">How many methods one summary may reach (<see cref="LockSummaries.MethodsPerSummary"/>).</param>
+        /// <param name="keep">
+        /// Analysis as an editor runs it: summaries and each body's order edges are kept across
+        /// compilations and used again where they still hold (<see cref="LiveCache"/>).
+        /// </param>
         public LockProgram(
             Compilation compilation, int liveLimit = DefaultLiveLimit, int cyclesPerGroup = LockOrderGraph.DefaultCyclesPerGroup,
-            int methodsPerSummary = LockSummaries.DefaultMethodsPerSummary)
+            int methodsPerSummary = LockSummaries.DefaultMethodsPerSummary, bool keep = false)
         {
             LiveLimit = liveLimit;
             CyclesPerGroup = cyclesPerGroup;
             Model = LockContractModel.For(compilation);
-            Summaries = new LockSummaries(Model, methodsPerSummary);
+            var cache = keep ? LiveCache.For(compilation, string.Join("/", liveLimit, cyclesPerGroup, methodsPerSummary)) : null;
+            Summaries = new LockSummaries(Model, methodsPerSummary, cache);
             EntryLocks = new EntryLocks(Summaries);
             _graph = new Lazy<LockOrderGraph>(BuildGraph, LazyThreadSafetyMode.ExecutionAndPublication);
         }
@@ -61,14 +70,13 @@ namespace LockContracts.Analyzers.Flow
         {
             var edges = new ConcurrentBag<OrderEdge>();
             var candidates = new List<(SyntaxTree Tree, SyntaxNode Declaration)>();
+            var live = Summaries.Live;
             foreach (var tree in Model.Compilation.SyntaxTrees)
             {
-                foreach (var declaration in Declarations(tree.GetRoot()))
+                var found = live is null ? FindCandidates(tree) : live.Candidates(tree, () => FindCandidates(tree));
+                foreach (var declaration in found)
                 {
-                    if (Summaries.MayTouchLocks(declaration))
-                    {
-                        candidates.Add((tree, declaration));
-                    }
+                    candidates.Add((tree, declaration));
                 }
 
                 if (LiveLimit > 0 && candidates.Count > LiveLimit)
@@ -79,23 +87,72 @@ namespace LockContracts.Analyzers.Flow
                 }
             }
 
-            var rules = System.Collections.Immutable.ImmutableArray.Create<MethodRule>(new Lock001LockOrderCycleRule());
+            var rules = ImmutableArray.Create<MethodRule>(new Lock001LockOrderCycleRule());
             foreach (var (tree, declaration) in candidates)
             {
-                var model = Summaries.SemanticModelFor(tree);
-                if (GraphOf(declaration, model) is not { } graph || SymbolOf(declaration, model) is not { } method)
+                if (live?.ReuseBody(declaration) is { } kept)
                 {
+                    foreach (var edge in kept.Edges)
+                    {
+                        edges.Add(live.Relocate(edge));
+                    }
+
+                    foreach (var site in kept.Sites)
+                    {
+                        EntryLocks.Replay(site);
+                    }
+
+                    live.Counters.Count(ref live.Counters.BodiesKept);
                     continue;
                 }
 
-                var contract = Model.GetContract(method);
-                if (!contract.NoAnalysis)
+                live?.Counters.Count(ref live.Counters.BodiesAnalyzed);
+                var own = new List<OrderEdge>();
+                var recorder = live is null ? null : new Recorder { Sites = new List<EntrySite>() };
+                Recorder.With(recorder, () => AnalyzeForGraph(tree, declaration, rules, own.Add));
+                foreach (var edge in own)
                 {
-                    MethodLockAnalysis.Analyze(graph, method, method, contract, this, rules, _ => { }, edges.Add, null, CancellationToken.None);
+                    edges.Add(edge);
+                }
+
+                if (recorder is not null)
+                {
+                    live!.KeepBody(declaration, own.ToImmutableArray(), recorder);
                 }
             }
 
             return new LockOrderGraph(EntryLocks.Filter(edges), Model.Order, CyclesPerGroup);
+        }
+
+        private bool AnalyzeForGraph(SyntaxTree tree, SyntaxNode declaration, ImmutableArray<MethodRule> rules, Action<OrderEdge> addEdge)
+        {
+            var model = Summaries.SemanticModelFor(tree);
+            if (GraphOf(declaration, model) is not { } graph || SymbolOf(declaration, model) is not { } method)
+            {
+                return false;
+            }
+
+            var contract = Model.GetContract(method);
+            if (!contract.NoAnalysis)
+            {
+                MethodLockAnalysis.Analyze(graph, method, method, contract, this, rules, _ => { }, addEdge, null, CancellationToken.None);
+            }
+
+            return true;
+        }
+
+        private ImmutableArray<SyntaxNode> FindCandidates(SyntaxTree tree)
+        {
+            var found = ImmutableArray.CreateBuilder<SyntaxNode>();
+            foreach (var declaration in Declarations(tree.GetRoot()))
+            {
+                if (Summaries.MayTouchLocks(declaration))
+                {
+                    found.Add(declaration);
+                }
+            }
+
+            return found.ToImmutable();
         }
 
         /// <summary>Members with bodies; lambdas and local functions are analyzed with the member that contains them.</summary>

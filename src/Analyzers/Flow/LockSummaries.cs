@@ -87,11 +87,15 @@ namespace LockContracts.Analyzers.Flow
     {
         public static readonly DirectSummary Empty = new(ImmutableArray<SummaryAcquisition>.Empty, ImmutableArray<DirectCall>.Empty);
 
-        public DirectSummary(ImmutableArray<SummaryAcquisition> acquisitions, ImmutableArray<DirectCall> calls)
+        public DirectSummary(ImmutableArray<SummaryAcquisition> acquisitions, ImmutableArray<DirectCall> calls, bool followsDelegates = false)
         {
             Acquisitions = acquisitions;
             Calls = calls;
+            FollowsDelegates = followsDelegates;
         }
+
+        /// <summary>Delegate flow resolved some of its calls: what it says depends on every body (<see cref="LiveCache"/>; known in live analysis only).</summary>
+        public bool FollowsDelegates { get; }
 
         public ImmutableArray<SummaryAcquisition> Acquisitions { get; }
 
@@ -256,17 +260,33 @@ namespace LockContracts.Analyzers.Flow
         private readonly ConcurrentDictionary<(IMethodSymbol Method, string Context), ImmutableArray<SummaryAcquisition>> _contextual = new(ContextComparer.Instance);
         private readonly CallGraph _calls;
         private readonly Lazy<ImmutableHashSet<string>> _contractMemberNames;
-        private readonly CallComponents _components;
+        private readonly CallComponents<IMethodSymbol>? _components;
+        private readonly CallComponents<MethodRef>? _liveComponents;
+        private readonly LiveCache? _live;
 
         /// <param name="methodsPerSummary">How many methods one summary's walk may reach (<see cref="DefaultMethodsPerSummary"/>); zero or less: no bound.</param>
-        public LockSummaries(LockContractModel model, int methodsPerSummary = DefaultMethodsPerSummary)
+        /// <param name="live">Results kept across the compilations of an editor (null in a build).</param>
+        public LockSummaries(LockContractModel model, int methodsPerSummary = DefaultMethodsPerSummary, LiveCache? live = null)
         {
             _model = model;
+            _live = live;
             MethodsPerSummary = methodsPerSummary > 0 ? methodsPerSummary : int.MaxValue;
             _calls = new CallGraph(model, SemanticModelFor);
-            _components = new CallComponents(Callees);
+            if (live is null)
+            {
+                _components = new CallComponents<IMethodSymbol>(m => Callees(m).Select(c => c.OriginalDefinition), SymbolEqualityComparer.Default, CallComponents<IMethodSymbol>.NameOf);
+            }
+            else
+            {
+                live.Attach(this);
+                _liveComponents = new CallComponents<MethodRef>(r => live.CalleesOf(r), EqualityComparer<MethodRef>.Default, r => r.ToString());
+            }
+
             _contractMemberNames = new Lazy<ImmutableHashSet<string>>(BuildContractMemberNames, LazyThreadSafetyMode.ExecutionAndPublication);
         }
+
+        /// <summary>Results kept across an editor's compilations; null in a build.</summary>
+        public LiveCache? Live => _live;
 
         public LockContractModel Model => _model;
 
@@ -282,6 +302,7 @@ namespace LockContracts.Analyzers.Flow
             var definition = method.OriginalDefinition;
             if (_closures.TryGetValue(definition, out var done))
             {
+                _live?.NoteSummary(definition, string.Empty, done);
                 return done;
             }
 
@@ -293,12 +314,66 @@ namespace LockContracts.Analyzers.Flow
             {
                 foreach (var callee in CalleesFirst(definition))
                 {
-                    _closures.GetOrAdd(callee, m => Walk(m, ImmutableArray<ArgumentFact>.Empty));
+                    _closures.GetOrAdd(callee, m => Closure(m, string.Empty, ImmutableArray<ArgumentFact>.Empty));
                 }
             }
 
-            return _closures.GetOrAdd(definition, m => Walk(m, ImmutableArray<ArgumentFact>.Empty));
+            var closure = _closures.GetOrAdd(definition, m => Closure(m, string.Empty, ImmutableArray<ArgumentFact>.Empty));
+            _live?.NoteSummary(definition, string.Empty, closure);
+            return closure;
         }
+
+        /// <summary>A summary walked now, or in an editor kept from an earlier compilation when it still holds (<see cref="LiveCache"/>).</summary>
+        private ImmutableArray<SummaryAcquisition> Closure(IMethodSymbol method, string context, ImmutableArray<ArgumentFact> facts)
+        {
+            if (_live is null)
+            {
+                return Walk(method, facts);
+            }
+
+            if (_live.Reuse(method, context) is { } kept)
+            {
+                return kept;
+            }
+
+            _live.Counters.Count(ref _live.Counters.SummariesWalked);
+            var recorder = new Recorder();
+            var walked = Recorder.With(recorder, () => Walk(method, facts));
+            _live.Keep(method, context, walked, recorder);
+            return walked;
+        }
+
+        /// <summary>Whether <paramref name="a"/> and <paramref name="b"/> call each other, directly or through other methods.</summary>
+        private bool SameComponent(IMethodSymbol a, IMethodSymbol b)
+        {
+            if (_components is not null)
+            {
+                return _components.Same(a.OriginalDefinition, b.OriginalDefinition);
+            }
+
+            return _live!.RefOf(a.OriginalDefinition) is { } left && _live.RefOf(b.OriginalDefinition) is { } right
+                ? _liveComponents!.Same(left, right)
+                : SymbolEqualityComparer.Default.Equals(a.OriginalDefinition, b.OriginalDefinition);
+        }
+
+        /// <summary>The guards of the method's own acquisitions (<see cref="SummaryAcquisition.Guard"/>).</summary>
+        internal ImmutableArray<ParameterGuard> OwnGuards(IMethodSymbol method)
+        {
+            var guards = ImmutableArray<ParameterGuard>.Empty;
+            foreach (var acquisition in Direct(method).Acquisitions)
+            {
+                if (acquisition.Guard is { } guard)
+                {
+                    guards = guards.Add(guard);
+                }
+            }
+
+            return guards;
+        }
+
+        /// <summary>The methods a method calls that have a body or a lambda in source (the ones a call cycle can go through).</summary>
+        internal IEnumerable<IMethodSymbol> CalleesWithSource(IMethodSymbol method) =>
+            Callees(method).Select(m => m.OriginalDefinition).Where(m => !m.DeclaringSyntaxReferences.IsEmpty);
 
         /// <summary>The methods reachable from <paramref name="root"/> whose summaries are not finished, each after those it calls (root last).</summary>
         private List<IMethodSymbol> CalleesFirst(IMethodSymbol root)
@@ -388,9 +463,17 @@ namespace LockContracts.Analyzers.Flow
             foreach (var target in site.Targets)
             {
                 var sameScope = SharesScope(target);
-                var context = sameScope ? string.Empty : CallGraph.ContextKey(Direct(target), site.Facts);
-                var closure = context.Length == 0 ? MayAcquire(target)
-                    : _contextual.GetOrAdd((target.OriginalDefinition, context), _ => Walk(target.OriginalDefinition, site.Facts));
+                var context = sameScope || site.Facts.IsEmpty ? string.Empty : CallGraph.ContextKey(Direct(target), site.Facts);
+                ImmutableArray<SummaryAcquisition> closure;
+                if (context.Length == 0)
+                {
+                    closure = MayAcquire(target);
+                }
+                else
+                {
+                    closure = _contextual.GetOrAdd((target.OriginalDefinition, context), _ => Closure(target.OriginalDefinition, context, site.Facts));
+                    _live?.NoteSummary(target, context, closure);
+                }
                 foreach (var acquisition in closure)
                 {
                     var guard = sameScope ? acquisition.Guard : site.MapGuard(acquisition.Guard);
@@ -494,12 +577,11 @@ namespace LockContracts.Analyzers.Flow
                 while (queue.Count > 0 && visited.Count < MethodsPerSummary)
                 {
                     var (method, translate, mapGuard, path, facts) = queue.Dequeue();
-                    var direct = Direct(method);
-                    var inContext = !facts.IsEmpty && CallGraph.ContextKey(direct, facts).Length > 0;
+                    var inContext = !facts.IsEmpty && CallGraph.ContextKey(Direct(method), facts).Length > 0;
 
-                    // Methods that call back into the root are walked in place; the others' summaries are spliced in.
-                    var finished = ReferenceEquals(method, root) || inContext || _components.Same(root, method) ? null : FinishedSummary(method);
-                    var acquisitions = finished ?? direct.Acquisitions;
+                    // Methods that call back into the root are walked in place; the others' summaries are spliced in (their bodies are not read).
+                    var finished = ReferenceEquals(method, root) || inContext || SameComponent(root, method) ? null : FinishedSummary(method);
+                    var acquisitions = finished ?? Direct(method).Acquisitions;
                     foreach (var acquisition in acquisitions)
                     {
                         var guard = mapGuard(acquisition.Guard);
@@ -520,7 +602,7 @@ namespace LockContracts.Analyzers.Flow
                         continue;
                     }
 
-                    foreach (var call in direct.Calls)
+                    foreach (var call in Direct(method).Calls)
                     {
                         var dispatch = inContext ? _calls.InContext(call, facts) : call.Dispatch;
                         foreach (var target in dispatch.Methods)
@@ -530,7 +612,7 @@ namespace LockContracts.Analyzers.Flow
                             Func<ParameterGuard?, ParameterGuard?> innerGuard = SharesScope(target) ? outerGuard : guard =>
                                 site.MapGuard(guard) is var atSite && atSite is not null && !ReferenceEquals(atSite, ParameterGuard.Never) ? outerGuard(atSite) : atSite;
                             var targetFacts = SharesScope(target) ? facts : call.Facts;
-                            var visit = (target.OriginalDefinition, GuardContext(target, innerGuard) + CallGraph.ContextKey(Direct(target), targetFacts));
+                            var visit = (target.OriginalDefinition, GuardContext(target, innerGuard) + (targetFacts.IsEmpty ? string.Empty : CallGraph.ContextKey(Direct(target), targetFacts)));
                             var uncertain = dispatch.IsUncertain || path.IsUncertain;
                             if (!visited.TryGetValue(visit, out var wasUncertain) || wasUncertain && !uncertain)
                             {
@@ -586,12 +668,9 @@ namespace LockContracts.Analyzers.Flow
         private string GuardContext(IMethodSymbol target, Func<ParameterGuard?, ParameterGuard?> mapGuard)
         {
             string? context = null;
-            foreach (var acquisition in Direct(target).Acquisitions)
+            foreach (var guard in _live is null ? OwnGuards(target) : _live.GuardsOf(target))
             {
-                if (acquisition.Guard is { } guard)
-                {
-                    context += guard + ">" + (mapGuard(guard)?.ToString() ?? "always") + ";";
-                }
+                context += guard + ">" + (mapGuard(guard)?.ToString() ?? "always") + ";";
             }
 
             return context ?? string.Empty;
@@ -625,6 +704,7 @@ namespace LockContracts.Analyzers.Flow
             var definition = method.OriginalDefinition;
             if (_closures.TryGetValue(definition, out var done))
             {
+                _live?.NoteSummary(definition, string.Empty, done);
                 return done;
             }
 
@@ -656,13 +736,34 @@ namespace LockContracts.Analyzers.Flow
         }
 
         /// <summary>What a method does by itself, read from its contract and, when it has a body in this compilation, its operations.</summary>
-        public DirectSummary Direct(IMethodSymbol method) =>
-            _direct.GetOrAdd(method.OriginalDefinition, ComputeDirectFromOwnBinding);
+        public DirectSummary Direct(IMethodSymbol method)
+        {
+            var direct = _direct.GetOrAdd(method.OriginalDefinition, ComputeDirectFromOwnBinding);
+            if (_live is not null)
+            {
+                LiveCache.NoteBody(method.OriginalDefinition, direct.FollowsDelegates);
+            }
+
+            return direct;
+        }
 
         private DirectSummary ComputeDirectFromOwnBinding(IMethodSymbol method)
         {
-            var touchesLocks = false;
-            return ComputeDirect(method, _model.GetContract(method).NoAnalysis ? null : BodyOf(method), null, ref touchesLocks);
+            if (_live is null)
+            {
+                var touchesLocks = false;
+                return ComputeDirect(method, _model.GetContract(method).NoAnalysis ? null : BodyOf(method), null, ref touchesLocks);
+            }
+
+            _live.Counters.Count(ref _live.Counters.BodiesRead);
+            // In an editor, whether delegate flow answered any of its calls decides how long it may be kept.
+            var recorder = new Recorder();
+            var direct = Recorder.With(recorder, () =>
+            {
+                var touchesLocks = false;
+                return ComputeDirect(method, _model.GetContract(method).NoAnalysis ? null : BodyOf(method), null, ref touchesLocks);
+            });
+            return recorder.Delegates ? new DirectSummary(direct.Acquisitions, direct.Calls, followsDelegates: true) : direct;
         }
 
         /// <summary>

@@ -37,7 +37,7 @@ namespace LockContracts.Analyzers.Rules
             {
                 if (held.Identity.LockClass is { } heldClass && heldClass != taken)
                 {
-                    context.AddEdge(new OrderEdge(heldClass, taken, context.Member, context.MethodName, held.Location,
+                    context.AddEdge(new OrderEdge(heldClass, taken, OrderEdge.KeyOf(context.Member), context.MethodName, held.Location,
                         CallPath.Of(new CallStep(effect.OperationName, effect.Location)), reentrantKey));
                 }
             }
@@ -62,7 +62,7 @@ namespace LockContracts.Analyzers.Rules
                 {
                     if (held.Identity.LockClass is { } heldClass && heldClass != taken)
                     {
-                        reporter.AddEdge(new OrderEdge(heldClass, taken, reporter.Member, reporter.MethodName, held.Location, acquisition.Path, reentrantKey));
+                        reporter.AddEdge(new OrderEdge(heldClass, taken, OrderEdge.KeyOf(reporter.Member), reporter.MethodName, held.Location, acquisition.Path, reentrantKey));
                     }
                 }
             }

@@ -57,11 +57,18 @@ namespace LockContracts.Analyzers.Rules
                     $"LockContractsCycleReporting is '{mode.Trim()}': it must be 'live' or 'build'; cycles are checked live until it is fixed"));
             }
 
+            if (options.TryGetValue(LockStateAnalyzer.LiveIncrementalProperty, out var incremental) && !string.IsNullOrWhiteSpace(incremental)
+                && !bool.TryParse(incremental.Trim(), out _))
+            {
+                context.ReportDiagnostic(Diagnostic.Create(Descriptors.MalformedContract, Location.None,
+                    $"LockContractsLiveIncremental is '{incremental.Trim()}': it must be 'true' or 'false'; results are kept across the editor's compilations until it is fixed"));
+            }
+
             if (options.TryGetValue(LockStateAnalyzer.LiveLimitProperty, out var limit) && !string.IsNullOrWhiteSpace(limit)
                 && !LockStateAnalyzer.TryParseLimit(limit, out _))
             {
                 context.ReportDiagnostic(Diagnostic.Create(Descriptors.MalformedContract, Location.None,
-                    $"LockContractsLiveCycleLimit is '{limit.Trim()}': it must be a whole number of bodies (0 for no bound); the default, {LockProgram.DefaultLiveLimit}, applies until it is fixed"));
+                    $"LockContractsLiveCycleLimit is '{limit.Trim()}': it must be a whole number of bodies (0 for no bound); the default, no bound, applies until it is fixed"));
             }
 
             if (options.TryGetValue(LockStateAnalyzer.CyclesPerGroupProperty, out var perGroup) && !string.IsNullOrWhiteSpace(perGroup)

@@ -51,10 +51,21 @@ namespace LockContracts.Analyzers.Rules
 
         /// <summary>
         /// The MSBuild property that bounds the live check: how many bodies that mention a lock the
-        /// whole-program graph may analyze (default <see cref="LockProgram.DefaultLiveLimit"/>, 0 for
-        /// no bound). Above it LOCK001 does not show live; builds still report every cycle.
+        /// whole-program graph may analyze (default <see cref="LockProgram.DefaultLiveLimit"/>: no
+        /// bound). Above it LOCK001 does not show live, and LOCK203 says so; builds still report every cycle.
         /// </summary>
         public const string LiveLimitProperty = "build_property.LockContractsLiveCycleLimit";
+
+        /// <summary>
+        /// The MSBuild property that says whether the live analysis keeps what it computed across the
+        /// compilations an editor makes as you type, and uses it again where it still holds
+        /// (<see cref="LiveCache"/>): "true" (the default) or "false", to analyze every compilation from
+        /// scratch. Builds never keep anything.
+        /// </summary>
+        public const string LiveIncrementalProperty = "build_property.LockContractsLiveIncremental";
+
+        /// <summary>Reads <see cref="LiveIncrementalProperty"/>: anything but "false" keeps results.</summary>
+        internal static bool KeepsResults(string? text) => !string.Equals(text?.Trim(), "false", System.StringComparison.OrdinalIgnoreCase);
 
         /// <summary>
         /// The MSBuild property that bounds how many cycles each strongly connected group of lock
@@ -87,9 +98,10 @@ namespace LockContracts.Analyzers.Rules
                     ? perGroup : LockOrderGraph.DefaultCyclesPerGroup;
                 var methodsPerSummary = options.TryGetValue(MethodsPerSummaryProperty, out var perSummaryText) && TryParseLimit(perSummaryText, out var perSummary)
                     ? perSummary : LockSummaries.DefaultMethodsPerSummary;
-                var program = new LockProgram(start.Compilation, liveLimit, cyclesPerGroup, methodsPerSummary);
                 var atCompilationEnd = options.TryGetValue(CycleReportingProperty, out var mode)
                     && string.Equals(mode?.Trim(), "build", System.StringComparison.OrdinalIgnoreCase);
+                var keep = !atCompilationEnd && KeepsResults(options.TryGetValue(LiveIncrementalProperty, out var incremental) ? incremental : null);
+                var program = new LockProgram(start.Compilation, liveLimit, cyclesPerGroup, methodsPerSummary, keep);
                 if (!atCompilationEnd)
                 {
                     start.RegisterOperationBlockAction(block => AnalyzeBlock(block, program, null));
@@ -126,9 +138,9 @@ namespace LockContracts.Analyzers.Rules
             }
 
             var graph = new LockOrderGraph(program.EntryLocks.Filter(build.Edges), program.Model.Order, program.CyclesPerGroup);
-            foreach (var cycle in graph.AllCycles)
+            foreach (var report in graph.AllReports)
             {
-                context.ReportDiagnostic(CycleDiagnostic(cycle));
+                context.ReportDiagnostic(CycleDiagnostic(report));
             }
 
             foreach (var unreported in graph.AllUnreported)
@@ -175,10 +187,13 @@ namespace LockContracts.Analyzers.Rules
         public const string EdgeFrom = "From", EdgeTo = "To", EdgeKind = "Kind", EdgeMethod = "Method", CycleClasses = "Classes";
 #pragma warning restore RS1037
 
-        /// <summary>LOCK001 (or LOCK005 when an edge is uncertain), with the cycle's classes in order (one per line) for tools that draw it.</summary>
-        private static Diagnostic CycleDiagnostic(OrderCycle cycle) =>
-            Diagnostic.Create(cycle.IsUncertain ? Descriptors.UncertainLockOrderCycle : Descriptors.LockOrderCycle, cycle.Primary.Site, cycle.Edges.Skip(1).Select(e => e.Site),
-                ImmutableDictionary<string, string?>.Empty.Add(CycleClasses, string.Join("\n", cycle.Edges.Select(e => e.From))), cycle.Describe());
+        /// <summary>
+        /// LOCK001 (or LOCK005 when an edge is uncertain) where one report of the cycle goes (the first edge in a file),
+        /// with the other edges' sites and the cycle's classes in order (one per line) for tools that draw it.
+        /// </summary>
+        private static Diagnostic CycleDiagnostic(CycleReport report) =>
+            Diagnostic.Create(report.Cycle.IsUncertain ? Descriptors.UncertainLockOrderCycle : Descriptors.LockOrderCycle, report.At.Site, report.OtherSites,
+                ImmutableDictionary<string, string?>.Empty.Add(CycleClasses, string.Join("\n", report.Cycle.Edges.Select(e => e.From))), report.Cycle.Describe());
 
         /// <summary>LOCK202: the cycles of a group past its bound, named, where the first of them would have been reported.</summary>
         private static Diagnostic UnreportedDiagnostic(UnreportedCycles unreported) =>
@@ -255,9 +270,9 @@ namespace LockContracts.Analyzers.Rules
                 return;
             }
 
-            foreach (var cycle in graph.CyclesReportedIn(method))
+            foreach (var report in graph.CyclesReportedIn(method))
             {
-                context.ReportDiagnostic(CycleDiagnostic(cycle));
+                context.ReportDiagnostic(CycleDiagnostic(report));
             }
 
             foreach (var unreported in graph.UnreportedIn(method))

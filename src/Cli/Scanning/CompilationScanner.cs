@@ -61,10 +61,15 @@ internal static class CompilationScanner
             Options = options,
         };
 
+        // A cycle is reported in every file that holds one of its edges, with one message: it is one finding, at its first report.
+        var firstReports = diagnostics.Where(d => Scanner.IsCycleFinding(d.Id))
+            .GroupBy(d => (d.Id, Message: d.GetMessage(System.Globalization.CultureInfo.InvariantCulture)))
+            .Select(g => g.OrderBy(d => d.Location.SourceTree?.FilePath, StringComparer.Ordinal).ThenBy(d => d.Location.SourceSpan.Start).First())
+            .ToHashSet();
         var models = new Dictionary<SyntaxTree, SemanticModel>();
         foreach (var diagnostic in diagnostics)
         {
-            if (keep is not null && !keep(diagnostic))
+            if (keep is not null && !keep(diagnostic) || Scanner.IsCycleFinding(diagnostic.Id) && !firstReports.Contains(diagnostic))
             {
                 continue;
             }

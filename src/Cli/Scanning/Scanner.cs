@@ -154,6 +154,6 @@ internal static class Scanner
     }
 
     /// <summary>What the whole-program graph reports: cycles (LOCK001, LOCK005) and the cycles past the per-group bound (LOCK202).</summary>
-    private static bool IsCycleFinding(string id) =>
+    internal static bool IsCycleFinding(string id) =>
         id == Descriptors.LockOrderCycle.Id || id == Descriptors.UncertainLockOrderCycle.Id || id == Descriptors.CyclesNotReported.Id;
 }

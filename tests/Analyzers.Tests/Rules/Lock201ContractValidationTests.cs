@@ -39,6 +39,22 @@ public class Lock201ContractValidationTests
         }
     }
 
+    [Theory]
+    [InlineData("sometimes", "LockContractsLiveIncremental is 'sometimes'")]
+    [InlineData("false", null)]
+    [InlineData(" True ", null)]
+    public async Task MalformedIncrementalOption(string value, string? expected)
+    {
+        var diagnostics = await LockAnalyzerVerifier.VerifyAsync(
+            "class Plain { readonly object _gate = new(); void M() { lock (_gate) { } } }",
+            globalOptions: new Dictionary<string, string> { [Analyzers.Rules.LockStateAnalyzer.LiveIncrementalProperty] = value },
+            expected: expected is null ? Array.Empty<DiagnosticResult>() : new[] { LockAnalyzerVerifier.Diagnostic("LOCK201") });
+        if (expected is not null)
+        {
+            Assert.StartsWith(expected, Assert.Single(diagnostics).GetMessage(), StringComparison.Ordinal);
+        }
+    }
+
     /// <summary>LockContractsCyclesPerGroup must be a whole number too; a well-formed one is not reported.</summary>
     [Theory]
     [InlineData("few", "LockContractsCyclesPerGroup is 'few'")]

@@ -99,13 +99,51 @@ internal sealed class AnalysisRecorder
 
     public ImmutableArray<Diagnostic> Reported => _reported ?? ImmutableArray<Diagnostic>.Empty;
 
-    public CompilationWithAnalyzers Create(Compilation compilation, ImmutableArray<DiagnosticAnalyzer> analyzers, AnalyzerOptions options) =>
-        compilation.WithAnalyzers(analyzers, new CompilationWithAnalyzersOptions(
+    /// <summary>
+    /// The analysis of <paramref name="compilation"/>. In the live mode, what the framework checks is
+    /// what an editor shows from the results it keeps across compilations. With several documents, an
+    /// earlier version of the program is analyzed first, where the first method body of the first
+    /// document was a line longer: the other files' results are kept, that file's are computed again,
+    /// and locations move from the earlier version of the file into this one. With one document, the
+    /// same program is analyzed first, so that everything the framework sees comes from kept results.
+    /// </summary>
+    public CompilationWithAnalyzers Create(Compilation compilation, ImmutableArray<DiagnosticAnalyzer> analyzers, AnalyzerOptions options)
+    {
+        var withAnalyzersOptions = new CompilationWithAnalyzersOptions(
             options,
             (exception, analyzer, diagnostic) => _exceptions.Enqueue(exception),
             concurrentAnalysis: true,
             logAnalyzerExecutionTime: true,
-            reportSuppressedDiagnostics: true));
+            reportSuppressedDiagnostics: true);
+        var live = !(options.AnalyzerConfigOptionsProvider.GlobalOptions.TryGetValue(LockStateAnalyzer.CycleReportingProperty, out var mode)
+            && string.Equals(mode.Trim(), "build", StringComparison.OrdinalIgnoreCase));
+        if (live && (compilation.SyntaxTrees.Count() > 1 ? EarlierVersion(compilation) : compilation) is { } earlier)
+        {
+            earlier.WithAnalyzers(analyzers, withAnalyzersOptions).GetAnalyzerDiagnosticsAsync(CancellationToken.None).GetAwaiter().GetResult();
+        }
+
+        return compilation.WithAnalyzers(analyzers, withAnalyzersOptions);
+    }
+
+    /// <summary>The compilation with its first document's first method body one line longer: an edit away from it.</summary>
+    private static Compilation? EarlierVersion(Compilation compilation)
+    {
+        foreach (var tree in compilation.SyntaxTrees)
+        {
+            var body = tree.GetRoot().DescendantNodes().OfType<Microsoft.CodeAnalysis.CSharp.Syntax.BlockSyntax>()
+                .FirstOrDefault(b => b.Parent is Microsoft.CodeAnalysis.CSharp.Syntax.MethodDeclarationSyntax);
+            if (body is null)
+            {
+                continue;
+            }
+
+            var text = tree.GetText();
+            var edited = tree.WithChangedText(text.WithChanges(new Microsoft.CodeAnalysis.Text.TextChange(new Microsoft.CodeAnalysis.Text.TextSpan(body.OpenBraceToken.Span.End, 0), "\n")));
+            return compilation.ReplaceSyntaxTree(tree, edited);
+        }
+
+        return null;
+    }
 
     public ImmutableArray<(Project project, Diagnostic diagnostic)> Record(ImmutableArray<(Project project, Diagnostic diagnostic)> diagnostics)
     {

@@ -1,0 +1,335 @@
+using LockContracts.Analyzers.Flow;
+using LockContracts.Analyzers.Tests.Testing;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Text;
+using Xunit;
+using EditorSession = LockContracts.Analyzers.Tests.Editor.EditorSessionTests.EditorSession;
+
+namespace LockContracts.Analyzers.Tests.Editor;
+
+/// <summary>
+/// The live analysis across an editor's compilations (<see cref="LiveCache"/>): after an edit, what is kept
+/// from the earlier compilation and what is computed again, and that what the editor then shows is what a
+/// build of the same code reports. Each edit is one the invalidation rule must see: a body that changes
+/// what its callers take, a call target, a new implementation, the declared order, a new <c>+=</c>; and one
+/// it must not act on more than it needs: a body that changes nothing another body reads.
+/// </summary>
+public sealed class IncrementalTests
+{
+    private const string Orders = """
+        public sealed class Orders
+        {
+            public readonly object Gate = new();
+            private int _n;
+
+            public void Pad()
+            {
+                _n++;
+            }
+
+            public void Touch()
+            {
+                lock (Gate) { _n--; }
+            }
+
+            public void Ship(Stock stock)
+            {
+                lock (Gate) { stock.Refresh(); }
+            }
+        }
+        """;
+
+    private const string Stock = """
+        public sealed class Stock
+        {
+            public readonly object Gate = new();
+            private int _count;
+
+            public void Refresh()
+            {
+                lock (Gate) { _count++; }
+            }
+
+            public void Recount(Orders orders)
+            {
+                lock (Gate) { orders.Touch(); }
+            }
+        }
+        """;
+
+    private const string Audit = """
+        public sealed class Audit
+        {
+            private readonly object _gate = new();
+            private int _entries;
+
+            public void Write()
+            {
+                lock (_gate) { _entries++; }
+            }
+        }
+        """;
+
+    [Fact]
+    public async Task AnEditThatChangesNoLockAnalyzesOnlyTheEditedFileAgain()
+    {
+        var editor = new EditorSession(Orders, Stock, Audit);
+        Assert.Single(await editor.CyclesShownInAsync(0));
+        var first = Counters(editor);
+        Assert.Equal(0, first.BodiesKept);
+        Assert.Equal(5, first.BodiesAnalyzed);
+
+        editor.ReplaceBody(2, "Write", "{ lock (_gate) { _entries += 2; } }");
+        await AssertShownAsInABuildAsync(editor, 0);
+        var after = Counters(editor);
+        Assert.Equal(1, after.BodiesAnalyzed);
+        Assert.Equal(4, after.BodiesKept);
+        Assert.Equal(0, after.SummariesWalked);
+    }
+
+    /// <summary>
+    /// Pad grows by three lines: Stock.Recount's edge is kept (what Orders.Touch takes did not change), and its
+    /// evidence, which points into Orders.cs below Pad, moves with the file, as a build of the new text says.
+    /// </summary>
+    [Fact]
+    public async Task EvidenceKeptFromAnEarlierVersionOfAFileMovesWithTheText()
+    {
+        var editor = new EditorSession(Orders, Stock, Audit);
+        var before = Assert.Single(await editor.CyclesShownInAsync(0));
+
+        editor.ReplaceBody(0, "Pad", "{\n        _n++;\n        _n++;\n        _n++;\n        _n++;\n    }");
+        var after = await AssertShownAsInABuildAsync(editor, 0);
+        Assert.NotEqual(before.GetMessage(), Assert.Single(after).GetMessage());
+        Assert.True(Counters(editor).BodiesKept >= 3);
+
+        // The same cycle in the other file, which did not change, with the same moved evidence.
+        Assert.Equal(Assert.Single(after).GetMessage(), Assert.Single(await AssertShownAsInABuildAsync(editor, 1)).GetMessage());
+    }
+
+    [Fact]
+    public async Task AnEditThatChangesWhatACalleeTakesReachesTheCallersKeptInOtherFiles()
+    {
+        var editor = new EditorSession(Orders, Stock, Audit);
+        Assert.Single(await editor.CyclesShownInAsync(0));
+
+        // Touch no longer takes Orders.Gate: Stock.Recount (unchanged, in Stock.cs) no longer orders it after Stock.Gate.
+        editor.ReplaceBody(0, "Touch", "{ _n--; }");
+        Assert.Empty(await AssertShownAsInABuildAsync(editor, 0));
+        Assert.True(Counters(editor).BodiesAnalyzed >= 2, Counters(editor).ToString());
+
+        // Touch takes it again, through another method of its file.
+        editor.ReplaceBody(0, "Touch", "{ Pad(); lock (Gate) { _n--; } }");
+        Assert.Single(await AssertShownAsInABuildAsync(editor, 0));
+    }
+
+    [Fact]
+    public async Task AnEditThatChangesACallTargetInAnUnchangedCallersCalleeIsSeen()
+    {
+        var editor = new EditorSession(Orders, Stock, Audit);
+        editor.ReplaceBody(0, "Touch", "{ Pad(); }");
+        Assert.Empty(await AssertShownAsInABuildAsync(editor, 0));
+
+        // Touch now calls Ship: Stock.Recount → Touch → Ship takes Orders.Gate under Stock.Gate again; then Audit.Write, which does not.
+        editor.ReplaceBody(0, "Touch", "{ Ship(new Stock()); }");
+        Assert.Single(await AssertShownAsInABuildAsync(editor, 0));
+        editor.ReplaceBody(0, "Touch", "{ new Audit().Write(); }");
+        Assert.Empty(await AssertShownAsInABuildAsync(editor, 0));
+    }
+
+    private const string Parts = """
+        public interface IPart
+        {
+            void Count();
+        }
+
+        public sealed class Shelf
+        {
+            public readonly object Gate = new();
+
+            public void Check(IPart part)
+            {
+                lock (Gate) { part.Count(); }
+            }
+        }
+        """;
+
+    private const string Bin = """
+        public sealed class Bin
+        {
+            public readonly object Gate = new();
+
+            public void Empty(Shelf shelf)
+            {
+                lock (Gate) { shelf.Check(null!); }
+            }
+        }
+        """;
+
+    [Fact]
+    public async Task ANewImplementationInAnotherFileIsATargetOfTheKeptCall()
+    {
+        var editor = new EditorSession(Parts, Bin);
+        Assert.Empty(await editor.CyclesShownInAsync(0));
+        Assert.Empty(await editor.CyclesShownInAsync(1));
+
+        editor.ReplaceDocument(1, Bin + """
+
+            public sealed class Box : IPart
+            {
+                private readonly Bin _bin = new();
+
+                public void Count()
+                {
+                    lock (_bin.Gate) { }
+                }
+            }
+            """);
+        var shown = await AssertShownAsInABuildAsync(editor, 0, "LOCK001", "LOCK005");
+        Assert.Single(shown);
+    }
+
+    [Fact]
+    public async Task AChangeOfTheDeclaredOrderIsSeenByEveryKeptBody()
+    {
+        const string order = """[assembly: LockContracts.LockOrder("Orders.Gate", "Stock.Gate")]""";
+        var editor = new EditorSession(Orders, Stock, Audit, order);
+        var declared = await AssertShownAsInABuildAsync(editor, 1, "LOCK002");
+        Assert.Single(declared);
+
+        editor.ReplaceDocument(3, """[assembly: LockContracts.LockOrder("Stock.Gate", "Orders.Gate")]""");
+        var reversed = await AssertShownAsInABuildAsync(editor, 0, "LOCK002");
+        Assert.Single(reversed);
+        Assert.Empty(await AssertShownAsInABuildAsync(editor, 1, "LOCK002"));
+    }
+
+    private const string Feed = """
+        public sealed class Feed
+        {
+            public readonly object Gate = new();
+
+            public event System.Action? Changed;
+
+            public void Publish()
+            {
+                lock (Gate) { Changed?.Invoke(); }
+            }
+        }
+        """;
+
+    private const string Reader = """
+        public sealed class Reader
+        {
+            private readonly object _gate = new();
+
+            public void Attach(Feed feed)
+            {
+            }
+
+            public void Read(Feed feed)
+            {
+                lock (_gate) { feed.Publish(); }
+            }
+        }
+        """;
+
+    [Fact]
+    public async Task ANewSubscriptionInAnotherFileReachesTheKeptRaise()
+    {
+        var editor = new EditorSession(Feed, Reader);
+        Assert.Empty(await editor.CyclesShownInAsync(0));
+        Assert.Empty(await editor.CyclesShownInAsync(1));
+        Assert.Equal(0, Counters(editor).BodiesKept);
+
+        // Only Reader.cs changes: a handler that takes Reader's gate, under Feed.Gate where Publish raises the event. Publish,
+        // kept, had no handler to read: what a delegate can run is read from every file.
+        editor.ReplaceBody(1, "Attach", "{ feed.Changed += () => { lock (_gate) { } }; }");
+        var shown = await AssertShownAsInABuildAsync(editor, 0, "LOCK001", "LOCK005");
+        Assert.Single(shown);
+        Assert.Equal(0, Counters(editor).BodiesKept);
+    }
+
+    private const string Alpha = """
+        public sealed class Alpha
+        {
+            public readonly object Gate = new();
+
+            public void Ping(Beta beta, int n)
+            {
+                if (n > 0) beta.Pong(this, n - 1);
+            }
+
+            public void Hold(Beta beta)
+            {
+                lock (Gate) { Ping(beta, 3); }
+            }
+        }
+        """;
+
+    private const string Beta = """
+        public sealed class Beta
+        {
+            public readonly object Gate = new();
+
+            public void Pong(Alpha alpha, int n)
+            {
+                if (n > 0) alpha.Ping(this, n - 1);
+            }
+
+            public void Take(Alpha alpha)
+            {
+                lock (Gate) { lock (alpha.Gate) { } }
+            }
+        }
+        """;
+
+    /// <summary>
+    /// Ping and Pong call each other: Ping's summary, kept with Alpha.cs, walked Pong's body in place. When only Pong
+    /// changes, Ping's summary, and so Hold's edge in the unchanged Alpha.cs, must be computed again.
+    /// </summary>
+    [Fact]
+    public async Task ABodyWalkedInPlaceByARecursiveSummaryInvalidatesIt()
+    {
+        var editor = new EditorSession(Alpha, Beta);
+        Assert.Empty(await editor.CyclesShownInAsync(0));
+
+        editor.ReplaceBody(1, "Pong", "{ lock (Gate) { } if (n > 0) alpha.Ping(this, n - 1); }");
+        Assert.Single(await AssertShownAsInABuildAsync(editor, 0));
+    }
+
+    [Fact]
+    public async Task WithLiveIncrementalFalseEveryCompilationIsAnalyzedFromScratch()
+    {
+        var options = new Dictionary<string, string>(EditorSession.Live) { [LockContracts.Analyzers.Rules.LockStateAnalyzer.LiveIncrementalProperty] = "false" };
+        var editor = new EditorSession(Orders, Stock, Audit);
+        Assert.Single((await LockAnalysis.AnalyzeDocumentLikeAnEditorAsync(editor.Compilation, editor.Document(0), options)).Where(d => d.Id == "LOCK001"));
+        editor.ReplaceBody(2, "Write", "{ lock (_gate) { _entries += 2; } }");
+        Assert.Single((await LockAnalysis.AnalyzeDocumentLikeAnEditorAsync(editor.Compilation, editor.Document(0), options)).Where(d => d.Id == "LOCK001"));
+        Assert.Null(LiveCache.CountersOf(editor.Compilation));
+    }
+
+    private static LiveCounters Counters(EditorSession editor) =>
+        LiveCache.CountersOf(editor.Compilation) ?? throw new InvalidOperationException("no live analysis ran on this compilation");
+
+    /// <summary>What the editor shows in one document, after asserting it is what a build reports there, message, place and evidence.</summary>
+    private static async Task<IReadOnlyList<Diagnostic>> AssertShownAsInABuildAsync(EditorSession editor, int document, params string[] ids)
+    {
+        ids = ids.Length == 0 ? ["LOCK001"] : ids;
+        var tree = editor.Document(document);
+        var shown = (await LockAnalysis.AnalyzeDocumentLikeAnEditorAsync(editor.Compilation, tree, EditorSession.Live))
+            .Where(d => ids.Contains(d.Id)).ToList();
+        var built = (await LockAnalysis.AnalyzeAsync(editor.Compilation, LockTestSetup.BuildMode))
+            .Where(d => ids.Contains(d.Id) && d.Location.SourceTree == tree).ToList();
+        Assert.Equal(built.Select(Full).OrderBy(s => s, StringComparer.Ordinal), shown.Select(Full).OrderBy(s => s, StringComparer.Ordinal));
+        foreach (var diagnostic in shown)
+        {
+            Assert.All(diagnostic.AdditionalLocations, l => Assert.True(l.SourceTree is null || editor.Compilation.ContainsSyntaxTree(l.SourceTree)));
+        }
+
+        return shown;
+    }
+
+    private static string Full(Diagnostic d) =>
+        $"{d.Id} {d.Location.GetLineSpan()}: {d.GetMessage()} [{string.Join("; ", d.AdditionalLocations.Select(l => l.GetLineSpan().ToString()))}]";
+}
