@@ -10,6 +10,22 @@ using Microsoft.CodeAnalysis.Operations;
 
 namespace LockContracts.Analyzers.Flow
 {
+    /// <summary>Which of <see cref="DelegateFlow"/>'s bounds cut an answer short: what lies past them was not followed.</summary>
+    [Flags]
+    internal enum DelegateBound
+    {
+        None = 0,
+
+        /// <summary>A value would have been followed one more step back (<see cref="DelegateFlow.MaxDepth"/>).</summary>
+        Depth = 1,
+
+        /// <summary>More candidates were left when <see cref="DelegateFlow.MaxFunctions"/> had been found.</summary>
+        Functions = 2,
+
+        /// <summary>The question's work (<see cref="DelegateFlow.MaxWork"/>) ran out.</summary>
+        Work = 4,
+    }
+
     /// <summary>
     /// Which functions (methods, lambdas, local functions) a delegate value can be. A value is
     /// followed back through locals, conditionals, parameters (to the arguments at every call site
@@ -18,7 +34,8 @@ namespace LockContracts.Analyzers.Flow
     /// assigned a delegate in source and cast back (<c>(Action)args.UserToken</c>). Each step back
     /// costs one level of <see cref="MaxDepth"/>; what is stored in a member or passed for a parameter
     /// is computed once per compilation. A value the compilation does not show (a library's result, a
-    /// delegate built by reflection) has no functions: it runs nothing the analysis can see.
+    /// delegate built by reflection) has no functions: it runs nothing the analysis can see. An answer
+    /// one of the bounds cut short says which (<see cref="DelegateBound"/>), so that the call can say so.
     /// </summary>
     internal sealed class DelegateFlow
     {
@@ -35,6 +52,10 @@ namespace LockContracts.Analyzers.Flow
         [ThreadStatic]
         private static int s_cycles;
 
+        /// <summary>The bounds that cut the answer being computed on this thread (and the answers it used) short.</summary>
+        [ThreadStatic]
+        private static DelegateBound s_bounds;
+
         /// <summary>What is left of <see cref="MaxWork"/> for the outermost question being answered on this thread.</summary>
         [ThreadStatic]
         private static int s_budget;
@@ -48,10 +69,10 @@ namespace LockContracts.Analyzers.Flow
 
         private readonly Compilation _compilation;
         private readonly Func<SyntaxTree, SemanticModel> _models;
-        private readonly ConcurrentDictionary<(ISymbol, int), ImmutableArray<IMethodSymbol>> _stored = new(MemoComparer.Instance);
-        private readonly ConcurrentDictionary<(ISymbol, int), ImmutableArray<IMethodSymbol>> _passed = new(MemoComparer.Instance);
-        private readonly ConcurrentDictionary<(ISymbol, int), ImmutableArray<IMethodSymbol>> _returned = new(MemoComparer.Instance);
-        private readonly ConcurrentDictionary<(ISymbol, int), ImmutableArray<IMethodSymbol>> _elements = new(MemoComparer.Instance);
+        private readonly ConcurrentDictionary<(ISymbol, int), Answer> _stored = new(MemoComparer.Instance);
+        private readonly ConcurrentDictionary<(ISymbol, int), Answer> _passed = new(MemoComparer.Instance);
+        private readonly ConcurrentDictionary<(ISymbol, int), Answer> _returned = new(MemoComparer.Instance);
+        private readonly ConcurrentDictionary<(ISymbol, int), Answer> _elements = new(MemoComparer.Instance);
         private readonly Lazy<SyntaxIndex> _index;
 
         public DelegateFlow(Compilation compilation, Func<SyntaxTree, SemanticModel> models)
@@ -72,6 +93,7 @@ namespace LockContracts.Analyzers.Flow
             if (s_budget <= 0)
             {
                 s_cycles++;
+                s_bounds |= DelegateBound.Work;
                 return false;
             }
 
@@ -84,11 +106,28 @@ namespace LockContracts.Analyzers.Flow
         /// steps are left decides how far back a value is followed, and a query must get the same answer
         /// whatever was asked before it (the editor and a build analyze methods in different orders).
         /// </summary>
-        private static ImmutableArray<IMethodSymbol>? Known(ConcurrentDictionary<(ISymbol, int), ImmutableArray<IMethodSymbol>> memo, ISymbol key, int depth) =>
+        private static Answer? Known(ConcurrentDictionary<(ISymbol, int), Answer> memo, ISymbol key, int depth) =>
             memo.TryGetValue((key, depth), out var known) ? known : null;
 
-        private static void Remember(ConcurrentDictionary<(ISymbol, int), ImmutableArray<IMethodSymbol>> memo, ISymbol key, int depth, ImmutableArray<IMethodSymbol> functions) =>
-            memo.TryAdd((key, depth), functions);
+        private static void Remember(ConcurrentDictionary<(ISymbol, int), Answer> memo, ISymbol key, int depth, Answer answer) =>
+            memo.TryAdd((key, depth), answer);
+
+        /// <summary>A kept answer: the functions found, and the bounds that cut it short (kept with it, so a reuse says so too).</summary>
+        private sealed class Answer
+        {
+            public Answer(ImmutableArray<IMethodSymbol> functions, DelegateBound bounds)
+            {
+                Functions = functions;
+                Bounds = bounds;
+            }
+
+            public ImmutableArray<IMethodSymbol> Functions { get; }
+
+            public DelegateBound Bounds { get; }
+        }
+
+        /// <summary>A bound cut the answer being computed short.</summary>
+        private static void Cut(DelegateBound bound) => s_bounds |= bound;
 
         /// <summary>
         /// The memoized, cycle-guarded shape every backward question shares: a known answer at this depth is
@@ -96,11 +135,12 @@ namespace LockContracts.Analyzers.Flow
         /// an answer is kept only when no cycle was cut on the way, or when it is the outermost question.
         /// </summary>
         private static ImmutableArray<IMethodSymbol> Memoized(
-            ConcurrentDictionary<(ISymbol, int), ImmutableArray<IMethodSymbol>> memo, ISymbol key, int depth, Action<HashSet<ISymbol>, List<IMethodSymbol>> collect)
+            ConcurrentDictionary<(ISymbol, int), Answer> memo, ISymbol key, int depth, Action<HashSet<ISymbol>, List<IMethodSymbol>> collect)
         {
             if (Known(memo, key, depth) is { } known)
             {
-                return known;
+                Cut(known.Bounds);
+                return known.Functions;
             }
 
             var inProgress = s_inProgress ??= new HashSet<ISymbol>(SymbolEqualityComparer.Default);
@@ -111,6 +151,8 @@ namespace LockContracts.Analyzers.Flow
             }
 
             var cycles = s_cycles;
+            var outer = s_bounds;
+            s_bounds = DelegateBound.None;
             try
             {
                 var result = new List<IMethodSymbol>();
@@ -118,7 +160,7 @@ namespace LockContracts.Analyzers.Flow
                 var functions = Distinct(result);
                 if (s_cycles == cycles || inProgress.Count == 1)
                 {
-                    Remember(memo, key, depth, functions);
+                    Remember(memo, key, depth, new Answer(functions, s_bounds));
                 }
 
                 return functions;
@@ -126,6 +168,7 @@ namespace LockContracts.Analyzers.Flow
             finally
             {
                 inProgress.Remove(key);
+                s_bounds |= outer;
             }
         }
 
@@ -140,14 +183,37 @@ namespace LockContracts.Analyzers.Flow
         }
 
         /// <summary>The functions <paramref name="value"/> can be, in a body whose locals <paramref name="origins"/> describes.</summary>
-        public ImmutableArray<IMethodSymbol> FunctionsOf(IOperation? value, ValueOrigins origins) => FunctionsOf(value, origins, 0);
+        public ImmutableArray<IMethodSymbol> FunctionsOf(IOperation? value, ValueOrigins origins) => FunctionsOf(value, origins, out _);
+
+        /// <summary>
+        /// The functions <paramref name="value"/> can be, and which bounds cut the answer short
+        /// (<see cref="DelegateBound.None"/> when it is everything the compilation shows).
+        /// </summary>
+        public ImmutableArray<IMethodSymbol> FunctionsOf(IOperation? value, ValueOrigins origins, out DelegateBound bounds) =>
+            Answered(value, origins, 0, out bounds);
 
         /// <summary>
         /// The functions <paramref name="value"/> can be as far as its own body shows (lambdas, method
         /// groups, locals assigned from them), without following members or parameters: cheap enough
-        /// for every argument of every call.
+        /// for every argument of every call. Not following them is what it is for, not a cut.
         /// </summary>
-        public ImmutableArray<IMethodSymbol> LocalFunctionsOf(IOperation? value, ValueOrigins origins) => FunctionsOf(value, origins, MaxDepth);
+        public ImmutableArray<IMethodSymbol> LocalFunctionsOf(IOperation? value, ValueOrigins origins) => Answered(value, origins, MaxDepth, out _);
+
+        private ImmutableArray<IMethodSymbol> Answered(IOperation? value, ValueOrigins origins, int depth, out DelegateBound bounds)
+        {
+            var outer = s_bounds;
+            s_bounds = DelegateBound.None;
+            try
+            {
+                var functions = FunctionsOf(value, origins, depth);
+                bounds = s_bounds;
+                return functions;
+            }
+            finally
+            {
+                s_bounds = outer;
+            }
+        }
 
         /// <summary>The function a lambda, method group or delegate creation denotes, without following any value.</summary>
         public static IMethodSymbol? FunctionOf(IOperation? value)
@@ -213,13 +279,24 @@ namespace LockContracts.Analyzers.Flow
                         {
                             AddRange(result, ElementsOf(loop, depth + 1));
                         }
+                        else
+                        {
+                            Cut(DelegateBound.Depth);
+                        }
 
                         return;
                     case ILocalReferenceOperation local:
                         value = origins.LocalValue(local.Local);
-                        if (value is null && depth < MaxDepth)
+                        if (value is null)
                         {
-                            AddRange(result, AssignedToLocal(local.Local, depth + 1));
+                            if (depth < MaxDepth)
+                            {
+                                AddRange(result, AssignedToLocal(local.Local, depth + 1));
+                            }
+                            else
+                            {
+                                Cut(DelegateBound.Depth);
+                            }
                         }
 
                         continue;
@@ -256,10 +333,32 @@ namespace LockContracts.Analyzers.Flow
                         AddRange(result, ReturnedBy(method, depth + 1));
                         return;
                     default:
+                        if (depth >= MaxDepth && FollowedFurther(value, origins))
+                        {
+                            Cut(DelegateBound.Depth);
+                        }
+
                         return;
                 }
             }
+
+            if (value is not null && result.Count >= MaxFunctions && !(FunctionOf(value) is { } known && Found(result, known)))
+            {
+                Cut(DelegateBound.Functions);
+            }
         }
+
+        /// <summary>A value <see cref="Collect"/> follows one step further back when the depth allows it: at the bound, what it stands for is not followed.</summary>
+        private static bool FollowedFurther(IOperation value, ValueOrigins origins) => value switch
+        {
+            IParameterReferenceOperation { Parameter.ContainingSymbol: IMethodSymbol { MethodKind: MethodKind.EventAdd or MethodKind.PropertySet, AssociatedSymbol: not null } } => true,
+            IParameterReferenceOperation parameter => origins.IsUnchanged(parameter.Parameter),
+            IFieldReferenceOperation or IEventReferenceOperation => true,
+            IPropertyReferenceOperation { Arguments.IsEmpty: true } => true,
+            IInvocationOperation { TargetMethod: { MethodKind: MethodKind.Ordinary or MethodKind.LocalFunction, IsVirtual: false, IsAbstract: false, IsOverride: false } method } =>
+                method.ReturnType.TypeKind == TypeKind.Delegate,
+            _ => false,
+        };
 
         private static IOperation? ConditionalAccessed(IOperation instance)
         {
@@ -285,7 +384,8 @@ namespace LockContracts.Analyzers.Flow
                 {
                     foreach (var (node, value) in _index.Value.AssignmentsTo(name))
                     {
-                        if (result.Count >= MaxFunctions || !Spend(inProgress))
+                        var full = result.Count >= MaxFunctions;
+                        if (!full && !Spend(inProgress))
                         {
                             break;
                         }
@@ -297,6 +397,18 @@ namespace LockContracts.Analyzers.Flow
                         }
 
                         var operation = model.GetOperation(value);
+                        if (full)
+                        {
+                            // Found enough: this assignment is not followed, a cut unless it assigns a function found already.
+                            if (FunctionOf(operation) is not { } known || !Found(result, known))
+                            {
+                                Cut(DelegateBound.Functions);
+                                break;
+                            }
+
+                            continue;
+                        }
+
                         if (FunctionOf(operation) is { } function)
                         {
                             result.Add(function);
@@ -479,17 +591,13 @@ namespace LockContracts.Analyzers.Flow
                 {
                     foreach (var node in _index.Value.CallsTo(name, constructor: false))
                     {
-                        if (result.Count >= MaxFunctions)
-                        {
-                            break;
-                        }
-
+                        var full = result.Count >= MaxFunctions;
                         if (node is not InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax access } || NameOf(access.Expression) != member.Name)
                         {
                             continue;
                         }
 
-                        if (!Spend(inProgress))
+                        if (!full && !Spend(inProgress))
                         {
                             break;
                         }
@@ -505,6 +613,18 @@ namespace LockContracts.Analyzers.Flow
                         {
                             if (argument.Value.Type?.TypeKind == TypeKind.Delegate || argument.Parameter?.Type.TypeKind == TypeKind.Delegate)
                             {
+                                if (full)
+                                {
+                                    // Found enough: this element is not followed, a cut unless it is a function found already.
+                                    if (FunctionOf(argument.Value) is not { } known || !Found(result, known))
+                                    {
+                                        Cut(DelegateBound.Functions);
+                                        return;
+                                    }
+
+                                    continue;
+                                }
+
                                 Collect(argument.Value, OriginsAround(node, model), depth, result);
                             }
                         }
@@ -577,7 +697,8 @@ namespace LockContracts.Analyzers.Flow
                 var name = definition.MethodKind == MethodKind.Constructor ? definition.ContainingType.Name : definition.Name;
                 foreach (var node in _index.Value.CallsTo(name, definition.MethodKind == MethodKind.Constructor))
                 {
-                    if (result.Count >= MaxFunctions || !Spend(inProgress))
+                    var full = result.Count >= MaxFunctions;
+                    if (!full && !Spend(inProgress))
                     {
                         break;
                     }
@@ -598,6 +719,18 @@ namespace LockContracts.Analyzers.Flow
                     {
                         if (argument.Parameter?.Ordinal == parameter.Ordinal && argument.ArgumentKind == ArgumentKind.Explicit)
                         {
+                            if (full)
+                            {
+                                // Found enough: this call site is not followed, a cut unless it passes a function found already.
+                                if (FunctionOf(argument.Value) is not { } known || !Found(result, known))
+                                {
+                                    Cut(DelegateBound.Functions);
+                                    return;
+                                }
+
+                                continue;
+                            }
+
                             Collect(argument.Value, OriginsAround(node, model), depth, result);
                         }
                     }
@@ -641,16 +774,40 @@ namespace LockContracts.Analyzers.Flow
             return body is null ? ValueOrigins.None : new ValueOrigins(() => model.GetOperation(body));
         }
 
+        private static bool Found(List<IMethodSymbol> result, IMethodSymbol function)
+        {
+            var definition = function.OriginalDefinition;
+            foreach (var found in result)
+            {
+                if (SymbolEqualityComparer.Default.Equals(found.OriginalDefinition, definition))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
         private static void AddRange(List<IMethodSymbol> result, ImmutableArray<IMethodSymbol> functions)
         {
-            foreach (var function in functions)
+            for (var i = 0; i < functions.Length; i++)
             {
                 if (result.Count >= MaxFunctions)
                 {
+                    // A cut only if what is left over is not found already.
+                    for (; i < functions.Length; i++)
+                    {
+                        if (!Found(result, functions[i]))
+                        {
+                            Cut(DelegateBound.Functions);
+                            return;
+                        }
+                    }
+
                     return;
                 }
 
-                result.Add(function);
+                result.Add(functions[i]);
             }
         }
 
