@@ -560,6 +560,7 @@ namespace LockContracts.Analyzers.Flow
                         {
                             Keep(result, seen, cutKey + "|", cut);
                         }
+
                         foreach (var target in dispatch.Methods)
                         {
                             var outerGuard = mapGuard;

@@ -120,6 +120,23 @@ public class Lock205DelegateFlowCutOffTests
             LockAnalyzerVerifier.Diagnostic("LOCK205").WithLocation(2).WithLocation(3),
         });
 
+    /// <summary>A method whose contract requires the lock holds it from its first line: its invocation is under the lock.</summary>
+    [Fact]
+    public Task AnInvocationInAMethodThatRequiresTheLockSaysSo() => LockAnalyzerVerifier.VerifyAsync("""
+        class Relay
+        {
+            [Lock("Relay.Gate")] readonly object _gate = new();
+            public void Start() => L1(() => { });
+            void L1(Action a) => L2(a);
+            void L2(Action a) => L3(a);
+            void L3(Action a) => L4(a);
+            void L4(Action a) => L5(a);
+            void L5(Action a) { lock (_gate) { {|#1:L6(a)|}; } }
+            [RequiresHeld("Relay.Gate")] void L6(Action a) => {|#0:a()|};
+        }
+        """,
+        expected: new[] { Cut(), LockAnalyzerVerifier.Diagnostic("LOCK205").WithLocation(1).WithLocation(0) });
+
     /// <summary><paramref name="subscribers"/> distinct lambdas stored in one field, which is invoked under a lock (or after it).</summary>
     private static string Hub(int subscribers, bool underLock)
     {
