@@ -85,6 +85,11 @@ namespace LockContracts.Analyzers.Flow
         /// <summary>One unit of work for the current question; false when its budget is spent (the result is then partial).</summary>
         private static bool Spend(HashSet<ISymbol> inProgress)
         {
+            if (s_verify is { } verify)
+            {
+                return verify.Spend();
+            }
+
             if (inProgress.Count == 0)
             {
                 s_budget = MaxWork;
@@ -126,8 +131,126 @@ namespace LockContracts.Analyzers.Flow
             public DelegateBound Bounds { get; }
         }
 
-        /// <summary>A bound cut the answer being computed short.</summary>
-        private static void Cut(DelegateBound bound) => s_bounds |= bound;
+        /// <summary>A bound cut the answer being computed short (not noted while a cut at the depth bound is verified).</summary>
+        private static void Cut(DelegateBound bound)
+        {
+            if (s_verify is null)
+            {
+                s_bounds |= bound;
+            }
+        }
+
+        /// <summary>
+        /// At the depth bound, the value would next be followed to <paramref name="key"/> (a question of kind
+        /// <paramref name="kind"/>): a cut, unless the question looks into that key elsewhere at a smaller depth,
+        /// which <see cref="DepthBoundReached"/> settles.
+        /// </summary>
+        private static void AtDepthBound(object kind, ISymbol key)
+        {
+            if (s_verify is { } verify)
+            {
+                verify.Frontier.Add((kind, key));
+            }
+            else
+            {
+                s_bounds |= DelegateBound.Depth;
+            }
+        }
+
+        /// <summary>The kind of <see cref="AssignedToLocal"/>'s question, which is not memoized.</summary>
+        private static readonly object LocalKind = new();
+
+        /// <summary>Set on this thread while <see cref="DepthBoundReached"/> walks a question again.</summary>
+        [ThreadStatic]
+        private static Verification? s_verify;
+
+        /// <summary>
+        /// A walk of one question without the memo and the cycle guard: each key (a member, parameter, method or
+        /// local, by the kind of question asked about it) is looked into at the smallest depth the walk meets it
+        /// at, and the keys the walk would follow past the depth bound are noted.
+        /// </summary>
+        private sealed class Verification
+        {
+            private int _budget = MaxWork;
+
+            public Dictionary<(object Kind, ISymbol Key), int> Best { get; } = new(KeyComparer.Instance);
+
+            public List<(object Kind, ISymbol Key)> Frontier { get; } = new();
+
+            public bool Exhausted { get; private set; }
+
+            public bool Spend()
+            {
+                if (_budget <= 0)
+                {
+                    Exhausted = true;
+                    return false;
+                }
+
+                _budget--;
+                return true;
+            }
+
+            /// <summary>False when the key was looked into at this depth or a smaller one already; otherwise notes it at this depth.</summary>
+            public bool Enter(object kind, ISymbol key, int depth)
+            {
+                if (Best.TryGetValue((kind, key), out var best) && best <= depth)
+                {
+                    return false;
+                }
+
+                Best[(kind, key)] = depth;
+                return true;
+            }
+        }
+
+        private sealed class KeyComparer : IEqualityComparer<(object Kind, ISymbol Key)>
+        {
+            public static readonly KeyComparer Instance = new();
+
+            public bool Equals((object Kind, ISymbol Key) x, (object Kind, ISymbol Key) y) =>
+                ReferenceEquals(x.Kind, y.Kind) && SymbolEqualityComparer.Default.Equals(x.Key, y.Key);
+
+            public int GetHashCode((object Kind, ISymbol Key) obj) =>
+                System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(obj.Kind) * 31 + SymbolEqualityComparer.Default.GetHashCode(obj.Key);
+        }
+
+        /// <summary>
+        /// Whether the depth bound really cut the answer for <paramref name="value"/> short. The memoized search notes
+        /// a cut wherever it meets the bound, also on a long way round to a key it looks into at a smaller depth
+        /// elsewhere, and which ways round it takes depends on what was memoized before (the cycle guard cuts some,
+        /// a kept answer takes others). Walked again without either, the answer is: some key past the bound is
+        /// looked into nowhere, the same whatever was asked before. When that walk runs out of work, the cut stays.
+        /// </summary>
+        private bool DepthBoundReached(IOperation? value, ValueOrigins origins)
+        {
+            var outer = s_verify;
+            var verify = s_verify = new Verification();
+            try
+            {
+                Collect(value, origins, 0, new List<IMethodSymbol>());
+                if (verify.Exhausted)
+                {
+                    return true;
+                }
+
+                foreach (var next in verify.Frontier)
+                {
+                    if (!verify.Best.ContainsKey(next))
+                    {
+                        return true;
+                    }
+                }
+
+                return false;
+            }
+            finally
+            {
+                s_verify = outer;
+            }
+        }
+
+        private static readonly HashSet<ISymbol> NoneInProgress = new(SymbolEqualityComparer.Default);
 
         /// <summary>
         /// The memoized, cycle-guarded shape every backward question shares: a known answer at this depth is
@@ -137,6 +260,16 @@ namespace LockContracts.Analyzers.Flow
         private static ImmutableArray<IMethodSymbol> Memoized(
             ConcurrentDictionary<(ISymbol, int), Answer> memo, ISymbol key, int depth, Action<HashSet<ISymbol>, List<IMethodSymbol>> collect)
         {
+            if (s_verify is { } verify)
+            {
+                if (verify.Enter(memo, key, depth) && Spend(NoneInProgress))
+                {
+                    collect(NoneInProgress, new List<IMethodSymbol>());
+                }
+
+                return ImmutableArray<IMethodSymbol>.Empty;
+            }
+
             if (Known(memo, key, depth) is { } known)
             {
                 Cut(known.Bounds);
@@ -207,6 +340,11 @@ namespace LockContracts.Analyzers.Flow
             {
                 var functions = FunctionsOf(value, origins, depth);
                 bounds = s_bounds;
+                if ((bounds & DelegateBound.Depth) != 0 && depth == 0 && !DepthBoundReached(value, origins))
+                {
+                    bounds &= ~DelegateBound.Depth;
+                }
+
                 return functions;
             }
             finally
@@ -275,13 +413,16 @@ namespace LockContracts.Analyzers.Flow
                         value = origins.CaptureValue(capture.Id);
                         continue;
                     case ILocalReferenceOperation local when IterationOf(local.Local) is { } loop:
-                        if (depth < MaxDepth)
+                        if (ElementsMemberOf(loop) is { } elements)
                         {
-                            AddRange(result, ElementsOf(loop, depth + 1));
-                        }
-                        else
-                        {
-                            Cut(DelegateBound.Depth);
+                            if (depth < MaxDepth)
+                            {
+                                AddRange(result, ElementsStoredIn(elements, depth + 1));
+                            }
+                            else
+                            {
+                                AtDepthBound(_elements, elements.OriginalDefinition);
+                            }
                         }
 
                         return;
@@ -295,7 +436,7 @@ namespace LockContracts.Analyzers.Flow
                             }
                             else
                             {
-                                Cut(DelegateBound.Depth);
+                                AtDepthBound(LocalKind, local.Local);
                             }
                         }
 
@@ -333,9 +474,9 @@ namespace LockContracts.Analyzers.Flow
                         AddRange(result, ReturnedBy(method, depth + 1));
                         return;
                     default:
-                        if (depth >= MaxDepth && FollowedFurther(value, origins))
+                        if (depth >= MaxDepth && FollowedFurther(value, origins) is var (kind, key))
                         {
-                            Cut(DelegateBound.Depth);
+                            AtDepthBound(kind, key);
                         }
 
                         return;
@@ -348,16 +489,22 @@ namespace LockContracts.Analyzers.Flow
             }
         }
 
-        /// <summary>A value <see cref="Collect"/> follows one step further back when the depth allows it: at the bound, what it stands for is not followed.</summary>
-        private static bool FollowedFurther(IOperation value, ValueOrigins origins) => value switch
+        /// <summary>
+        /// The question <see cref="Collect"/> asks next about a value when the depth allows it (its kind and key): at
+        /// the bound, what it stands for is not followed. Null when the value is followed no further anyway.
+        /// </summary>
+        private (object Kind, ISymbol Key)? FollowedFurther(IOperation value, ValueOrigins origins) => value switch
         {
-            IParameterReferenceOperation { Parameter.ContainingSymbol: IMethodSymbol { MethodKind: MethodKind.EventAdd or MethodKind.PropertySet, AssociatedSymbol: not null } } => true,
-            IParameterReferenceOperation parameter => origins.IsUnchanged(parameter.Parameter),
-            IFieldReferenceOperation or IEventReferenceOperation => true,
-            IPropertyReferenceOperation { Arguments.IsEmpty: true } => true,
-            IInvocationOperation { TargetMethod: { MethodKind: MethodKind.Ordinary or MethodKind.LocalFunction, IsVirtual: false, IsAbstract: false, IsOverride: false } method } =>
-                method.ReturnType.TypeKind == TypeKind.Delegate,
-            _ => false,
+            IParameterReferenceOperation { Parameter.ContainingSymbol: IMethodSymbol { MethodKind: MethodKind.EventAdd or MethodKind.PropertySet, AssociatedSymbol: { } accessed } } =>
+                (_stored, accessed.OriginalDefinition),
+            IParameterReferenceOperation { Parameter: { ContainingSymbol: IMethodSymbol, IsParams: false } parameter } when origins.IsUnchanged(parameter) =>
+                (_passed, parameter.OriginalDefinition),
+            IFieldReferenceOperation field => (_stored, field.Field.AssociatedSymbol is IEventSymbol fieldLikeEvent ? fieldLikeEvent.OriginalDefinition : field.Field.OriginalDefinition),
+            IPropertyReferenceOperation { Arguments.IsEmpty: true } property => (_stored, property.Property.OriginalDefinition),
+            IEventReferenceOperation @event => (_stored, @event.Event.OriginalDefinition),
+            IInvocationOperation { TargetMethod: { MethodKind: MethodKind.Ordinary or MethodKind.LocalFunction, IsVirtual: false, IsAbstract: false, IsOverride: false } method }
+                when method.ReturnType.TypeKind == TypeKind.Delegate => (_returned, method.OriginalDefinition),
+            _ => ((object Kind, ISymbol Key)?)null,
         };
 
         private static IOperation? ConditionalAccessed(IOperation instance)
@@ -547,11 +694,11 @@ namespace LockContracts.Analyzers.Flow
         }
 
         /// <summary>
-        /// The functions a <c>foreach</c> over a field's or property's elements can meet: what the
-        /// compilation adds to that member (<c>Add</c>, <c>Enqueue</c>, <c>Push</c>, <c>Insert</c>, …), seen
-        /// through a copy (<c>ToArray()</c>, <c>ToList()</c>) or a dictionary's <c>Values</c>.
+        /// The field or property whose elements a <c>foreach</c> meets, seen through a copy (<c>ToArray()</c>,
+        /// <c>ToList()</c>) or a dictionary's <c>Values</c>: the functions it can meet are what the compilation
+        /// adds to that member (<see cref="ElementsStoredIn"/>). Null when it is no such member.
         /// </summary>
-        private ImmutableArray<IMethodSymbol> ElementsOf(ForEachStatementSyntax loop, int depth)
+        private ISymbol? ElementsMemberOf(ForEachStatementSyntax loop)
         {
             var model = _models(loop.SyntaxTree);
             var collection = model.GetOperation(loop.Expression);
@@ -569,15 +716,15 @@ namespace LockContracts.Analyzers.Flow
                         collection = dictionary;
                         continue;
                     case IFieldReferenceOperation field:
-                        return ElementsStoredIn(field.Field, depth);
+                        return field.Field;
                     case IPropertyReferenceOperation { Arguments.IsEmpty: true } property:
-                        return ElementsStoredIn(property.Property, depth);
+                        return property.Property;
                 }
 
                 break;
             }
 
-            return ImmutableArray<IMethodSymbol>.Empty;
+            return null;
         }
 
         private static readonly string[] AddMethods = { "Add", "Enqueue", "Push", "Insert", "AddLast", "AddFirst", "TryAdd" };
@@ -651,6 +798,11 @@ namespace LockContracts.Analyzers.Flow
         /// <summary>Every assignment to a local that is assigned more than once (<c>next = a; … next = b;</c>).</summary>
         private ImmutableArray<IMethodSymbol> AssignedToLocal(ILocalSymbol local, int depth)
         {
+            if (s_verify is { } verify && !verify.Enter(LocalKind, local, depth))
+            {
+                return ImmutableArray<IMethodSymbol>.Empty;
+            }
+
             var result = new List<IMethodSymbol>();
             foreach (var reference in local.DeclaringSyntaxReferences)
             {

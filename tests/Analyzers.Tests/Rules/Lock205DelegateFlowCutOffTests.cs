@@ -60,6 +60,30 @@ public class Lock205DelegateFlowCutOffTests
     public Task WithinTheDepthBoundTheCallbackIsFoundAndChecked() => LockAnalyzerVerifier.VerifyAsync(
         Relay(5, underLock: true, cycle: true), expected: new[] { LockAnalyzerVerifier.Diagnostic("LOCK001").WithLocation(0).WithLocation(1) });
 
+    /// <summary>
+    /// The long way round (through A1 … A4) meets the field at the bound, but the short one (Near) looks into it two
+    /// steps back: nothing is past the bound, the callback is found and checked (the cycle), and no cut is reported.
+    /// </summary>
+    [Fact]
+    public Task AKeyMetAtTheBoundThatIsLookedIntoNearerIsNoCut() => LockAnalyzerVerifier.VerifyAsync("""
+        class Relay
+        {
+            readonly object _gate = new();
+            readonly object _inner = new();
+            Action _callback = () => { };
+            public void Set() => _callback = () => { lock (_inner) { } };
+            public void Near() => Run(_callback);
+            public void Far() => A1(_callback);
+            void A1(Action a) => A2(a);
+            void A2(Action a) => A3(a);
+            void A3(Action a) => A4(a);
+            void A4(Action a) => Run(a);
+            void Run(Action a) { lock (_gate) { {|#0:a()|}; } }
+            public void Back() { lock (_inner) { lock ({|#1:_gate|}) { } } }
+        }
+        """,
+        expected: new[] { LockAnalyzerVerifier.Diagnostic("LOCK005").WithLocation(0).WithLocation(1) });
+
     [Theory]
     [InlineData(5)]
     [InlineData(6)]
