@@ -203,6 +203,66 @@ public class Lock205DelegateFlowCutOffTests
     public Task AsManyCandidatesAsTheBoundOrNoLockHeldIsSilent(int subscribers, bool underLock) =>
         LockAnalyzerVerifier.VerifyAsync(Hub(subscribers, underLock));
 
+    /// <summary>A delegate parameter invoked under a lock, and <paramref name="sites"/> call sites that pass what <paramref name="passed"/> makes of their number.</summary>
+    private static string Passed(int sites, Func<int, string> passed)
+    {
+        var source = new StringBuilder();
+        source.AppendLine("class Runner");
+        source.AppendLine("{");
+        source.AppendLine("    readonly object _gate = new();");
+        source.AppendLine("    int _seen;");
+        source.AppendLine("    public void Run(Action a) { lock (_gate) { {|#0:a()|}; } }");
+        source.AppendLine("    void Noop() { }");
+        source.AppendLine("    public void Many()");
+        source.AppendLine("    {");
+        for (var i = 0; i < sites; i++)
+        {
+            source.AppendLine($"        Run({passed(i)});");
+        }
+
+        source.AppendLine("    }");
+        source.AppendLine("}");
+        return source.ToString();
+    }
+
+    [Fact]
+    public Task MoreCallSitesPassingFunctionsThanTheBoundSaySo() =>
+        LockAnalyzerVerifier.VerifyAsync(Passed(65, i => $"() => _seen += {i}"), expected: new[] { Cut() });
+
+    /// <summary>Past the bound only one function is passed, and it is found already: nothing is left, nothing is cut.</summary>
+    [Fact]
+    public Task CallSitesPastTheBoundThatPassAFunctionFoundAlreadyAreNoCut() =>
+        LockAnalyzerVerifier.VerifyAsync(Passed(100, _ => "Noop").Replace("{|#0:a()|}", "a()"));
+
+    /// <summary><paramref name="elements"/> distinct lambdas added to a list that a <c>foreach</c> runs under a lock.</summary>
+    private static string Elements(int elements)
+    {
+        var source = new StringBuilder();
+        source.AppendLine("class Hub");
+        source.AppendLine("{");
+        source.AppendLine("    readonly object _gate = new();");
+        source.AppendLine("    readonly List<Action> _handlers = new();");
+        source.AppendLine("    int _seen;");
+        source.AppendLine("    public void Raise() { lock (_gate) { foreach (var handler in _handlers) { {|#0:handler()|}; } } }");
+        source.AppendLine("    public void Wire()");
+        source.AppendLine("    {");
+        for (var i = 0; i < elements; i++)
+        {
+            source.AppendLine($"        _handlers.Add(() => _seen += {i});");
+        }
+
+        source.AppendLine("    }");
+        source.AppendLine("}");
+        return source.ToString();
+    }
+
+    [Theory]
+    [InlineData(64, false)]
+    [InlineData(65, true)]
+    public Task MoreElementsThanTheBoundSaySo(int elements, bool cut) => LockAnalyzerVerifier.VerifyAsync(
+        cut ? Elements(elements) : Elements(elements).Replace("{|#0:handler()|}", "handler()"),
+        expected: cut ? new[] { Cut() } : Array.Empty<DiagnosticResult>());
+
     /// <summary>
     /// A delegate parameter whose method is called from <paramref name="sites"/> places that pass nothing the analysis can
     /// follow: each call site read is one unit of the question's work.
