@@ -108,6 +108,13 @@ namespace LockContracts.Analyzers
             "The locks this call may take were followed through {0} methods, the bound of one summary (MSBuild property LockContractsMethodsPerSummary, 0 for no bound), and no further, from {1}; orders, cycles and self-deadlocks through the methods past it are not checked here",
             "A call's summary walks every method it can reach; a walk that reaches more methods than the bound stops, and the calls made under a lock that rely on it say so, rather than passing for checked.");
 
+        /// <summary>A call made under a lock that invokes a delegate whose functions were followed only up to a delegate-flow bound.</summary>
+        public static readonly DiagnosticDescriptor DelegateFlowCutOff = Create(
+            "LOCK205", AnalysisCategory, DiagnosticSeverity.Info,
+            "Functions a delegate may run are followed only up to a bound",
+            "The delegate '{0}', invoked {1}, may be more functions than were found: the search for them stopped at {2}; locks taken by the functions not followed are not in the lock-order graph, so orders, cycles and self-deadlocks through them are not checked here",
+            "The functions a delegate value can be are found by following it back through parameters, members and returns, with bounds on how far back, how many candidates and how much work one question takes; where a bound cuts the search short, the calls made under a lock that invoke it say so, rather than passing for checked.");
+
         public static string HelpLink(string id) => HelpLinkBase + id + ".md";
 
         private static DiagnosticDescriptor Create(

@@ -25,17 +25,21 @@ namespace LockContracts.Analyzers.Flow
         CallTargets InContext(DirectCall call, ImmutableArray<ArgumentFact> facts);
     }
 
-    /// <summary>The bodies a call can run, and whether the analysis is sure of them.</summary>
+    /// <summary>The bodies a call can run, whether the analysis is sure of them, and whether a bound cut the search for them short.</summary>
     internal sealed class CallTargets
     {
         public static readonly CallTargets None = new(ImmutableArray<IMethodSymbol>.Empty, false, null, null);
 
-        public CallTargets(ImmutableArray<IMethodSymbol> methods, bool isUncertain, string? receiverParameter = null, string? delegateParameter = null)
+        public CallTargets(
+            ImmutableArray<IMethodSymbol> methods, bool isUncertain, string? receiverParameter = null, string? delegateParameter = null,
+            DelegateBound bounds = DelegateBound.None, string? invokedDelegate = null)
         {
             Methods = methods;
             IsUncertain = isUncertain;
             ReceiverParameter = receiverParameter;
             DelegateParameter = delegateParameter;
+            Bounds = bounds;
+            InvokedDelegate = invokedDelegate;
         }
 
         public ImmutableArray<IMethodSymbol> Methods { get; }
@@ -52,7 +56,16 @@ namespace LockContracts.Analyzers.Flow
         /// <summary>The calling method's parameter whose delegate is invoked, when a call site's argument can say which function it is.</summary>
         public string? DelegateParameter { get; }
 
-        public CallTargets With(ImmutableArray<IMethodSymbol> methods) => new(methods, IsUncertain, ReceiverParameter, DelegateParameter);
+        /// <summary>
+        /// For a delegate invocation, the <see cref="DelegateFlow"/> bounds that cut the search for its functions
+        /// short: <see cref="Methods"/> is what was found, and functions past the bound may run too (LOCK205).
+        /// </summary>
+        public DelegateBound Bounds { get; }
+
+        /// <summary>The delegate invoked, as written (set when <see cref="Bounds"/> is), to name it in a report.</summary>
+        public string? InvokedDelegate { get; }
+
+        public CallTargets With(ImmutableArray<IMethodSymbol> methods) => new(methods, IsUncertain, ReceiverParameter, DelegateParameter, Bounds, InvokedDelegate);
     }
 
     /// <summary>What a call site passes for one parameter, as far as it narrows what the callee runs.</summary>
@@ -117,9 +130,11 @@ namespace LockContracts.Analyzers.Flow
             {
                 // What a delegate holds can come from any body: an editor's kept results that read this depend on every file.
                 Recorder.NoteDelegates();
-                var functions = _delegates.FunctionsOf(delegateCall.Instance, resolver.Origins);
+                var functions = _delegates.FunctionsOf(delegateCall.Instance, resolver.Origins, out var bounds);
                 var parameter = Unconverted(delegateCall.Instance) is IParameterReferenceOperation p && resolver.Origins.IsUnchanged(p.Parameter) ? p.Parameter.Name : null;
-                return new CallTargets(functions, functions.Length > 1, delegateParameter: parameter);
+                return new CallTargets(
+                    functions, functions.Length > 1, delegateParameter: parameter, bounds: bounds,
+                    invokedDelegate: bounds == DelegateBound.None ? null : DelegateText(delegateCall));
             }
 
             List<IMethodSymbol>? implementations = null;
@@ -290,6 +305,14 @@ namespace LockContracts.Analyzers.Flow
             }
 
             return (value.Type, false);
+        }
+
+        /// <summary>The invoked delegate as written (<c>callback</c>, <c>_handlers</c>), shortened when long.</summary>
+        private static string DelegateText(IInvocationOperation delegateCall)
+        {
+            var syntax = delegateCall.Instance?.Syntax ?? delegateCall.Syntax;
+            var text = string.Join(" ", syntax.ToString().Split((char[]?)null, System.StringSplitOptions.RemoveEmptyEntries));
+            return text.Length <= 60 ? text : text.Substring(0, 57) + "...";
         }
 
         private static IOperation? Unconverted(IOperation? operation)

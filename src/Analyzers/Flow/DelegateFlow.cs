@@ -10,6 +10,22 @@ using Microsoft.CodeAnalysis.Operations;
 
 namespace LockContracts.Analyzers.Flow
 {
+    /// <summary>Which of <see cref="DelegateFlow"/>'s bounds cut an answer short: what lies past them was not followed.</summary>
+    [Flags]
+    internal enum DelegateBound
+    {
+        None = 0,
+
+        /// <summary>A value would have been followed one more step back (<see cref="DelegateFlow.MaxDepth"/>).</summary>
+        Depth = 1,
+
+        /// <summary>More candidates were left when <see cref="DelegateFlow.MaxFunctions"/> had been found.</summary>
+        Functions = 2,
+
+        /// <summary>The question's work (<see cref="DelegateFlow.MaxWork"/>) ran out.</summary>
+        Work = 4,
+    }
+
     /// <summary>
     /// Which functions (methods, lambdas, local functions) a delegate value can be. A value is
     /// followed back through locals, conditionals, parameters (to the arguments at every call site
@@ -18,7 +34,8 @@ namespace LockContracts.Analyzers.Flow
     /// assigned a delegate in source and cast back (<c>(Action)args.UserToken</c>). Each step back
     /// costs one level of <see cref="MaxDepth"/>; what is stored in a member or passed for a parameter
     /// is computed once per compilation. A value the compilation does not show (a library's result, a
-    /// delegate built by reflection) has no functions: it runs nothing the analysis can see.
+    /// delegate built by reflection) has no functions: it runs nothing the analysis can see. An answer
+    /// one of the bounds cut short says which (<see cref="DelegateBound"/>), so that the call can say so.
     /// </summary>
     internal sealed class DelegateFlow
     {
@@ -35,6 +52,10 @@ namespace LockContracts.Analyzers.Flow
         [ThreadStatic]
         private static int s_cycles;
 
+        /// <summary>The bounds that cut the answer being computed on this thread (and the answers it used) short.</summary>
+        [ThreadStatic]
+        private static DelegateBound s_bounds;
+
         /// <summary>What is left of <see cref="MaxWork"/> for the outermost question being answered on this thread.</summary>
         [ThreadStatic]
         private static int s_budget;
@@ -48,10 +69,10 @@ namespace LockContracts.Analyzers.Flow
 
         private readonly Compilation _compilation;
         private readonly Func<SyntaxTree, SemanticModel> _models;
-        private readonly ConcurrentDictionary<(ISymbol, int), ImmutableArray<IMethodSymbol>> _stored = new(MemoComparer.Instance);
-        private readonly ConcurrentDictionary<(ISymbol, int), ImmutableArray<IMethodSymbol>> _passed = new(MemoComparer.Instance);
-        private readonly ConcurrentDictionary<(ISymbol, int), ImmutableArray<IMethodSymbol>> _returned = new(MemoComparer.Instance);
-        private readonly ConcurrentDictionary<(ISymbol, int), ImmutableArray<IMethodSymbol>> _elements = new(MemoComparer.Instance);
+        private readonly ConcurrentDictionary<(ISymbol, int), Answer> _stored = new(MemoComparer.Instance);
+        private readonly ConcurrentDictionary<(ISymbol, int), Answer> _passed = new(MemoComparer.Instance);
+        private readonly ConcurrentDictionary<(ISymbol, int), Answer> _returned = new(MemoComparer.Instance);
+        private readonly ConcurrentDictionary<(ISymbol, int), Answer> _elements = new(MemoComparer.Instance);
         private readonly Lazy<SyntaxIndex> _index;
 
         public DelegateFlow(Compilation compilation, Func<SyntaxTree, SemanticModel> models)
@@ -64,6 +85,11 @@ namespace LockContracts.Analyzers.Flow
         /// <summary>One unit of work for the current question; false when its budget is spent (the result is then partial).</summary>
         private static bool Spend(HashSet<ISymbol> inProgress)
         {
+            if (s_verify is { } verify)
+            {
+                return verify.Spend();
+            }
+
             if (inProgress.Count == 0)
             {
                 s_budget = MaxWork;
@@ -72,6 +98,7 @@ namespace LockContracts.Analyzers.Flow
             if (s_budget <= 0)
             {
                 s_cycles++;
+                s_bounds |= DelegateBound.Work;
                 return false;
             }
 
@@ -84,11 +111,146 @@ namespace LockContracts.Analyzers.Flow
         /// steps are left decides how far back a value is followed, and a query must get the same answer
         /// whatever was asked before it (the editor and a build analyze methods in different orders).
         /// </summary>
-        private static ImmutableArray<IMethodSymbol>? Known(ConcurrentDictionary<(ISymbol, int), ImmutableArray<IMethodSymbol>> memo, ISymbol key, int depth) =>
+        private static Answer? Known(ConcurrentDictionary<(ISymbol, int), Answer> memo, ISymbol key, int depth) =>
             memo.TryGetValue((key, depth), out var known) ? known : null;
 
-        private static void Remember(ConcurrentDictionary<(ISymbol, int), ImmutableArray<IMethodSymbol>> memo, ISymbol key, int depth, ImmutableArray<IMethodSymbol> functions) =>
-            memo.TryAdd((key, depth), functions);
+        private static void Remember(ConcurrentDictionary<(ISymbol, int), Answer> memo, ISymbol key, int depth, Answer answer) =>
+            memo.TryAdd((key, depth), answer);
+
+        /// <summary>A kept answer: the functions found, and the bounds that cut it short (kept with it, so a reuse says so too).</summary>
+        private sealed class Answer
+        {
+            public Answer(ImmutableArray<IMethodSymbol> functions, DelegateBound bounds)
+            {
+                Functions = functions;
+                Bounds = bounds;
+            }
+
+            public ImmutableArray<IMethodSymbol> Functions { get; }
+
+            public DelegateBound Bounds { get; }
+        }
+
+        /// <summary>A bound cut the answer being computed short (not noted while a cut at the depth bound is verified).</summary>
+        private static void Cut(DelegateBound bound)
+        {
+            if (s_verify is null)
+            {
+                s_bounds |= bound;
+            }
+        }
+
+        /// <summary>
+        /// At the depth bound, the value would next be followed to <paramref name="key"/> (a question of kind
+        /// <paramref name="kind"/>): a cut, unless the question looks into that key elsewhere at a smaller depth,
+        /// which <see cref="DepthBoundReached"/> settles.
+        /// </summary>
+        private static void AtDepthBound(object kind, ISymbol key)
+        {
+            if (s_verify is { } verify)
+            {
+                verify.Frontier.Add((kind, key));
+            }
+            else
+            {
+                s_bounds |= DelegateBound.Depth;
+            }
+        }
+
+        /// <summary>The kind of <see cref="AssignedToLocal"/>'s question, which is not memoized.</summary>
+        private static readonly object LocalKind = new();
+
+        /// <summary>Set on this thread while <see cref="DepthBoundReached"/> walks a question again.</summary>
+        [ThreadStatic]
+        private static Verification? s_verify;
+
+        /// <summary>
+        /// A walk of one question without the memo and the cycle guard: each key (a member, parameter, method or
+        /// local, by the kind of question asked about it) is looked into at the smallest depth the walk meets it
+        /// at, and the keys the walk would follow past the depth bound are noted.
+        /// </summary>
+        private sealed class Verification
+        {
+            private int _budget = MaxWork;
+
+            public Dictionary<(object Kind, ISymbol Key), int> Best { get; } = new(KeyComparer.Instance);
+
+            public List<(object Kind, ISymbol Key)> Frontier { get; } = new();
+
+            public bool Exhausted { get; private set; }
+
+            public bool Spend()
+            {
+                if (_budget <= 0)
+                {
+                    Exhausted = true;
+                    return false;
+                }
+
+                _budget--;
+                return true;
+            }
+
+            /// <summary>False when the key was looked into at this depth or a smaller one already; otherwise notes it at this depth.</summary>
+            public bool Enter(object kind, ISymbol key, int depth)
+            {
+                if (Best.TryGetValue((kind, key), out var best) && best <= depth)
+                {
+                    return false;
+                }
+
+                Best[(kind, key)] = depth;
+                return true;
+            }
+        }
+
+        private sealed class KeyComparer : IEqualityComparer<(object Kind, ISymbol Key)>
+        {
+            public static readonly KeyComparer Instance = new();
+
+            public bool Equals((object Kind, ISymbol Key) x, (object Kind, ISymbol Key) y) =>
+                ReferenceEquals(x.Kind, y.Kind) && SymbolEqualityComparer.Default.Equals(x.Key, y.Key);
+
+            public int GetHashCode((object Kind, ISymbol Key) obj) =>
+                System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(obj.Kind) * 31 + SymbolEqualityComparer.Default.GetHashCode(obj.Key);
+        }
+
+        /// <summary>
+        /// Whether the depth bound really cut the answer for <paramref name="value"/> short. The memoized search notes
+        /// a cut wherever it meets the bound, also on a long way round to a key it looks into at a smaller depth
+        /// elsewhere, and which ways round it takes depends on what was memoized before (the cycle guard cuts some,
+        /// a kept answer takes others). Walked again without either, the answer is: some key past the bound is
+        /// looked into nowhere, the same whatever was asked before. When that walk runs out of work, the cut stays.
+        /// </summary>
+        private bool DepthBoundReached(IOperation? value, ValueOrigins origins)
+        {
+            var outer = s_verify;
+            var verify = s_verify = new Verification();
+            try
+            {
+                Collect(value, origins, 0, new List<IMethodSymbol>());
+                if (verify.Exhausted)
+                {
+                    return true;
+                }
+
+                foreach (var next in verify.Frontier)
+                {
+                    if (!verify.Best.ContainsKey(next))
+                    {
+                        return true;
+                    }
+                }
+
+                return false;
+            }
+            finally
+            {
+                s_verify = outer;
+            }
+        }
+
+        private static readonly HashSet<ISymbol> NoneInProgress = new(SymbolEqualityComparer.Default);
 
         /// <summary>
         /// The memoized, cycle-guarded shape every backward question shares: a known answer at this depth is
@@ -96,11 +258,22 @@ namespace LockContracts.Analyzers.Flow
         /// an answer is kept only when no cycle was cut on the way, or when it is the outermost question.
         /// </summary>
         private static ImmutableArray<IMethodSymbol> Memoized(
-            ConcurrentDictionary<(ISymbol, int), ImmutableArray<IMethodSymbol>> memo, ISymbol key, int depth, Action<HashSet<ISymbol>, List<IMethodSymbol>> collect)
+            ConcurrentDictionary<(ISymbol, int), Answer> memo, ISymbol key, int depth, Action<HashSet<ISymbol>, List<IMethodSymbol>> collect)
         {
+            if (s_verify is { } verify)
+            {
+                if (verify.Enter(memo, key, depth) && Spend(NoneInProgress))
+                {
+                    collect(NoneInProgress, new List<IMethodSymbol>());
+                }
+
+                return ImmutableArray<IMethodSymbol>.Empty;
+            }
+
             if (Known(memo, key, depth) is { } known)
             {
-                return known;
+                Cut(known.Bounds);
+                return known.Functions;
             }
 
             var inProgress = s_inProgress ??= new HashSet<ISymbol>(SymbolEqualityComparer.Default);
@@ -111,6 +284,8 @@ namespace LockContracts.Analyzers.Flow
             }
 
             var cycles = s_cycles;
+            var outer = s_bounds;
+            s_bounds = DelegateBound.None;
             try
             {
                 var result = new List<IMethodSymbol>();
@@ -118,7 +293,7 @@ namespace LockContracts.Analyzers.Flow
                 var functions = Distinct(result);
                 if (s_cycles == cycles || inProgress.Count == 1)
                 {
-                    Remember(memo, key, depth, functions);
+                    Remember(memo, key, depth, new Answer(functions, s_bounds));
                 }
 
                 return functions;
@@ -126,6 +301,7 @@ namespace LockContracts.Analyzers.Flow
             finally
             {
                 inProgress.Remove(key);
+                s_bounds |= outer;
             }
         }
 
@@ -140,14 +316,42 @@ namespace LockContracts.Analyzers.Flow
         }
 
         /// <summary>The functions <paramref name="value"/> can be, in a body whose locals <paramref name="origins"/> describes.</summary>
-        public ImmutableArray<IMethodSymbol> FunctionsOf(IOperation? value, ValueOrigins origins) => FunctionsOf(value, origins, 0);
+        public ImmutableArray<IMethodSymbol> FunctionsOf(IOperation? value, ValueOrigins origins) => FunctionsOf(value, origins, out _);
+
+        /// <summary>
+        /// The functions <paramref name="value"/> can be, and which bounds cut the answer short
+        /// (<see cref="DelegateBound.None"/> when it is everything the compilation shows).
+        /// </summary>
+        public ImmutableArray<IMethodSymbol> FunctionsOf(IOperation? value, ValueOrigins origins, out DelegateBound bounds) =>
+            Answered(value, origins, 0, out bounds);
 
         /// <summary>
         /// The functions <paramref name="value"/> can be as far as its own body shows (lambdas, method
         /// groups, locals assigned from them), without following members or parameters: cheap enough
-        /// for every argument of every call.
+        /// for every argument of every call. Not following them is what it is for, not a cut.
         /// </summary>
-        public ImmutableArray<IMethodSymbol> LocalFunctionsOf(IOperation? value, ValueOrigins origins) => FunctionsOf(value, origins, MaxDepth);
+        public ImmutableArray<IMethodSymbol> LocalFunctionsOf(IOperation? value, ValueOrigins origins) => Answered(value, origins, MaxDepth, out _);
+
+        private ImmutableArray<IMethodSymbol> Answered(IOperation? value, ValueOrigins origins, int depth, out DelegateBound bounds)
+        {
+            var outer = s_bounds;
+            s_bounds = DelegateBound.None;
+            try
+            {
+                var functions = FunctionsOf(value, origins, depth);
+                bounds = s_bounds;
+                if ((bounds & DelegateBound.Depth) != 0 && depth == 0 && !DepthBoundReached(value, origins))
+                {
+                    bounds &= ~DelegateBound.Depth;
+                }
+
+                return functions;
+            }
+            finally
+            {
+                s_bounds = outer;
+            }
+        }
 
         /// <summary>The function a lambda, method group or delegate creation denotes, without following any value.</summary>
         public static IMethodSymbol? FunctionOf(IOperation? value)
@@ -209,17 +413,31 @@ namespace LockContracts.Analyzers.Flow
                         value = origins.CaptureValue(capture.Id);
                         continue;
                     case ILocalReferenceOperation local when IterationOf(local.Local) is { } loop:
-                        if (depth < MaxDepth)
+                        if (ElementsMemberOf(loop) is { } elements)
                         {
-                            AddRange(result, ElementsOf(loop, depth + 1));
+                            if (depth < MaxDepth)
+                            {
+                                AddRange(result, ElementsStoredIn(elements, depth + 1));
+                            }
+                            else
+                            {
+                                AtDepthBound(_elements, elements.OriginalDefinition);
+                            }
                         }
 
                         return;
                     case ILocalReferenceOperation local:
                         value = origins.LocalValue(local.Local);
-                        if (value is null && depth < MaxDepth)
+                        if (value is null)
                         {
-                            AddRange(result, AssignedToLocal(local.Local, depth + 1));
+                            if (depth < MaxDepth)
+                            {
+                                AddRange(result, AssignedToLocal(local.Local, depth + 1));
+                            }
+                            else
+                            {
+                                AtDepthBound(LocalKind, local.Local);
+                            }
                         }
 
                         continue;
@@ -256,10 +474,38 @@ namespace LockContracts.Analyzers.Flow
                         AddRange(result, ReturnedBy(method, depth + 1));
                         return;
                     default:
+                        if (depth >= MaxDepth && FollowedFurther(value, origins) is var (kind, key))
+                        {
+                            AtDepthBound(kind, key);
+                        }
+
                         return;
                 }
             }
+
+            if (value is not null && result.Count >= MaxFunctions && !(FunctionOf(value) is { } known && Found(result, known)))
+            {
+                Cut(DelegateBound.Functions);
+            }
         }
+
+        /// <summary>
+        /// The question <see cref="Collect"/> asks next about a value when the depth allows it (its kind and key): at
+        /// the bound, what it stands for is not followed. Null when the value is followed no further anyway.
+        /// </summary>
+        private (object Kind, ISymbol Key)? FollowedFurther(IOperation value, ValueOrigins origins) => value switch
+        {
+            IParameterReferenceOperation { Parameter.ContainingSymbol: IMethodSymbol { MethodKind: MethodKind.EventAdd or MethodKind.PropertySet, AssociatedSymbol: { } accessed } } =>
+                (_stored, accessed.OriginalDefinition),
+            IParameterReferenceOperation { Parameter: { ContainingSymbol: IMethodSymbol, IsParams: false } parameter } when origins.IsUnchanged(parameter) =>
+                (_passed, parameter.OriginalDefinition),
+            IFieldReferenceOperation field => (_stored, field.Field.AssociatedSymbol is IEventSymbol fieldLikeEvent ? fieldLikeEvent.OriginalDefinition : field.Field.OriginalDefinition),
+            IPropertyReferenceOperation { Arguments.IsEmpty: true } property => (_stored, property.Property.OriginalDefinition),
+            IEventReferenceOperation @event => (_stored, @event.Event.OriginalDefinition),
+            IInvocationOperation { TargetMethod: { MethodKind: MethodKind.Ordinary or MethodKind.LocalFunction, IsVirtual: false, IsAbstract: false, IsOverride: false } method }
+                when method.ReturnType.TypeKind == TypeKind.Delegate => (_returned, method.OriginalDefinition),
+            _ => ((object Kind, ISymbol Key)?)null,
+        };
 
         private static IOperation? ConditionalAccessed(IOperation instance)
         {
@@ -285,7 +531,8 @@ namespace LockContracts.Analyzers.Flow
                 {
                     foreach (var (node, value) in _index.Value.AssignmentsTo(name))
                     {
-                        if (result.Count >= MaxFunctions || !Spend(inProgress))
+                        var full = result.Count >= MaxFunctions;
+                        if (!full && !Spend(inProgress))
                         {
                             break;
                         }
@@ -297,6 +544,18 @@ namespace LockContracts.Analyzers.Flow
                         }
 
                         var operation = model.GetOperation(value);
+                        if (full)
+                        {
+                            // Found enough: this assignment is not followed, a cut unless it assigns a function found already.
+                            if (FunctionOf(operation) is not { } known || !Found(result, known))
+                            {
+                                Cut(DelegateBound.Functions);
+                                break;
+                            }
+
+                            continue;
+                        }
+
                         if (FunctionOf(operation) is { } function)
                         {
                             result.Add(function);
@@ -435,11 +694,11 @@ namespace LockContracts.Analyzers.Flow
         }
 
         /// <summary>
-        /// The functions a <c>foreach</c> over a field's or property's elements can meet: what the
-        /// compilation adds to that member (<c>Add</c>, <c>Enqueue</c>, <c>Push</c>, <c>Insert</c>, …), seen
-        /// through a copy (<c>ToArray()</c>, <c>ToList()</c>) or a dictionary's <c>Values</c>.
+        /// The field or property whose elements a <c>foreach</c> meets, seen through a copy (<c>ToArray()</c>,
+        /// <c>ToList()</c>) or a dictionary's <c>Values</c>: the functions it can meet are what the compilation
+        /// adds to that member (<see cref="ElementsStoredIn"/>). Null when it is no such member.
         /// </summary>
-        private ImmutableArray<IMethodSymbol> ElementsOf(ForEachStatementSyntax loop, int depth)
+        private ISymbol? ElementsMemberOf(ForEachStatementSyntax loop)
         {
             var model = _models(loop.SyntaxTree);
             var collection = model.GetOperation(loop.Expression);
@@ -457,15 +716,15 @@ namespace LockContracts.Analyzers.Flow
                         collection = dictionary;
                         continue;
                     case IFieldReferenceOperation field:
-                        return ElementsStoredIn(field.Field, depth);
+                        return field.Field;
                     case IPropertyReferenceOperation { Arguments.IsEmpty: true } property:
-                        return ElementsStoredIn(property.Property, depth);
+                        return property.Property;
                 }
 
                 break;
             }
 
-            return ImmutableArray<IMethodSymbol>.Empty;
+            return null;
         }
 
         private static readonly string[] AddMethods = { "Add", "Enqueue", "Push", "Insert", "AddLast", "AddFirst", "TryAdd" };
@@ -479,17 +738,13 @@ namespace LockContracts.Analyzers.Flow
                 {
                     foreach (var node in _index.Value.CallsTo(name, constructor: false))
                     {
-                        if (result.Count >= MaxFunctions)
-                        {
-                            break;
-                        }
-
+                        var full = result.Count >= MaxFunctions;
                         if (node is not InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax access } || NameOf(access.Expression) != member.Name)
                         {
                             continue;
                         }
 
-                        if (!Spend(inProgress))
+                        if (!full && !Spend(inProgress))
                         {
                             break;
                         }
@@ -505,6 +760,18 @@ namespace LockContracts.Analyzers.Flow
                         {
                             if (argument.Value.Type?.TypeKind == TypeKind.Delegate || argument.Parameter?.Type.TypeKind == TypeKind.Delegate)
                             {
+                                if (full)
+                                {
+                                    // Found enough: this element is not followed, a cut unless it is a function found already.
+                                    if (FunctionOf(argument.Value) is not { } known || !Found(result, known))
+                                    {
+                                        Cut(DelegateBound.Functions);
+                                        return;
+                                    }
+
+                                    continue;
+                                }
+
                                 Collect(argument.Value, OriginsAround(node, model), depth, result);
                             }
                         }
@@ -531,6 +798,11 @@ namespace LockContracts.Analyzers.Flow
         /// <summary>Every assignment to a local that is assigned more than once (<c>next = a; … next = b;</c>).</summary>
         private ImmutableArray<IMethodSymbol> AssignedToLocal(ILocalSymbol local, int depth)
         {
+            if (s_verify is { } verify && !verify.Enter(LocalKind, local, depth))
+            {
+                return ImmutableArray<IMethodSymbol>.Empty;
+            }
+
             var result = new List<IMethodSymbol>();
             foreach (var reference in local.DeclaringSyntaxReferences)
             {
@@ -577,7 +849,8 @@ namespace LockContracts.Analyzers.Flow
                 var name = definition.MethodKind == MethodKind.Constructor ? definition.ContainingType.Name : definition.Name;
                 foreach (var node in _index.Value.CallsTo(name, definition.MethodKind == MethodKind.Constructor))
                 {
-                    if (result.Count >= MaxFunctions || !Spend(inProgress))
+                    var full = result.Count >= MaxFunctions;
+                    if (!full && !Spend(inProgress))
                     {
                         break;
                     }
@@ -598,6 +871,18 @@ namespace LockContracts.Analyzers.Flow
                     {
                         if (argument.Parameter?.Ordinal == parameter.Ordinal && argument.ArgumentKind == ArgumentKind.Explicit)
                         {
+                            if (full)
+                            {
+                                // Found enough: this call site is not followed, a cut unless it passes a function found already.
+                                if (FunctionOf(argument.Value) is not { } known || !Found(result, known))
+                                {
+                                    Cut(DelegateBound.Functions);
+                                    return;
+                                }
+
+                                continue;
+                            }
+
                             Collect(argument.Value, OriginsAround(node, model), depth, result);
                         }
                     }
@@ -641,16 +926,40 @@ namespace LockContracts.Analyzers.Flow
             return body is null ? ValueOrigins.None : new ValueOrigins(() => model.GetOperation(body));
         }
 
+        private static bool Found(List<IMethodSymbol> result, IMethodSymbol function)
+        {
+            var definition = function.OriginalDefinition;
+            foreach (var found in result)
+            {
+                if (SymbolEqualityComparer.Default.Equals(found.OriginalDefinition, definition))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
         private static void AddRange(List<IMethodSymbol> result, ImmutableArray<IMethodSymbol> functions)
         {
-            foreach (var function in functions)
+            for (var i = 0; i < functions.Length; i++)
             {
                 if (result.Count >= MaxFunctions)
                 {
+                    // A cut only if what is left over is not found already.
+                    for (; i < functions.Length; i++)
+                    {
+                        if (!Found(result, functions[i]))
+                        {
+                            Cut(DelegateBound.Functions);
+                            return;
+                        }
+                    }
+
                     return;
                 }
 
-                result.Add(function);
+                result.Add(functions[i]);
             }
         }
 

@@ -238,6 +238,33 @@ namespace LockContracts.Analyzers.Flow
         public static bool IsCutOff(SummaryAcquisition acquisition) =>
             acquisition.LockClass is null && acquisition.Display.StartsWith(CutOffDisplay, StringComparison.Ordinal);
 
+        /// <summary>
+        /// What a delegate invocation whose functions were cut short by a <see cref="DelegateFlow"/> bound may run
+        /// beyond those found: an acquisition of no lock whose display is this and the bounds (as a number), which
+        /// callers carry on like any other (LOCK205). Its last step is the invocation, named by the delegate.
+        /// </summary>
+        public const string DelegateCutDisplay = "(delegate functions past a bound) ";
+
+        /// <summary>The bounds that cut the functions of the invocation <paramref name="acquisition"/> stands for; null when it is not such a stand-in.</summary>
+        public static DelegateBound? DelegateCutOf(SummaryAcquisition acquisition) =>
+            acquisition.LockClass is null && acquisition.Display.StartsWith(DelegateCutDisplay, StringComparison.Ordinal)
+            && int.TryParse(acquisition.Display.Substring(DelegateCutDisplay.Length), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var bounds)
+                ? (DelegateBound)bounds
+                : null;
+
+        /// <summary>The stand-in for what the delegate invoked at <paramref name="call"/> may run past the bounds that cut its functions short; null when none did.</summary>
+        private static (string Key, SummaryAcquisition Acquisition)? DelegateCut(DirectCall call, CallTargets dispatch, CallPath path)
+        {
+            if (dispatch.Bounds == DelegateBound.None)
+            {
+                return null;
+            }
+
+            var display = DelegateCutDisplay + ((int)dispatch.Bounds).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            var step = new CallStep(dispatch.InvokedDelegate ?? "the delegate", call.Location);
+            return ("||" + display, new SummaryAcquisition(null, null, display, LockMode.Exclusive, LockPrimitive.Custom, path.Add(step)));
+        }
+
         /// <summary>How deep summaries may wait on the summaries of their callees before walking them in place (bounds the stack).</summary>
         private const int MaxNestedSummaries = 48;
 
@@ -430,8 +457,9 @@ namespace LockContracts.Analyzers.Flow
                 targets = targets.With(targets.Methods.Where(HasSomethingToSummarize).ToImmutableArray());
             }
 
-            // A delegate parameter invoked with no known function still takes what its callers pass.
-            return targets.Methods.IsEmpty && targets.DelegateParameter is null ? null : DescribeCall(call, targets, resolver);
+            // A delegate parameter invoked with no known function still takes what its callers pass; one whose
+            // functions were cut short by a bound may run more than were found (LOCK205).
+            return targets.Methods.IsEmpty && targets.DelegateParameter is null && targets.Bounds == DelegateBound.None ? null : DescribeCall(call, targets, resolver);
         }
 
         private bool MayHaveTargets(IOperation call)
@@ -488,6 +516,11 @@ namespace LockContracts.Analyzers.Flow
                         acquisition.Path.Insert(0, new CallStep(LockEffectResolver.DisplayName(target), site.Location, site.IsUncertain)), acquisition.Retaken, guard);
                     Keep(result, seen, acquisition.LockClass + "|" + owner + "|" + acquisition.Display, translated);
                 }
+            }
+
+            if (DelegateCut(site, site.Dispatch, CallPath.Empty) is var (cutKey, cut))
+            {
+                Keep(result, seen, cutKey, cut);
             }
 
             // Rules report once per call: the evidence they see first is the preferred one, not the first found.
@@ -605,6 +638,11 @@ namespace LockContracts.Analyzers.Flow
                     foreach (var call in Direct(method).Calls)
                     {
                         var dispatch = inContext ? _calls.InContext(call, facts) : call.Dispatch;
+                        if (DelegateCut(call, dispatch, path) is var (cutKey, cut))
+                        {
+                            Keep(result, seen, cutKey + "|", cut);
+                        }
+
                         foreach (var target in dispatch.Methods)
                         {
                             var outerGuard = mapGuard;

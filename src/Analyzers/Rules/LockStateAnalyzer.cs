@@ -32,7 +32,8 @@ namespace LockContracts.Analyzers.Rules
             new Lock102UnbalancedLockRule(),
             new Lock103StaleValueRule(),
             new Lock104StateNotEstablishedRule(),
-            new Lock204SummaryCutOffRule());
+            new Lock204SummaryCutOffRule(),
+            new Lock205DelegateFlowCutOffRule());
 
         public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
             Rules.Select(r => r.Descriptor)
