@@ -36,8 +36,36 @@ namespace LockContracts.Analyzers.Contracts
         {
             Compilation = compilation;
             Symbols = new KnownSymbols(compilation);
-            _declarations = new Lazy<DeclarationIndex>(() => DeclarationIndex.Build(this), LazyThreadSafetyMode.ExecutionAndPublication);
+            _declarations = new Lazy<DeclarationIndex>(
+                () => DeclarationIndex.Build(this, _keptAcross?.PerOutline("declaration facts", () => DeclarationFacts.Read(this, AnnotatedAssemblies()))),
+                LazyThreadSafetyMode.ExecutionAndPublication);
         }
+
+        private Flow.LiveCache? _keptAcross;
+
+        /// <summary>This compilation's assembly and the referenced ones built against the annotations (whose contracts and orders apply here).</summary>
+        private List<IAssemblySymbol> AnnotatedAssemblies()
+        {
+            var assemblies = new List<IAssemblySymbol> { Compilation.Assembly };
+            if (Symbols.HasAnnotations)
+            {
+                foreach (var reference in Compilation.SourceModule.ReferencedAssemblySymbols)
+                {
+                    if (reference.Modules.Any(m => m.ReferencedAssemblies.Any(r => r.Name == "LockContracts.Annotations")))
+                    {
+                        assemblies.Add(reference);
+                    }
+                }
+            }
+
+            return assemblies;
+        }
+
+        /// <summary>
+        /// In an editor: what the declarations say about lock classes is read once per set of declarations
+        /// (<see cref="Flow.LiveCache.PerOutline"/>), not once per compilation. Takes effect if nothing has read them yet.
+        /// </summary>
+        public void KeepAcross(Flow.LiveCache cache) => _keptAcross ??= cache;
 
         public Compilation Compilation { get; }
 
@@ -482,50 +510,43 @@ namespace LockContracts.Analyzers.Contracts
         }
 
         /// <summary>Lock classes and declared order, from this compilation and the annotated assemblies it references.</summary>
+        /// <summary>
+        /// What the declarations say about lock classes and orders: the classes <c>[Lock]</c> declares, the fields and
+        /// properties of each type name (implicit classes), and the declared order, from <c>[LockOrder]</c> on the
+        /// assemblies and <c>[AcquiredBefore]</c>/<c>[AcquiredAfter]</c> on members.
+        /// </summary>
         private sealed class DeclarationIndex
         {
-            private readonly HashSet<string> _declaredClasses = new(StringComparer.Ordinal);
-            private readonly Dictionary<string, List<INamedTypeSymbol>> _typesByName = new(StringComparer.Ordinal);
+            private readonly DeclarationFacts _facts;
+
+            private DeclarationIndex(DeclarationFacts facts)
+            {
+                _facts = facts;
+            }
 
             public DeclaredLockOrder Order { get; } = new();
 
             public bool IsKnownClass(string lockClass)
             {
-                if (_declaredClasses.Contains(lockClass) || _typesByName.ContainsKey(lockClass))
+                if (_facts.DeclaredClasses.Contains(lockClass) || _facts.MembersByTypeName.ContainsKey(lockClass))
                 {
                     return true;
                 }
 
                 var dot = lockClass.LastIndexOf('.');
-                if (dot <= 0 || dot == lockClass.Length - 1 || !_typesByName.TryGetValue(lockClass.Substring(0, dot), out var types))
-                {
-                    return false;
-                }
-
-                var member = lockClass.Substring(dot + 1);
-                return types.Any(t => t.GetMembers(member).Any(m => m is IFieldSymbol or IPropertySymbol));
+                return dot > 0 && dot < lockClass.Length - 1
+                    && _facts.MembersByTypeName.TryGetValue(lockClass.Substring(0, dot), out var members)
+                    && members.Contains(lockClass.Substring(dot + 1));
             }
 
-            public static DeclarationIndex Build(LockContractModel model)
+            /// <param name="facts">What an earlier compilation with the same declarations found (<see cref="KeepAcross"/>); null to read them here.</param>
+            public static DeclarationIndex Build(LockContractModel model, DeclarationFacts? facts)
             {
-                var index = new DeclarationIndex();
                 var symbols = model.Symbols;
-                var memberOrders = new List<(ISymbol Member, AttributeData Attribute, bool Before)>();
-                var assemblies = new List<IAssemblySymbol> { model.Compilation.Assembly };
-                if (symbols.HasAnnotations)
-                {
-                    foreach (var reference in model.Compilation.SourceModule.ReferencedAssemblySymbols)
-                    {
-                        if (reference.Modules.Any(m => m.ReferencedAssemblies.Any(r => r.Name == "LockContracts.Annotations")))
-                        {
-                            assemblies.Add(reference);
-                        }
-                    }
-                }
-
+                var assemblies = model.AnnotatedAssemblies();
+                var index = new DeclarationIndex(facts ?? DeclarationFacts.Read(model, assemblies));
                 foreach (var assembly in assemblies)
                 {
-                    var fromSource = SymbolEqualityComparer.Default.Equals(assembly, model.Compilation.Assembly);
                     foreach (var attribute in assembly.GetAttributes())
                     {
                         if (KnownSymbols.Is(attribute.AttributeClass, symbols.LockOrderAttribute))
@@ -537,66 +558,33 @@ namespace LockContracts.Analyzers.Contracts
                             }
                         }
                     }
-
-                    var stack = new Stack<INamespaceOrTypeSymbol>();
-                    stack.Push(assembly.GlobalNamespace);
-                    while (stack.Count > 0)
-                    {
-                        var container = stack.Pop();
-                        foreach (var member in container.GetMembers())
-                        {
-                            switch (member)
-                            {
-                                case INamespaceSymbol ns:
-                                    stack.Push(ns);
-                                    break;
-                                case INamedTypeSymbol type when fromSource || type.DeclaredAccessibility == Accessibility.Public:
-                                    stack.Push(type);
-                                    if (!index._typesByName.TryGetValue(type.Name, out var list))
-                                    {
-                                        list = new List<INamedTypeSymbol>();
-                                        index._typesByName.Add(type.Name, list);
-                                    }
-
-                                    list.Add(type);
-                                    break;
-                                case IFieldSymbol or IPropertySymbol when symbols.HasAnnotations && !member.IsImplicitlyDeclared:
-                                    foreach (var attribute in member.GetAttributes())
-                                    {
-                                        if (KnownSymbols.Is(attribute.AttributeClass, symbols.LockAttribute)
-                                            && attribute.ConstructorArguments.Length == 1
-                                            && attribute.ConstructorArguments[0].ScalarValue() is string declared)
-                                        {
-                                            index._declaredClasses.Add(declared);
-                                        }
-                                        else if (KnownSymbols.Is(attribute.AttributeClass, symbols.AcquiredBeforeAttribute))
-                                        {
-                                            memberOrders.Add((member, attribute, true));
-                                        }
-                                        else if (KnownSymbols.Is(attribute.AttributeClass, symbols.AcquiredAfterAttribute))
-                                        {
-                                            memberOrders.Add((member, attribute, false));
-                                        }
-                                    }
-
-                                    break;
-                            }
-                        }
-                    }
                 }
 
-                foreach (var (member, attribute, before) in memberOrders)
+                // The members that declare an order, found once per set of declarations, read here (their attributes belong to this compilation).
+                foreach (var id in index._facts.OrderedMembers)
                 {
-                    var own = model.ClassOf(member);
-                    foreach (var other in NamesOf(attribute))
+                    foreach (var member in DocumentationCommentId.GetSymbolsForDeclarationId(id, model.Compilation))
                     {
-                        if (before)
+                        foreach (var attribute in member.GetAttributes())
                         {
-                            index.Order.Add(own, other, attribute);
-                        }
-                        else
-                        {
-                            index.Order.Add(other, own, attribute);
+                            var before = KnownSymbols.Is(attribute.AttributeClass, symbols.AcquiredBeforeAttribute);
+                            if (!before && !KnownSymbols.Is(attribute.AttributeClass, symbols.AcquiredAfterAttribute))
+                            {
+                                continue;
+                            }
+
+                            var own = model.ClassOf(member);
+                            foreach (var other in NamesOf(attribute))
+                            {
+                                if (before)
+                                {
+                                    index.Order.Add(own, other, attribute);
+                                }
+                                else
+                                {
+                                    index.Order.Add(other, own, attribute);
+                                }
+                            }
                         }
                     }
                 }
@@ -626,6 +614,95 @@ namespace LockContracts.Analyzers.Contracts
                 }
 
                 return builder.ToImmutable();
+            }
+        }
+
+        /// <summary>The part of <see cref="DeclarationIndex"/> that is neither symbols nor locations: the same for every compilation with the same declarations.</summary>
+        internal sealed class DeclarationFacts
+        {
+            private DeclarationFacts(HashSet<string> declaredClasses, Dictionary<string, HashSet<string>> membersByTypeName, ImmutableArray<string> orderedMembers)
+            {
+                DeclaredClasses = declaredClasses;
+                MembersByTypeName = membersByTypeName;
+                OrderedMembers = orderedMembers;
+            }
+
+            public HashSet<string> DeclaredClasses { get; }
+
+            /// <summary>The names of the fields and properties of the types of each name.</summary>
+            public Dictionary<string, HashSet<string>> MembersByTypeName { get; }
+
+            /// <summary>The documentation ids of the members with <c>[AcquiredBefore]</c> or <c>[AcquiredAfter]</c>, in the order met.</summary>
+            public ImmutableArray<string> OrderedMembers { get; }
+
+            public static DeclarationFacts Read(LockContractModel model, List<IAssemblySymbol> assemblies)
+            {
+                var symbols = model.Symbols;
+                var declared = new HashSet<string>(StringComparer.Ordinal);
+                var membersByTypeName = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
+                var ordered = ImmutableArray.CreateBuilder<string>();
+                foreach (var assembly in assemblies)
+                {
+                    var fromSource = SymbolEqualityComparer.Default.Equals(assembly, model.Compilation.Assembly);
+                    var stack = new Stack<INamespaceOrTypeSymbol>();
+                    stack.Push(assembly.GlobalNamespace);
+                    while (stack.Count > 0)
+                    {
+                        var container = stack.Pop();
+                        foreach (var member in container.GetMembers())
+                        {
+                            switch (member)
+                            {
+                                case INamespaceSymbol ns:
+                                    stack.Push(ns);
+                                    break;
+                                case INamedTypeSymbol type when fromSource || type.DeclaredAccessibility == Accessibility.Public:
+                                    stack.Push(type);
+                                    if (!membersByTypeName.ContainsKey(type.Name))
+                                    {
+                                        membersByTypeName.Add(type.Name, new HashSet<string>(StringComparer.Ordinal));
+                                    }
+
+                                    break;
+                                case IFieldSymbol or IPropertySymbol:
+                                    if (container is INamedTypeSymbol owner && membersByTypeName.TryGetValue(owner.Name, out var names))
+                                    {
+                                        names.Add(member.Name);
+                                    }
+
+                                    if (!symbols.HasAnnotations || member.IsImplicitlyDeclared)
+                                    {
+                                        break;
+                                    }
+
+                                    var orders = false;
+                                    foreach (var attribute in member.GetAttributes())
+                                    {
+                                        if (KnownSymbols.Is(attribute.AttributeClass, symbols.LockAttribute)
+                                            && attribute.ConstructorArguments.Length == 1
+                                            && attribute.ConstructorArguments[0].ScalarValue() is string name)
+                                        {
+                                            declared.Add(name);
+                                        }
+                                        else if (KnownSymbols.Is(attribute.AttributeClass, symbols.AcquiredBeforeAttribute)
+                                            || KnownSymbols.Is(attribute.AttributeClass, symbols.AcquiredAfterAttribute))
+                                        {
+                                            orders = true;
+                                        }
+                                    }
+
+                                    if (orders && DocumentationCommentId.CreateDeclarationId(member) is { } id)
+                                    {
+                                        ordered.Add(id);
+                                    }
+
+                                    break;
+                            }
+                        }
+                    }
+                }
+
+                return new DeclarationFacts(declared, membersByTypeName, ordered.ToImmutable());
             }
         }
 

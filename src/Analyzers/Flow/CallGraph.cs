@@ -106,17 +106,58 @@ namespace LockContracts.Analyzers.Flow
         private readonly LockContractModel _model;
         private readonly DelegateFlow _delegates;
         private readonly System.Lazy<Dictionary<IMethodSymbol, List<IMethodSymbol>>> _implementations;
+        private readonly LiveCache? _live;
+        private readonly System.Lazy<Dictionary<string, ImmutableArray<string>>>? _implementationIds;
+        private readonly System.Collections.Concurrent.ConcurrentDictionary<IMethodSymbol, List<IMethodSymbol>?> _resolvedImplementations = new(SymbolEqualityComparer.Default);
 
-        public CallGraph(LockContractModel model, System.Func<SyntaxTree, SemanticModel> models)
+        /// <param name="live">In an editor: which members are overridden or implemented, and by what, is found once per set of declarations (by documentation id) and resolved per compilation.</param>
+        public CallGraph(LockContractModel model, System.Func<SyntaxTree, SemanticModel> models, LiveCache? live = null)
         {
             _model = model;
+            _live = live;
+            if (live is not null)
+            {
+                _implementationIds = new System.Lazy<Dictionary<string, ImmutableArray<string>>>(
+                    () => live.PerOutline("implementations", ImplementationIds), LazyThreadSafetyMode.ExecutionAndPublication);
+            }
+
             _delegates = new DelegateFlow(model.Compilation, models);
             _implementations = new System.Lazy<Dictionary<IMethodSymbol, List<IMethodSymbol>>>(BuildImplementations, LazyThreadSafetyMode.ExecutionAndPublication);
         }
 
         /// <summary>True when the member is virtual or abstract and the compilation overrides or implements it.</summary>
         public bool HasImplementations(IMethodSymbol method) =>
-            (method.IsAbstract || method.IsVirtual || method.IsOverride) && _implementations.Value.ContainsKey(method.OriginalDefinition);
+            (method.IsAbstract || method.IsVirtual || method.IsOverride) && ImplementationsOf(method) is not null;
+
+        /// <summary>The overrides and implementations of a member in the compilation; null when it has none.</summary>
+        private List<IMethodSymbol>? ImplementationsOf(IMethodSymbol method)
+        {
+            var definition = method.OriginalDefinition;
+            if (_implementationIds is null)
+            {
+                return _implementations.Value.TryGetValue(definition, out var all) ? all : null;
+            }
+
+            return _resolvedImplementations.GetOrAdd(definition, m =>
+                DocumentationCommentId.CreateDeclarationId(m) is { } id && _implementationIds.Value.TryGetValue(id, out var ids)
+                    ? ids.SelectMany(i => DocumentationCommentId.GetSymbolsForDeclarationId(i, _model.Compilation)).OfType<IMethodSymbol>().ToList()
+                    : null);
+        }
+
+        /// <summary>The implementations by documentation id: the same in every compilation with the same declarations.</summary>
+        private Dictionary<string, ImmutableArray<string>> ImplementationIds()
+        {
+            var ids = new Dictionary<string, ImmutableArray<string>>(System.StringComparer.Ordinal);
+            foreach (var pair in _implementations.Value)
+            {
+                if (DocumentationCommentId.CreateDeclarationId(pair.Key) is { } member)
+                {
+                    ids[member] = pair.Value.Select(DocumentationCommentId.CreateDeclarationId).Where(i => i is not null).Select(i => i!).ToImmutableArray();
+                }
+            }
+
+            return ids;
+        }
 
         public CallTargets TargetsOf(IOperation call, LockEffectResolver resolver)
         {
@@ -140,7 +181,7 @@ namespace LockContracts.Analyzers.Flow
             List<IMethodSymbol>? implementations = null;
             var exact = false;
             if ((method.IsAbstract || method.IsVirtual || method.IsOverride) && _model.GetContract(method).IsEmpty
-                && _implementations.Value.TryGetValue(method.OriginalDefinition, out var all))
+                && ImplementationsOf(method) is { } all)
             {
                 implementations = CallDispatch.Candidates(call, method, all, out exact);
             }

@@ -351,6 +351,32 @@ namespace LockContracts.Analyzers.Flow
             return new LiveCache(compilation, byPath, stamps, global, treeSet);
         }
 
+        /// <summary>Facts of the declarations only (no symbols, no locations), by outline: the same for every compilation whose outline is the same.</summary>
+        private static readonly ConcurrentDictionary<(ulong Global, string Key), object> s_perOutline = new();
+
+        /// <summary>How many outlines' facts are kept: an editor has a few projects open, each with one outline at a time.</summary>
+        private const int OutlinesKept = 64;
+
+        /// <summary>
+        /// A fact of the declarations of this compilation, computed once per outline: <paramref name="compute"/> must
+        /// read declarations only, and return neither symbols nor locations.
+        /// </summary>
+        public T PerOutline<T>(string key, Func<T> compute)
+            where T : class
+        {
+            if (s_perOutline.TryGetValue((Global, key), out var kept))
+            {
+                return (T)kept;
+            }
+
+            if (s_perOutline.Count >= OutlinesKept)
+            {
+                s_perOutline.Clear();
+            }
+
+            return (T)s_perOutline.GetOrAdd((Global, key), _ => compute());
+        }
+
         /// <summary>Set once by the summaries this cache serves (they compute what is not kept).</summary>
         public void Attach(LockSummaries summaries) => _summaries = summaries;
 

@@ -44,6 +44,11 @@ namespace LockContracts.Analyzers.Flow
             CyclesPerGroup = cyclesPerGroup;
             Model = LockContractModel.For(compilation);
             var cache = keep ? LiveCache.For(compilation, string.Join("/", liveLimit, cyclesPerGroup, methodsPerSummary)) : null;
+            if (cache is not null)
+            {
+                Model.KeepAcross(cache);
+            }
+
             Summaries = new LockSummaries(Model, methodsPerSummary, cache);
             EntryLocks = new EntryLocks(Summaries);
             _graph = new Lazy<LockOrderGraph>(BuildGraph, LazyThreadSafetyMode.ExecutionAndPublication);

@@ -298,7 +298,7 @@ namespace LockContracts.Analyzers.Flow
             _model = model;
             _live = live;
             MethodsPerSummary = methodsPerSummary > 0 ? methodsPerSummary : int.MaxValue;
-            _calls = new CallGraph(model, SemanticModelFor);
+            _calls = new CallGraph(model, SemanticModelFor, live);
             if (live is null)
             {
                 _components = new CallComponents<IMethodSymbol>(m => Callees(m).Select(c => c.OriginalDefinition), SymbolEqualityComparer.Default, CallComponents<IMethodSymbol>.NameOf);
@@ -309,7 +309,9 @@ namespace LockContracts.Analyzers.Flow
                 _liveComponents = new CallComponents<MethodRef>(r => live.CalleesOf(r), EqualityComparer<MethodRef>.Default, r => r.ToString());
             }
 
-            _contractMemberNames = new Lazy<ImmutableHashSet<string>>(BuildContractMemberNames, LazyThreadSafetyMode.ExecutionAndPublication);
+            _contractMemberNames = new Lazy<ImmutableHashSet<string>>(
+                () => live is null ? BuildContractMemberNames() : live.PerOutline("contract member names", BuildContractMemberNames),
+                LazyThreadSafetyMode.ExecutionAndPublication);
         }
 
         /// <summary>Results kept across an editor's compilations; null in a build.</summary>
