@@ -33,27 +33,6 @@ public sealed class FolderScanTests : IDisposable
     }
 
     [Fact]
-    public async Task CostTimesTheAnalyzerAgainstAnEmptyOneOnlyWhenAsked()
-    {
-        _files.Write("src/Ledger.cs", Sources.LedgerTransfer);
-        _files.Write("src/Auditor.cs", Sources.LedgerAuditorFixed);
-
-        var plain = await CliHarness.RunAsync("scan", Path.Combine(_files.Root, "src"));
-        var timed = await CliHarness.RunAsync("scan", Path.Combine(_files.Root, "src"), "--cost", "--format", "json");
-
-        Assert.DoesNotContain("cost (", plain.Output);
-        var cost = Assert.Single(timed.Json().RootElement.GetProperty("summary").GetProperty("cost").EnumerateArray());
-        var empty = cost.GetProperty("emptyAnalyzerSeconds").GetDouble();
-        var analyzer = cost.GetProperty("analyzerSeconds").GetDouble();
-        Assert.True(empty > 0, "the empty analyzer binds every body, which takes time");
-        Assert.True(analyzer > 0);
-        Assert.True(double.IsFinite(cost.GetProperty("added").GetDouble()));
-        Assert.True(cost.GetProperty("emptyAnalyzerAllocatedBytes").GetInt64() > 0);
-        Assert.True(cost.GetProperty("analyzerAllocatedBytes").GetInt64() > cost.GetProperty("emptyAnalyzerAllocatedBytes").GetInt64() / 2);
-        Assert.Contains("timing ", timed.Error);
-    }
-
-    [Fact]
     public async Task TheFixedTwinIsCleanAndExitsZero()
     {
         _files.Write("src/Ledger.cs", Sources.LedgerTransfer);
@@ -157,5 +136,41 @@ public sealed class FolderScanTests : IDisposable
         Assert.StartsWith("flowchart LR", mermaidText);
         Assert.Contains("-.->|declared|", mermaidText);
         Assert.Matches(@"linkStyle \d+,\d+ stroke:red", mermaidText);
+    }
+}
+
+/// <summary>Allocations are counted for the whole process: the cost test runs while no other test does.</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class CostMeasurementCollection
+{
+    public const string Name = "Cost measurement (runs alone)";
+}
+
+[Collection(CostMeasurementCollection.Name)]
+public sealed class CostScanTests : IDisposable
+{
+    private readonly CliHarness _files = new();
+
+    public void Dispose() => _files.Dispose();
+
+    [Fact]
+    public async Task CostTimesTheAnalyzerAgainstAnEmptyOneOnlyWhenAsked()
+    {
+        _files.Write("src/Ledger.cs", Sources.LedgerTransfer);
+        _files.Write("src/Auditor.cs", Sources.LedgerAuditorFixed);
+
+        var plain = await CliHarness.RunAsync("scan", Path.Combine(_files.Root, "src"));
+        var timed = await CliHarness.RunAsync("scan", Path.Combine(_files.Root, "src"), "--cost", "--format", "json");
+
+        Assert.DoesNotContain("cost (", plain.Output);
+        var cost = Assert.Single(timed.Json().RootElement.GetProperty("summary").GetProperty("cost").EnumerateArray());
+        var empty = cost.GetProperty("emptyAnalyzerSeconds").GetDouble();
+        var analyzer = cost.GetProperty("analyzerSeconds").GetDouble();
+        Assert.True(empty > 0, "the empty analyzer binds every body, which takes time");
+        Assert.True(analyzer > 0);
+        Assert.True(double.IsFinite(cost.GetProperty("added").GetDouble()));
+        Assert.True(cost.GetProperty("emptyAnalyzerAllocatedBytes").GetInt64() > 0);
+        Assert.True(cost.GetProperty("analyzerAllocatedBytes").GetInt64() > cost.GetProperty("emptyAnalyzerAllocatedBytes").GetInt64() / 2);
+        Assert.Contains("timing ", timed.Error);
     }
 }

@@ -544,7 +544,19 @@ namespace LockContracts.Analyzers.Contracts
             {
                 var symbols = model.Symbols;
                 var assemblies = model.AnnotatedAssemblies();
-                var index = new DeclarationIndex(facts ?? DeclarationFacts.Read(model, assemblies));
+                // The members that declare an order: read with the facts, or, from facts kept from an earlier compilation,
+                // found again by documentation id (when every id named its member alone).
+                var orderedMembers = new List<ISymbol>();
+                if (facts is null || !facts.IdsExact)
+                {
+                    facts = DeclarationFacts.Read(model, assemblies, orderedMembers);
+                }
+                else
+                {
+                    orderedMembers.AddRange(facts.OrderedMembers.SelectMany(id => DocumentationCommentId.GetSymbolsForDeclarationId(id, model.Compilation)));
+                }
+
+                var index = new DeclarationIndex(facts);
                 foreach (var assembly in assemblies)
                 {
                     foreach (var attribute in assembly.GetAttributes())
@@ -560,30 +572,27 @@ namespace LockContracts.Analyzers.Contracts
                     }
                 }
 
-                // The members that declare an order, found once per set of declarations, read here (their attributes belong to this compilation).
-                foreach (var id in index._facts.OrderedMembers)
+                // Their attributes are read here: they belong to this compilation.
+                foreach (var member in orderedMembers)
                 {
-                    foreach (var member in DocumentationCommentId.GetSymbolsForDeclarationId(id, model.Compilation))
+                    foreach (var attribute in member.GetAttributes())
                     {
-                        foreach (var attribute in member.GetAttributes())
+                        var before = KnownSymbols.Is(attribute.AttributeClass, symbols.AcquiredBeforeAttribute);
+                        if (!before && !KnownSymbols.Is(attribute.AttributeClass, symbols.AcquiredAfterAttribute))
                         {
-                            var before = KnownSymbols.Is(attribute.AttributeClass, symbols.AcquiredBeforeAttribute);
-                            if (!before && !KnownSymbols.Is(attribute.AttributeClass, symbols.AcquiredAfterAttribute))
-                            {
-                                continue;
-                            }
+                            continue;
+                        }
 
-                            var own = model.ClassOf(member);
-                            foreach (var other in NamesOf(attribute))
+                        var own = model.ClassOf(member);
+                        foreach (var other in NamesOf(attribute))
+                        {
+                            if (before)
                             {
-                                if (before)
-                                {
-                                    index.Order.Add(own, other, attribute);
-                                }
-                                else
-                                {
-                                    index.Order.Add(other, own, attribute);
-                                }
+                                index.Order.Add(own, other, attribute);
+                            }
+                            else
+                            {
+                                index.Order.Add(other, own, attribute);
                             }
                         }
                     }
@@ -620,12 +629,16 @@ namespace LockContracts.Analyzers.Contracts
         /// <summary>The part of <see cref="DeclarationIndex"/> that is neither symbols nor locations: the same for every compilation with the same declarations.</summary>
         internal sealed class DeclarationFacts
         {
-            private DeclarationFacts(HashSet<string> declaredClasses, Dictionary<string, HashSet<string>> membersByTypeName, ImmutableArray<string> orderedMembers)
+            private DeclarationFacts(HashSet<string> declaredClasses, Dictionary<string, HashSet<string>> membersByTypeName, ImmutableArray<string> orderedMembers, bool idsExact)
             {
                 DeclaredClasses = declaredClasses;
                 MembersByTypeName = membersByTypeName;
                 OrderedMembers = orderedMembers;
+                IdsExact = idsExact;
             }
+
+            /// <summary>Every id of <see cref="OrderedMembers"/> names its member alone (read back when the facts were made).</summary>
+            public bool IdsExact { get; }
 
             public HashSet<string> DeclaredClasses { get; }
 
@@ -635,8 +648,10 @@ namespace LockContracts.Analyzers.Contracts
             /// <summary>The documentation ids of the members with <c>[AcquiredBefore]</c> or <c>[AcquiredAfter]</c>, in the order met.</summary>
             public ImmutableArray<string> OrderedMembers { get; }
 
-            public static DeclarationFacts Read(LockContractModel model, List<IAssemblySymbol> assemblies)
+            /// <param name="orderedSymbols">Where the members that declare an order go.</param>
+            public static DeclarationFacts Read(LockContractModel model, List<IAssemblySymbol> assemblies, List<ISymbol>? orderedSymbols = null)
             {
+                var idsExact = true;
                 var symbols = model.Symbols;
                 var declared = new HashSet<string>(StringComparer.Ordinal);
                 var membersByTypeName = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
@@ -691,9 +706,16 @@ namespace LockContracts.Analyzers.Contracts
                                         }
                                     }
 
-                                    if (orders && DocumentationCommentId.CreateDeclarationId(member) is { } id)
+                                    if (orders)
                                     {
-                                        ordered.Add(id);
+                                        orderedSymbols?.Add(member);
+                                        var id = DocumentationCommentId.CreateDeclarationId(member);
+                                        var named = id is null ? ImmutableArray<ISymbol>.Empty : DocumentationCommentId.GetSymbolsForDeclarationId(id, model.Compilation);
+                                        idsExact &= named.Length == 1 && SymbolEqualityComparer.Default.Equals(named[0], member);
+                                        if (id is not null)
+                                        {
+                                            ordered.Add(id);
+                                        }
                                     }
 
                                     break;
@@ -702,7 +724,7 @@ namespace LockContracts.Analyzers.Contracts
                     }
                 }
 
-                return new DeclarationFacts(declared, membersByTypeName, ordered.ToImmutable());
+                return new DeclarationFacts(declared, membersByTypeName, ordered.ToImmutable(), idsExact);
             }
         }
 

@@ -139,21 +139,50 @@ namespace LockContracts.Analyzers.Flow
             }
 
             return _resolvedImplementations.GetOrAdd(definition, m =>
-                DocumentationCommentId.CreateDeclarationId(m) is { } id && _implementationIds.Value.TryGetValue(id, out var ids)
-                    ? ids.SelectMany(i => DocumentationCommentId.GetSymbolsForDeclarationId(i, _model.Compilation)).OfType<IMethodSymbol>().ToList()
-                    : null);
+            {
+                if (DocumentationCommentId.CreateDeclarationId(m) is not { } id || !_implementationIds.Value.TryGetValue(id, out var ids))
+                {
+                    return null;
+                }
+
+                // An implementation whose id did not name it alone (explicit implementations of generic interfaces can
+                // fail to) is read from this compilation's own index instead.
+                return ids.IsDefault
+                    ? (_implementations.Value.TryGetValue(m, out var all) ? all : null)
+                    : ids.SelectMany(i => DocumentationCommentId.GetSymbolsForDeclarationId(i, _model.Compilation)).OfType<IMethodSymbol>().ToList();
+            });
         }
 
-        /// <summary>The implementations by documentation id: the same in every compilation with the same declarations.</summary>
+        /// <summary>
+        /// The implementations by documentation id: the same in every compilation with the same declarations. A member
+        /// some of whose implementations an id does not name exactly (checked here, by reading each id back) has none:
+        /// its implementations are found from the symbols of the compilation that asks.
+        /// </summary>
         private Dictionary<string, ImmutableArray<string>> ImplementationIds()
         {
             var ids = new Dictionary<string, ImmutableArray<string>>(System.StringComparer.Ordinal);
             foreach (var pair in _implementations.Value)
             {
-                if (DocumentationCommentId.CreateDeclarationId(pair.Key) is { } member)
+                if (DocumentationCommentId.CreateDeclarationId(pair.Key) is not { } member)
                 {
-                    ids[member] = pair.Value.Select(DocumentationCommentId.CreateDeclarationId).Where(i => i is not null).Select(i => i!).ToImmutableArray();
+                    continue;
                 }
+
+                var implementations = ImmutableArray.CreateBuilder<string>();
+                foreach (var implementation in pair.Value)
+                {
+                    var id = DocumentationCommentId.CreateDeclarationId(implementation);
+                    var named = id is null ? ImmutableArray<ISymbol>.Empty : DocumentationCommentId.GetSymbolsForDeclarationId(id, _model.Compilation);
+                    if (named.Length != 1 || !SymbolEqualityComparer.Default.Equals(named[0], implementation))
+                    {
+                        implementations = null;
+                        break;
+                    }
+
+                    implementations.Add(id!);
+                }
+
+                ids[member] = implementations?.ToImmutable() ?? default;
             }
 
             return ids;
