@@ -709,16 +709,5 @@ namespace LockContracts.Analyzers.Flow
             var acquisitions = _summaries!.MayAcquire(method);
             return FingerprintOf(method, context, acquisitions);
         }
-
-        private sealed class MethodContextComparer : IEqualityComparer<(IMethodSymbol Method, string Context)>
-        {
-            public static readonly MethodContextComparer Instance = new();
-
-            public bool Equals((IMethodSymbol Method, string Context) x, (IMethodSymbol Method, string Context) y) =>
-                SymbolEqualityComparer.Default.Equals(x.Method, y.Method) && x.Context == y.Context;
-
-            public int GetHashCode((IMethodSymbol Method, string Context) obj) =>
-                SymbolEqualityComparer.Default.GetHashCode(obj.Method) ^ obj.Context.GetHashCode();
-        }
     }
 }

@@ -284,7 +284,7 @@ namespace LockContracts.Analyzers.Flow
         private readonly ConcurrentDictionary<IMethodSymbol, DirectSummary> _direct = new(SymbolEqualityComparer.Default);
         private readonly ConcurrentDictionary<IMethodSymbol, ImmutableArray<SummaryAcquisition>> _closures = new(SymbolEqualityComparer.Default);
         private readonly ConcurrentDictionary<SyntaxTree, SemanticModel> _semanticModels = new();
-        private readonly ConcurrentDictionary<(IMethodSymbol Method, string Context), ImmutableArray<SummaryAcquisition>> _contextual = new(ContextComparer.Instance);
+        private readonly ConcurrentDictionary<(IMethodSymbol Method, string Context), ImmutableArray<SummaryAcquisition>> _contextual = new(MethodContextComparer.Instance);
         private readonly CallGraph _calls;
         private readonly Lazy<ImmutableHashSet<string>> _contractMemberNames;
         private readonly CallComponents<IMethodSymbol>? _components;
@@ -606,7 +606,7 @@ namespace LockContracts.Analyzers.Flow
                 // A callee is walked once per way its guards resolve from here (usually one), and once
                 // per call-site context that changes what its own calls run (usually none).
                 // Each visit remembers whether its path is uncertain: a certain path to the same callee walks it once more.
-                var visited = new Dictionary<(IMethodSymbol, string), bool>(VisitComparer.Instance) { [(root, string.Empty)] = false };
+                var visited = new Dictionary<(IMethodSymbol, string), bool>(MethodContextComparer.Instance) { [(root, string.Empty)] = false };
                 var queue = new Queue<(IMethodSymbol Method, Func<string?, string?> Translate, Func<ParameterGuard?, ParameterGuard?> MapGuard, CallPath Path, ImmutableArray<ArgumentFact> Facts)>();
                 queue.Enqueue((root, owner => owner, guard => guard, CallPath.Empty, rootFacts));
                 while (queue.Count > 0 && visited.Count < MethodsPerSummary)
@@ -714,28 +714,6 @@ namespace LockContracts.Analyzers.Flow
             }
 
             return context ?? string.Empty;
-        }
-
-        private sealed class ContextComparer : IEqualityComparer<(IMethodSymbol Method, string Context)>
-        {
-            public static readonly ContextComparer Instance = new();
-
-            public bool Equals((IMethodSymbol Method, string Context) x, (IMethodSymbol Method, string Context) y) =>
-                SymbolEqualityComparer.Default.Equals(x.Method, y.Method) && x.Context == y.Context;
-
-            public int GetHashCode((IMethodSymbol Method, string Context) obj) =>
-                SymbolEqualityComparer.Default.GetHashCode(obj.Method) ^ obj.Context.GetHashCode();
-        }
-
-        private sealed class VisitComparer : IEqualityComparer<(IMethodSymbol Method, string Context)>
-        {
-            public static readonly VisitComparer Instance = new();
-
-            public bool Equals((IMethodSymbol Method, string Context) x, (IMethodSymbol Method, string Context) y) =>
-                SymbolEqualityComparer.Default.Equals(x.Method, y.Method) && x.Context == y.Context;
-
-            public int GetHashCode((IMethodSymbol Method, string Context) obj) =>
-                SymbolEqualityComparer.Default.GetHashCode(obj.Method) ^ obj.Context.GetHashCode();
         }
 
         /// <summary>The callee's complete summary, computing it first when that cannot recurse into a summary in progress.</summary>
@@ -1158,5 +1136,17 @@ namespace LockContracts.Analyzers.Flow
                 }
             }
         }
+    }
+
+    /// <summary>A method (by symbol) with a context string: summaries per call-site context, walks' visits, fingerprints.</summary>
+    internal sealed class MethodContextComparer : IEqualityComparer<(IMethodSymbol Method, string Context)>
+    {
+        public static readonly MethodContextComparer Instance = new();
+
+        public bool Equals((IMethodSymbol Method, string Context) x, (IMethodSymbol Method, string Context) y) =>
+            SymbolEqualityComparer.Default.Equals(x.Method, y.Method) && x.Context == y.Context;
+
+        public int GetHashCode((IMethodSymbol Method, string Context) obj) =>
+            SymbolEqualityComparer.Default.GetHashCode(obj.Method) ^ obj.Context.GetHashCode();
     }
 }
