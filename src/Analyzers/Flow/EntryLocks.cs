@@ -22,6 +22,9 @@ namespace LockContracts.Analyzers.Flow
             new(System.StringComparer.Ordinal);
 
         private readonly ConcurrentDictionary<string, ImmutableHashSet<string>> _entry = new(System.StringComparer.Ordinal);
+
+        /// <summary>The methods whose calls this compilation's flow recorded, by key (a kept body's calls come by key only).</summary>
+        private readonly ConcurrentDictionary<string, IMethodSymbol> _methods = new(System.StringComparer.Ordinal);
         private readonly LockSummaries _summaries;
 
         public EntryLocks(LockSummaries summaries)
@@ -46,6 +49,7 @@ namespace LockContracts.Analyzers.Flow
             }
 
             var site = new EntrySite(OrderEdge.KeyOf(target), syntax.SyntaxTree, syntax.SpanStart, held);
+            _methods.TryAdd(site.Target, target);
             Recorder.Current?.Sites?.Add(site);
             Replay(site);
         }
@@ -93,8 +97,7 @@ namespace LockContracts.Analyzers.Flow
 
         private ImmutableHashSet<string> ComputeEntryLockset(string key)
         {
-            if (!_sites.TryGetValue(key, out var recorded) || recorded.IsEmpty
-                || DocumentationCommentId.GetFirstSymbolForDeclarationId(key, _summaries.Model.Compilation) is not IMethodSymbol method)
+            if (!_sites.TryGetValue(key, out var recorded) || recorded.IsEmpty || MethodOf(key) is not { } method)
             {
                 return ImmutableHashSet<string>.Empty;
             }
@@ -133,6 +136,18 @@ namespace LockContracts.Analyzers.Flow
             }
 
             return common ?? ImmutableHashSet<string>.Empty;
+        }
+
+        /// <summary>The method a key names: the one this compilation's flow met, or the only one the key can name.</summary>
+        private IMethodSymbol? MethodOf(string key)
+        {
+            if (_methods.TryGetValue(key, out var method))
+            {
+                return method;
+            }
+
+            var named = DocumentationCommentId.GetSymbolsForDeclarationId(key, _summaries.Model.Compilation);
+            return named.Length == 1 && named[0] is IMethodSymbol only && OrderEdge.KeyOf(only) == key ? only : null;
         }
 
         private static InvocationExpressionSyntax? InvocationOf(SimpleNameSyntax name)
