@@ -39,49 +39,20 @@ public class Lock201ContractValidationTests
         }
     }
 
+    /// <summary>The package's other properties: whole numbers (LockContractsCyclesPerGroup, LockContractsMethodsPerSummary) or true/false (LockContractsLiveIncremental).</summary>
     [Theory]
-    [InlineData("sometimes", "LockContractsLiveIncremental is 'sometimes'")]
-    [InlineData("false", null)]
-    [InlineData(" True ", null)]
-    public async Task MalformedIncrementalOption(string value, string? expected)
+    [InlineData("LockContractsCyclesPerGroup", "few", "LockContractsCyclesPerGroup is 'few'")]
+    [InlineData("LockContractsCyclesPerGroup", " 3 ", null)]
+    [InlineData("LockContractsMethodsPerSummary", "many", "LockContractsMethodsPerSummary is 'many'")]
+    [InlineData("LockContractsMethodsPerSummary", "500", null)]
+    [InlineData("LockContractsLiveIncremental", "sometimes", "LockContractsLiveIncremental is 'sometimes'")]
+    [InlineData("LockContractsLiveIncremental", "false", null)]
+    [InlineData("LockContractsLiveIncremental", " True ", null)]
+    public async Task MalformedOption(string property, string value, string? expected)
     {
         var diagnostics = await LockAnalyzerVerifier.VerifyAsync(
             "class Plain { readonly object _gate = new(); void M() { lock (_gate) { } } }",
-            globalOptions: new Dictionary<string, string> { [Analyzers.Rules.LockStateAnalyzer.LiveIncrementalProperty] = value },
-            expected: expected is null ? Array.Empty<DiagnosticResult>() : new[] { LockAnalyzerVerifier.Diagnostic("LOCK201") });
-        if (expected is not null)
-        {
-            Assert.StartsWith(expected, Assert.Single(diagnostics).GetMessage(), StringComparison.Ordinal);
-        }
-    }
-
-    /// <summary>LockContractsCyclesPerGroup must be a whole number too; a well-formed one is not reported.</summary>
-    [Theory]
-    [InlineData("few", "LockContractsCyclesPerGroup is 'few'")]
-    [InlineData(" 3 ", null)]
-    public async Task MalformedCyclesPerGroup(string perGroup, string? expected)
-    {
-        var options = new Dictionary<string, string> { [Analyzers.Rules.LockStateAnalyzer.CyclesPerGroupProperty] = perGroup };
-        var diagnostics = await LockAnalyzerVerifier.VerifyAsync(
-            "class Plain { readonly object _gate = new(); void M() { lock (_gate) { } } }",
-            globalOptions: options,
-            expected: expected is null ? Array.Empty<DiagnosticResult>() : new[] { LockAnalyzerVerifier.Diagnostic("LOCK201") });
-        if (expected is not null)
-        {
-            Assert.StartsWith(expected, Assert.Single(diagnostics).GetMessage(), StringComparison.Ordinal);
-        }
-    }
-
-    /// <summary>LockContractsMethodsPerSummary too.</summary>
-    [Theory]
-    [InlineData("many", "LockContractsMethodsPerSummary is 'many'")]
-    [InlineData("500", null)]
-    public async Task MalformedMethodsPerSummary(string perSummary, string? expected)
-    {
-        var options = new Dictionary<string, string> { [Analyzers.Rules.LockStateAnalyzer.MethodsPerSummaryProperty] = perSummary };
-        var diagnostics = await LockAnalyzerVerifier.VerifyAsync(
-            "class Plain { readonly object _gate = new(); void M() { lock (_gate) { } } }",
-            globalOptions: options,
+            globalOptions: new Dictionary<string, string> { ["build_property." + property] = value },
             expected: expected is null ? Array.Empty<DiagnosticResult>() : new[] { LockAnalyzerVerifier.Diagnostic("LOCK201") });
         if (expected is not null)
         {
