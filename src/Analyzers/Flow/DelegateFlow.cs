@@ -131,6 +131,21 @@ namespace LockContracts.Analyzers.Flow
             public DelegateBound Bounds { get; }
         }
 
+        /// <summary>
+        /// Once <see cref="MaxFunctions"/> are found, a value left unfollowed cuts the answer short (noted) unless it is a
+        /// function found already.
+        /// </summary>
+        private static bool CutsShort(IOperation? value, List<IMethodSymbol> result)
+        {
+            if (FunctionOf(value) is { } known && Found(result, known))
+            {
+                return false;
+            }
+
+            Cut(DelegateBound.Functions);
+            return true;
+        }
+
         /// <summary>A bound cut the answer being computed short (not noted while a cut at the depth bound is verified).</summary>
         private static void Cut(DelegateBound bound)
         {
@@ -546,10 +561,9 @@ namespace LockContracts.Analyzers.Flow
                         var operation = model.GetOperation(value);
                         if (full)
                         {
-                            // Found enough: this assignment is not followed, a cut unless it assigns a function found already.
-                            if (FunctionOf(operation) is not { } known || !Found(result, known))
+                            // Found enough: this assignment is not followed.
+                            if (CutsShort(operation, result))
                             {
-                                Cut(DelegateBound.Functions);
                                 break;
                             }
 
@@ -762,10 +776,9 @@ namespace LockContracts.Analyzers.Flow
                             {
                                 if (full)
                                 {
-                                    // Found enough: this element is not followed, a cut unless it is a function found already.
-                                    if (FunctionOf(argument.Value) is not { } known || !Found(result, known))
+                                    // Found enough: this element is not followed.
+                                    if (CutsShort(argument.Value, result))
                                     {
-                                        Cut(DelegateBound.Functions);
                                         return;
                                     }
 
@@ -873,10 +886,9 @@ namespace LockContracts.Analyzers.Flow
                         {
                             if (full)
                             {
-                                // Found enough: this call site is not followed, a cut unless it passes a function found already.
-                                if (FunctionOf(argument.Value) is not { } known || !Found(result, known))
+                                // Found enough: this call site is not followed.
+                                if (CutsShort(argument.Value, result))
                                 {
-                                    Cut(DelegateBound.Functions);
                                     return;
                                 }
 
