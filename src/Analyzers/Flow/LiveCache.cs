@@ -240,7 +240,6 @@ namespace LockContracts.Analyzers.Flow
         [ThreadStatic]
         private static HashSet<CachedResult>? s_checking;
 
-        private readonly Compilation _compilation;
         private readonly Dictionary<string, SyntaxTree> _byPath;
         private readonly HashSet<long> _stamps;
         private readonly ConcurrentDictionary<CachedResult, bool> _verdicts = new();
@@ -253,9 +252,8 @@ namespace LockContracts.Analyzers.Flow
         private static readonly LinkedList<(ulong TreeSet, LiveCounters Counters)> s_recent = new();
         private const int RecentCounters = 32;
 
-        private LiveCache(Compilation compilation, Dictionary<string, SyntaxTree> byPath, HashSet<long> stamps, ulong global, ulong treeSet)
+        private LiveCache(Dictionary<string, SyntaxTree> byPath, HashSet<long> stamps, ulong global, ulong treeSet)
         {
-            _compilation = compilation;
             _byPath = byPath;
             _stamps = stamps;
             Global = global;
@@ -348,7 +346,7 @@ namespace LockContracts.Analyzers.Flow
                 byPath.Remove(path);
             }
 
-            return new LiveCache(compilation, byPath, stamps, global, treeSet);
+            return new LiveCache(byPath, stamps, global, treeSet);
         }
 
         /// <summary>Facts of the declarations only (no symbols, no locations), by outline: the same for every compilation whose outline is the same.</summary>
