@@ -171,6 +171,12 @@ public sealed class CostScanTests : IDisposable
         Assert.True(double.IsFinite(cost.GetProperty("added").GetDouble()));
         Assert.True(cost.GetProperty("emptyAnalyzerAllocatedBytes").GetInt64() > 0);
         Assert.True(cost.GetProperty("analyzerAllocatedBytes").GetInt64() > cost.GetProperty("emptyAnalyzerAllocatedBytes").GetInt64() / 2);
+        Assert.True(cost.GetProperty("emptyAnalyzerCpuSeconds").GetDouble() > 0, "binding takes CPU time");
+        Assert.True(cost.GetProperty("analyzerCpuSeconds").GetDouble() > 0);
+        Assert.True(cost.GetProperty("heldBeforeBytes").GetInt64() > 0, "the loaded project is on the heap");
+        Assert.True(cost.GetProperty("emptyAnalyzerPeakGrowthBytes").GetInt64() > 0, "binding every body grows the heap");
+        Assert.True(cost.GetProperty("analyzerPeakGrowthBytes").GetInt64() > 0);
+        Assert.True(cost.GetProperty("peakRatio").GetDouble() > 0);
         Assert.Contains("timing ", timed.Error);
     }
 }

@@ -63,11 +63,12 @@ internal static class Reports
         foreach (var unit in result.Units.Where(u => u.Cost is not null))
         {
             var cost = unit.Cost!;
-            text.AppendLine(CultureInfo.InvariantCulture, $"  cost ({unit.Name}): {cost.Added * 100:+0;-0}% over an empty analyzer ({cost.WithAnalyzer.TotalSeconds:0.00} s against {cost.Empty.TotalSeconds:0.00} s, fastest of {cost.Rounds} rounds each); allocated {cost.WithAnalyzerAllocated / (1024.0 * 1024.0):0} MB against {cost.EmptyAllocated / (1024.0 * 1024.0):0} MB");
+            text.AppendLine(CultureInfo.InvariantCulture, $"  cost ({unit.Name}): {cost.Added * 100:+0;-0}% over an empty analyzer ({cost.WithAnalyzer.TotalSeconds:0.00} s against {cost.Empty.TotalSeconds:0.00} s, fastest of {cost.Rounds} rounds each); CPU {cost.AddedCpu * 100:+0;-0}% ({cost.WithAnalyzerCpu.TotalSeconds:0.00} s against {cost.EmptyCpu.TotalSeconds:0.00} s); allocated {Megabytes(cost.WithAnalyzerAllocated)} MB against {Megabytes(cost.EmptyAllocated)} MB");
+            text.AppendLine(CultureInfo.InvariantCulture, $"    peak heap ({unit.Name}): {cost.PeakRatio:0.00}x the empty analyzer's ({Megabytes(cost.HeldBefore + cost.WithAnalyzerPeakGrowth)} MB against {Megabytes(cost.HeldBefore + cost.EmptyPeakGrowth)} MB, {Megabytes(cost.HeldBefore)} MB held before); growth alone {cost.PeakGrowthRatio:0.00}x ({Megabytes(cost.WithAnalyzerPeakGrowth)} MB against {Megabytes(cost.EmptyPeakGrowth)} MB)");
         }
 
         text.AppendLine(CultureInfo.InvariantCulture, $"  wall time:      {result.Elapsed.TotalSeconds:0.00} s");
-        text.AppendLine(CultureInfo.InvariantCulture, $"  peak memory:    {result.PeakMemoryBytes / (1024.0 * 1024.0):0} MB");
+        text.AppendLine(CultureInfo.InvariantCulture, $"  peak memory:    {Megabytes(result.PeakMemoryBytes)} MB");
         foreach (var warning in result.Warnings.Distinct(StringComparer.Ordinal))
         {
             text.AppendLine(CultureInfo.InvariantCulture, $"  warning: {warning}");
@@ -75,6 +76,8 @@ internal static class Reports
 
         return text.ToString();
     }
+
+    private static string Megabytes(long bytes) => (bytes / (1024.0 * 1024.0)).ToString("0", CultureInfo.InvariantCulture);
 
     public static SortedDictionary<string, int> Counts(ScanResult result) =>
         new(result.Findings.GroupBy(f => f.Id).ToDictionary(g => g.Key, g => g.Count()), StringComparer.Ordinal);
@@ -103,6 +106,13 @@ internal static class Reports
                     ["added"] = Math.Round(u.Cost.Added, 3),
                     ["emptyAnalyzerAllocatedBytes"] = u.Cost.EmptyAllocated,
                     ["analyzerAllocatedBytes"] = u.Cost.WithAnalyzerAllocated,
+                    ["emptyAnalyzerCpuSeconds"] = Math.Round(u.Cost.EmptyCpu.TotalSeconds, 3),
+                    ["analyzerCpuSeconds"] = Math.Round(u.Cost.WithAnalyzerCpu.TotalSeconds, 3),
+                    ["addedCpu"] = Math.Round(u.Cost.AddedCpu, 3),
+                    ["heldBeforeBytes"] = u.Cost.HeldBefore,
+                    ["emptyAnalyzerPeakGrowthBytes"] = u.Cost.EmptyPeakGrowth,
+                    ["analyzerPeakGrowthBytes"] = u.Cost.WithAnalyzerPeakGrowth,
+                    ["peakRatio"] = Math.Round(u.Cost.PeakRatio, 3),
                 }).ToArray()),
             },
             ["findings"] = new JsonArray(result.Findings.Select(f => (JsonNode)new JsonObject

@@ -9,53 +9,164 @@ namespace LockContracts.Cli.Scanning;
 internal sealed record CostResult(TimeSpan Empty, TimeSpan WithAnalyzer, int Rounds, long EmptyAllocated = 0, long WithAnalyzerAllocated = 0)
 {
     /// <summary>The analyzer's wall-clock time over the empty analyzer's, as a fraction (0.25 is +25%).</summary>
-    public double Added => Empty.Ticks == 0 ? 0 : (WithAnalyzer.Ticks - Empty.Ticks) / (double)Empty.Ticks;
+    public double Added => Ratio(WithAnalyzer.Ticks, Empty.Ticks) - 1;
+
+    /// <summary>The process's CPU time (all threads) of the fastest round of each.</summary>
+    public TimeSpan EmptyCpu { get; init; }
+
+    public TimeSpan WithAnalyzerCpu { get; init; }
+
+    /// <summary>The analyzer's CPU time over the empty analyzer's, as a fraction.</summary>
+    public double AddedCpu => Ratio(WithAnalyzerCpu.Ticks, EmptyCpu.Ticks) - 1;
+
+    /// <summary>The managed heap held before each round (after a full collection): the loaded project and its syntax.</summary>
+    public long HeldBefore { get; init; }
+
+    /// <summary>The largest growth of the managed heap over <see cref="HeldBefore"/> seen in any round of each.</summary>
+    public long EmptyPeakGrowth { get; init; }
+
+    public long WithAnalyzerPeakGrowth { get; init; }
+
+    /// <summary>Peak heap with the analyzer over peak heap with the empty one, the held project counted in both.</summary>
+    public double PeakRatio => Ratio(HeldBefore + WithAnalyzerPeakGrowth, HeldBefore + EmptyPeakGrowth);
+
+    /// <summary>The same, counting only what each run added to the heap (the stricter figure).</summary>
+    public double PeakGrowthRatio => Ratio(WithAnalyzerPeakGrowth, EmptyPeakGrowth);
+
+    private static double Ratio(long value, long baseline) => baseline == 0 ? 1 : value / (double)baseline;
 }
 
 /// <summary>
 /// Times fresh copies of one compilation (nothing bound yet) through <see cref="CompilationWithAnalyzers"/>: once with
 /// an empty analyzer that asks for every body's operations, as any analyzer does, and once with the package's
-/// analyzers in build mode, in turns, keeping each one's fastest round. Both pay for binding; the difference is
-/// what the analyzer adds.
+/// analyzers in build mode, in turns, keeping each one's fastest round (wall clock, and the process's CPU time). Both
+/// pay for binding; the difference is what the analyzer adds. Memory: a thread samples the managed heap while each
+/// round runs (its size now, and the size before each collection it learns of), so the peak is what the round needed
+/// on top of what was held before it.
 /// </summary>
 internal static class CostMeasurement
 {
-    public const int Rounds = 3;
+    public const int Rounds = 5;
 
     public static async Task<CostResult> MeasureAsync(Compilation compilation, AnalyzerOptions? options, CancellationToken cancellationToken)
     {
-        var empty = TimeSpan.MaxValue;
-        var analyzer = TimeSpan.MaxValue;
-        long emptyAllocated = 0, analyzerAllocated = 0;
+        Round? empty = null, analyzer = null;
         for (var round = 0; round < Rounds; round++)
         {
-            var (time, allocated) = await TimeAsync(compilation, ImmutableArray.Create<DiagnosticAnalyzer>(new EmptyAnalyzer()), options, cancellationToken).ConfigureAwait(false);
-            empty = time < empty ? time : empty;
-            emptyAllocated = allocated;
-            (time, allocated) = await TimeAsync(compilation, CompilationScanner.Analyzers, options, cancellationToken).ConfigureAwait(false);
-            analyzer = time < analyzer ? time : analyzer;
-            analyzerAllocated = allocated;
+            empty = Round.Best(empty, await RunAsync(compilation, ImmutableArray.Create<DiagnosticAnalyzer>(new EmptyAnalyzer()), options, cancellationToken).ConfigureAwait(false));
+            analyzer = Round.Best(analyzer, await RunAsync(compilation, CompilationScanner.Analyzers, options, cancellationToken).ConfigureAwait(false));
         }
 
-        return new CostResult(empty, analyzer, Rounds, emptyAllocated, analyzerAllocated);
+        return new CostResult(empty!.Wall, analyzer!.Wall, Rounds, empty.Allocated, analyzer.Allocated)
+        {
+            EmptyCpu = empty.Cpu,
+            WithAnalyzerCpu = analyzer.Cpu,
+            HeldBefore = Math.Max(empty.Held, analyzer.Held),
+            EmptyPeakGrowth = empty.PeakGrowth,
+            WithAnalyzerPeakGrowth = analyzer.PeakGrowth,
+        };
     }
 
-    /// <returns>The wall-clock time, and the bytes the process allocated meanwhile (the run's own work: nothing else runs).</returns>
-    private static async Task<(TimeSpan Time, long Allocated)> TimeAsync(
+    /// <summary>One run, or the best of several: fastest wall and CPU time, the last allocation count, the largest peak.</summary>
+    private sealed record Round(TimeSpan Wall, TimeSpan Cpu, long Allocated, long Held, long PeakGrowth)
+    {
+        public static Round Best(Round? kept, Round next) => kept is null
+            ? next
+            : new Round(Min(kept.Wall, next.Wall), Min(kept.Cpu, next.Cpu), next.Allocated, Math.Max(kept.Held, next.Held), Math.Max(kept.PeakGrowth, next.PeakGrowth));
+
+        private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
+    }
+
+    /// <returns>
+    /// The wall-clock and CPU time, the bytes the process allocated meanwhile (the run's own work: nothing else runs), the
+    /// heap held before, and the most the heap grew over it.
+    /// </returns>
+    private static async Task<Round> RunAsync(
         Compilation compilation, ImmutableArray<DiagnosticAnalyzer> analyzers, AnalyzerOptions? options, CancellationToken cancellationToken)
     {
         // A fresh copy shares the syntax trees and nothing that was bound.
         var fresh = compilation.Clone();
         GC.Collect();
         GC.WaitForPendingFinalizers();
+        GC.Collect();
+        var held = GC.GetTotalMemory(forceFullCollection: false);
+        using var peak = new HeapPeak();
         var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
+        var process = Process.GetCurrentProcess();
+        var cpuBefore = process.TotalProcessorTime;
         var watch = Stopwatch.StartNew();
         var withAnalyzers = fresh.WithAnalyzers(analyzers, new CompilationWithAnalyzersOptions(
             options ?? new AnalyzerOptions(ImmutableArray<AdditionalText>.Empty), onAnalyzerException: null, concurrentAnalysis: true,
             logAnalyzerExecutionTime: false, reportSuppressedDiagnostics: false));
         await withAnalyzers.GetAnalyzerDiagnosticsAsync(cancellationToken).ConfigureAwait(false);
         var elapsed = watch.Elapsed;
-        return (elapsed, GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore);
+        process.Refresh();
+        var cpu = process.TotalProcessorTime - cpuBefore;
+        var allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
+        GC.KeepAlive(withAnalyzers);
+        return new Round(elapsed, cpu, allocated, held, Math.Max(0, peak.Stop() - held));
+    }
+
+    /// <summary>
+    /// Samples the managed heap every millisecond on a thread of its own: its size now, and for each collection it
+    /// learns of, the size just before it (the heap's high points fall there).
+    /// </summary>
+    private sealed class HeapPeak : IDisposable
+    {
+        private readonly Thread _thread;
+        private volatile bool _stop;
+        private long _peak;
+
+        public HeapPeak()
+        {
+            _thread = new Thread(Sample) { IsBackground = true, Name = "heap peak" };
+            _thread.Start();
+        }
+
+        /// <summary>Stops sampling; the largest heap size seen.</summary>
+        public long Stop()
+        {
+            _stop = true;
+            _thread.Join();
+            return Interlocked.Read(ref _peak);
+        }
+
+        public void Dispose()
+        {
+            if (!_stop)
+            {
+                Stop();
+            }
+        }
+
+        private void Sample()
+        {
+            var lastCollection = GC.GetGCMemoryInfo(GCKind.Any).Index;
+            do
+            {
+                var size = GC.GetTotalMemory(forceFullCollection: false);
+                var info = GC.GetGCMemoryInfo(GCKind.Any);
+                if (info.Index != lastCollection)
+                {
+                    lastCollection = info.Index;
+                    long before = 0;
+                    foreach (var generation in info.GenerationInfo)
+                    {
+                        before += generation.SizeBeforeBytes;
+                    }
+
+                    size = Math.Max(size, before);
+                }
+
+                if (size > _peak)
+                {
+                    Interlocked.Exchange(ref _peak, size);
+                }
+
+                Thread.Sleep(1);
+            }
+            while (!_stop);
+        }
     }
 
     /// <summary>Asks for every body's operations and does nothing with them: the binding every analyzer pays for.</summary>
