@@ -33,6 +33,16 @@ internal sealed record CostResult(TimeSpan Empty, TimeSpan WithAnalyzer, int Rou
     /// <summary>The same, counting only what each run added to the heap (the stricter figure).</summary>
     public double PeakGrowthRatio => Ratio(WithAnalyzerPeakGrowth, EmptyPeakGrowth);
 
+    /// <summary>The fastest emit of a fresh copy: the compile a build does besides its analyzers.</summary>
+    public TimeSpan Compile { get; init; }
+
+    /// <summary>
+    /// What the analyzer adds to a build with the empty analyzer, as a fraction: its time over the empty analyzer's, over
+    /// the compile plus the empty analyzer (a build binds every body twice when analyzers ask for operations: once for
+    /// the compile, once for them).
+    /// </summary>
+    public double AddedToBuild => Ratio(Compile.Ticks + WithAnalyzer.Ticks, Compile.Ticks + Empty.Ticks) - 1;
+
     private static double Ratio(long value, long baseline) => baseline == 0 ? 1 : value / (double)baseline;
 }
 
@@ -40,7 +50,8 @@ internal sealed record CostResult(TimeSpan Empty, TimeSpan WithAnalyzer, int Rou
 /// Times fresh copies of one compilation (nothing bound yet) through <see cref="CompilationWithAnalyzers"/>: once with
 /// an empty analyzer that asks for every body's operations, as any analyzer does, and once with the package's
 /// analyzers in build mode, in turns, keeping each one's fastest round (wall clock, and the process's CPU time). Both
-/// pay for binding; the difference is what the analyzer adds. Memory: a thread samples the managed heap while each
+/// pay for binding; the difference is what the analyzer adds. Each round also emits a fresh copy, the compile itself,
+/// so the difference can be read against a build's time as well. Memory: a thread samples the managed heap while each
 /// round runs (its size now, and the size before each collection it learns of), so the peak is what the round needed
 /// on top of what was held before it.
 /// </summary>
@@ -50,9 +61,10 @@ internal static class CostMeasurement
 
     public static async Task<CostResult> MeasureAsync(Compilation compilation, AnalyzerOptions? options, CancellationToken cancellationToken)
     {
-        Round? empty = null, analyzer = null;
+        Round? compile = null, empty = null, analyzer = null;
         for (var round = 0; round < Rounds; round++)
         {
+            compile = Round.Best(compile, await CompileAsync(compilation, cancellationToken).ConfigureAwait(false));
             empty = Round.Best(empty, await RunAsync(compilation, ImmutableArray.Create<DiagnosticAnalyzer>(new EmptyAnalyzer()), options, cancellationToken).ConfigureAwait(false));
             analyzer = Round.Best(analyzer, await RunAsync(compilation, CompilationScanner.Analyzers, options, cancellationToken).ConfigureAwait(false));
         }
@@ -64,6 +76,7 @@ internal static class CostMeasurement
             HeldBefore = Math.Max(empty.Held, analyzer.Held),
             EmptyPeakGrowth = empty.PeakGrowth,
             WithAnalyzerPeakGrowth = analyzer.PeakGrowth,
+            Compile = compile!.Wall,
         };
     }
 
@@ -81,8 +94,21 @@ internal static class CostMeasurement
     /// The wall-clock and CPU time, the bytes the process allocated meanwhile (the run's own work: nothing else runs), the
     /// heap held before, and the most the heap grew over it.
     /// </returns>
-    private static async Task<Round> RunAsync(
-        Compilation compilation, ImmutableArray<DiagnosticAnalyzer> analyzers, AnalyzerOptions? options, CancellationToken cancellationToken)
+    private static Task<Round> RunAsync(
+        Compilation compilation, ImmutableArray<DiagnosticAnalyzer> analyzers, AnalyzerOptions? options, CancellationToken cancellationToken) =>
+        MeasureAsync(compilation, fresh => fresh.WithAnalyzers(analyzers, new CompilationWithAnalyzersOptions(
+            options ?? new AnalyzerOptions(ImmutableArray<AdditionalText>.Empty), onAnalyzerException: null, concurrentAnalysis: true,
+            logAnalyzerExecutionTime: false, reportSuppressedDiagnostics: false)).GetAnalyzerDiagnosticsAsync(cancellationToken));
+
+    /// <summary>The compiler's own work: a fresh copy emitted (declarations, binding, lowering, IL) to nowhere.</summary>
+    private static Task<Round> CompileAsync(Compilation compilation, CancellationToken cancellationToken) =>
+        MeasureAsync(compilation, fresh => Task.FromResult(fresh.Emit(Stream.Null, cancellationToken: cancellationToken)));
+
+    /// <returns>
+    /// The wall-clock and CPU time of <paramref name="work"/> on a fresh copy of the compilation, the bytes the process
+    /// allocated meanwhile (the run's own work: nothing else runs), the heap held before, and the most the heap grew over it.
+    /// </returns>
+    private static async Task<Round> MeasureAsync<T>(Compilation compilation, Func<Compilation, Task<T>> work)
     {
         // A fresh copy shares the syntax trees and nothing that was bound.
         var fresh = compilation.Clone();
@@ -95,15 +121,13 @@ internal static class CostMeasurement
         var process = Process.GetCurrentProcess();
         var cpuBefore = process.TotalProcessorTime;
         var watch = Stopwatch.StartNew();
-        var withAnalyzers = fresh.WithAnalyzers(analyzers, new CompilationWithAnalyzersOptions(
-            options ?? new AnalyzerOptions(ImmutableArray<AdditionalText>.Empty), onAnalyzerException: null, concurrentAnalysis: true,
-            logAnalyzerExecutionTime: false, reportSuppressedDiagnostics: false));
-        await withAnalyzers.GetAnalyzerDiagnosticsAsync(cancellationToken).ConfigureAwait(false);
+        var result = await work(fresh).ConfigureAwait(false);
         var elapsed = watch.Elapsed;
         process.Refresh();
         var cpu = process.TotalProcessorTime - cpuBefore;
         var allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
-        GC.KeepAlive(withAnalyzers);
+        GC.KeepAlive(result);
+        GC.KeepAlive(fresh);
         return new Round(elapsed, cpu, allocated, held, Math.Max(0, peak.Stop() - held));
     }
 
