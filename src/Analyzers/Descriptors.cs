@@ -115,6 +115,13 @@ namespace LockContracts.Analyzers
             "The delegate '{0}', invoked {1}, may be more functions than were found: the search for them stopped at {2}; locks taken by the functions not followed are not in the lock-order graph, so orders, cycles and self-deadlocks through them are not checked here",
             "The functions a delegate value can be are found by following it back through parameters, members and returns, with bounds on how far back, how many candidates and how much work one question takes; where a bound cuts the search short, the calls made under a lock that invoke it say so, rather than passing for checked.");
 
+        /// <summary>A call made under a lock that reaches a virtual or interface call with more bodies than the dispatch bound.</summary>
+        public static readonly DiagnosticDescriptor WideCallCutOff = Create(
+            "LOCK206", AnalysisCategory, DiagnosticSeverity.Info,
+            "A call that may run too many bodies is not followed",
+            "The call '{0}', made {1}, may run any of {2} bodies in this compilation, more than the dispatch bound ({3}, MSBuild property LockContractsDispatchTargets, 0 for no bound); none of them is followed, so orders, cycles and self-deadlocks through them are not checked here",
+            "A virtual or interface call runs one of the overrides or implementations its receiver's static type allows; when more of them remain than the bound, what any one of them takes says little about what this call takes, and following them all costs the most. The call is followed into none of them, and the calls made under a lock that reach it say so, rather than passing for checked.");
+
         public static string HelpLink(string id) => HelpLinkBase + id + ".md";
 
         private static DiagnosticDescriptor Create(

@@ -9,7 +9,7 @@ namespace LockContracts.Analyzers.Tests;
 public class MetaTests
 {
     /// <summary>The ids fixed by the public contract.</summary>
-    private static readonly string[] ContractIds = { "LOCK001", "LOCK002", "LOCK003", "LOCK004", "LOCK005", "LOCK090", "LOCK101", "LOCK102", "LOCK103", "LOCK104", "LOCK201", "LOCK202", "LOCK203", "LOCK204", "LOCK205" };
+    private static readonly string[] ContractIds = { "LOCK001", "LOCK002", "LOCK003", "LOCK004", "LOCK005", "LOCK090", "LOCK101", "LOCK102", "LOCK103", "LOCK104", "LOCK201", "LOCK202", "LOCK203", "LOCK204", "LOCK205", "LOCK206" };
 
     private static readonly DiagnosticDescriptor[] AllDescriptors = typeof(Descriptors)
         .GetFields(BindingFlags.Public | BindingFlags.Static)
@@ -112,7 +112,7 @@ public class MetaTests
             ["LOCK001"] = DiagnosticSeverity.Error, ["LOCK002"] = DiagnosticSeverity.Error, ["LOCK003"] = DiagnosticSeverity.Error,
             ["LOCK004"] = DiagnosticSeverity.Warning, ["LOCK005"] = DiagnosticSeverity.Warning, ["LOCK090"] = DiagnosticSeverity.Hidden, ["LOCK101"] = DiagnosticSeverity.Error, ["LOCK102"] = DiagnosticSeverity.Warning,
             ["LOCK103"] = DiagnosticSeverity.Warning, ["LOCK104"] = DiagnosticSeverity.Error, ["LOCK201"] = DiagnosticSeverity.Error,
-            ["LOCK202"] = DiagnosticSeverity.Info, ["LOCK203"] = DiagnosticSeverity.Info, ["LOCK204"] = DiagnosticSeverity.Info, ["LOCK205"] = DiagnosticSeverity.Info,
+            ["LOCK202"] = DiagnosticSeverity.Info, ["LOCK203"] = DiagnosticSeverity.Info, ["LOCK204"] = DiagnosticSeverity.Info, ["LOCK205"] = DiagnosticSeverity.Info, ["LOCK206"] = DiagnosticSeverity.Info,
         };
         Assert.All(AllDescriptors, d => Assert.Equal(expected[d.Id], d.DefaultSeverity));
         Assert.All(AllDescriptors, d => Assert.Equal(d.Id != "LOCK090", d.IsEnabledByDefault));

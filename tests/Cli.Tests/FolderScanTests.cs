@@ -45,6 +45,47 @@ public sealed class FolderScanTests : IDisposable
         Assert.Contains("order edges: 1 observed, 0 declared", run.Output);
     }
 
+    /// <summary>
+    /// The census of dispatch: calls on an interface with 17 implementations are over the default bound (16), one on an
+    /// interface with one implementation runs one body, one on a sealed class is not dispatched at all (not counted),
+    /// and <c>ToString</c> on an <c>object</c> is a universal member.
+    /// </summary>
+    [Fact]
+    public async Task TheScanCountsCallsFollowedIntoNoSourceCode()
+    {
+        var steps = string.Join("\n", Enumerable.Range(0, 17).Select(i => $"public sealed class Step{i} : IStep {{ public void Run() {{ }} public override string ToString() => \"{i}\"; }}"));
+        _files.Write("src/Steps.cs", "public interface IStep { void Run(); }\npublic interface ISolo { void Run(); }\npublic sealed class Solo : ISolo { public void Run() { } }\n" + steps);
+        _files.Write("src/Driver.cs", """
+            public sealed class Driver
+            {
+                private readonly object _gate = new();
+                public void Go(IStep step, Step3 three, ISolo solo, object any)
+                {
+                    lock (_gate) { step.Run(); }
+                    step.Run();
+                    three.Run();
+                    solo.Run();
+                    _ = any.ToString();
+                }
+            }
+            """);
+
+        var run = await CliHarness.RunAsync("scan", Path.Combine(_files.Root, "src"), "--format", "json");
+        var census = Assert.Single(run.Json().RootElement.GetProperty("summary").GetProperty("dispatch").EnumerateArray());
+
+        Assert.Equal(4, census.GetProperty("calls").GetInt32());
+        Assert.Equal(1, census.GetProperty("universal").GetInt32());
+        Assert.Equal(2, census.GetProperty("overBound").GetInt32());
+        Assert.Equal(16, census.GetProperty("bound").GetInt32());
+        Assert.Equal(1, census.GetProperty("byCandidates").GetProperty("1").GetInt32());
+        Assert.Equal(2, census.GetProperty("byCandidates").GetProperty("17-32").GetInt32());
+        var finding = Assert.Single(run.Json().RootElement.GetProperty("findings").EnumerateArray());
+        Assert.Equal("LOCK206", finding.GetProperty("id").GetString());
+
+        var text = await CliHarness.RunAsync("scan", Path.Combine(_files.Root, "src"));
+        Assert.Contains("followed into none: 1 universal members on object or their library interface, 2 with more candidates than the bound (16)", text.Output);
+    }
+
     [Fact]
     public async Task CompileErrorsAreCountedAndTheRestIsStillAnalyzed()
     {

@@ -25,6 +25,7 @@ public sealed class ConsumerBuildTests(PackageFixture package)
         ["LOCK203"] = "note", // info: cycles not checked live above LockContractsLiveCycleLimit (docs/rules/LOCK203.md)
         ["LOCK204"] = "note", // info: a call's summary stopped at LockContractsMethodsPerSummary (docs/rules/LOCK204.md)
         ["LOCK205"] = "note", // info: a delegate's functions followed only up to a delegate-flow bound (docs/rules/LOCK205.md)
+        ["LOCK206"] = "note", // info: a call with more bodies than LockContractsDispatchTargets, not followed (docs/rules/LOCK206.md)
     };
 
     /// <summary>

@@ -75,6 +75,33 @@ namespace LockContracts.Analyzers.Flow
         }
 
         /// <summary>
+        /// True when <paramref name="call"/> to <paramref name="method"/> is dispatched at run time and is a universal
+        /// member on a receiver typed <c>object</c> or as that library interface, which <see cref="Candidates"/> sends nowhere.
+        /// </summary>
+        public static bool IsUniversalCall(IOperation call, IMethodSymbol method)
+        {
+            if (Receiver(call) is not { } receiver || !IsVirtualDispatch(call, receiver) || StaticType(receiver) is not { } type)
+            {
+                return false;
+            }
+
+            if (type is ITypeParameterSymbol parameter)
+            {
+                foreach (var constraint in parameter.ConstraintTypes)
+                {
+                    if (IsUniversal(method, constraint))
+                    {
+                        return true;
+                    }
+                }
+
+                return false;
+            }
+
+            return IsUniversal(method, type);
+        }
+
+        /// <summary>
         /// The targets of a call on a parameter, once a call site says what it passes: those declared in
         /// <paramref name="type"/> or its subtypes, and the one <paramref name="type"/> inherits; only the
         /// one nearest to it when the argument is created there (<paramref name="exact"/>). The targets

@@ -65,7 +65,36 @@ namespace LockContracts.Analyzers.Flow
         /// <summary>The delegate invoked, as written (set when <see cref="Bounds"/> is), to name it in a report.</summary>
         public string? InvokedDelegate { get; }
 
-        public CallTargets With(ImmutableArray<IMethodSymbol> methods) => new(methods, IsUncertain, ReceiverParameter, DelegateParameter, Bounds, InvokedDelegate);
+        /// <summary>
+        /// Set when the call may run more bodies than the dispatch bound: then <see cref="Methods"/> is empty, and what
+        /// the call takes is not followed (LOCK206), unless a call site's argument narrows <see cref="ReceiverParameter"/>.
+        /// </summary>
+        public DispatchCut? Cut { get; init; }
+
+        public CallTargets With(ImmutableArray<IMethodSymbol> methods) => new(methods, IsUncertain, ReceiverParameter, DelegateParameter, Bounds, InvokedDelegate) { Cut = Cut };
+    }
+
+    /// <summary>A virtual or interface call followed into none of its bodies: more of them than the dispatch bound.</summary>
+    internal sealed class DispatchCut
+    {
+        public DispatchCut(string member, int bodies, int bound, ImmutableArray<IMethodSymbol> candidates)
+        {
+            Member = member;
+            Bodies = bodies;
+            Bound = bound;
+            Candidates = candidates;
+        }
+
+        /// <summary>The member called, as a report names it.</summary>
+        public string Member { get; }
+
+        /// <summary>How many bodies it may run.</summary>
+        public int Bodies { get; }
+
+        public int Bound { get; }
+
+        /// <summary>Every target found, for a call site's context to narrow.</summary>
+        public ImmutableArray<IMethodSymbol> Candidates { get; }
     }
 
     /// <summary>What a call site passes for one parameter, as far as it narrows what the callee runs.</summary>
@@ -103,18 +132,27 @@ namespace LockContracts.Analyzers.Flow
     /// </summary>
     internal sealed class CallGraph : ICallGraph
     {
+        /// <summary>
+        /// How many bodies a virtual or interface call may run, from its receiver's static type, and still be followed
+        /// into them (MSBuild property LockContractsDispatchTargets; 0 for no bound).
+        /// </summary>
+        public const int DefaultDispatchTargets = 16;
+
         private readonly LockContractModel _model;
         private readonly DelegateFlow _delegates;
         private readonly System.Lazy<Dictionary<IMethodSymbol, List<IMethodSymbol>>> _implementations;
         private readonly LiveCache? _live;
+        private readonly int _dispatchTargets;
         private readonly System.Lazy<Dictionary<string, ImmutableArray<string>>>? _implementationIds;
         private readonly System.Collections.Concurrent.ConcurrentDictionary<IMethodSymbol, List<IMethodSymbol>?> _resolvedImplementations = new(SymbolEqualityComparer.Default);
 
         /// <param name="live">In an editor: which members are overridden or implemented, and by what, is found once per set of declarations (by documentation id) and resolved per compilation.</param>
-        public CallGraph(LockContractModel model, System.Func<SyntaxTree, SemanticModel> models, LiveCache? live = null)
+        /// <param name="dispatchTargets">How many bodies a virtual or interface call may run and still be followed (<see cref="DefaultDispatchTargets"/>; zero or less: no bound).</param>
+        public CallGraph(LockContractModel model, System.Func<SyntaxTree, SemanticModel> models, LiveCache? live = null, int dispatchTargets = DefaultDispatchTargets)
         {
             _model = model;
             _live = live;
+            _dispatchTargets = dispatchTargets > 0 ? dispatchTargets : int.MaxValue;
             if (live is not null)
             {
                 _implementationIds = new System.Lazy<Dictionary<string, ImmutableArray<string>>>(
@@ -251,6 +289,11 @@ namespace LockContracts.Analyzers.Flow
             };
             var receiverParameter = !exact && implementations is { Count: > 0 } && Unconverted(receiver) is IParameterReferenceOperation onParameter
                 && resolver.Origins.IsUnchanged(onParameter.Parameter) ? onParameter.Parameter.Name : null;
+            if (implementations is not null && Cut(method, targets.ToImmutable()) is { } cut)
+            {
+                return new CallTargets(ImmutableArray<IMethodSymbol>.Empty, false, receiverParameter) { Cut = cut };
+            }
+
             return new CallTargets(targets.ToImmutable(), implementations is not null && CallDispatch.IsUncertain(call, method, implementations, exact), receiverParameter);
         }
 
@@ -303,11 +346,26 @@ namespace LockContracts.Analyzers.Flow
 
             if (FactFor(facts, dispatch.ReceiverParameter) is { Type: { } type } argument)
             {
-                var narrowed = CallDispatch.Narrow(call.Targets, type, argument.ExactType);
+                var narrowed = CallDispatch.Narrow(dispatch.Cut?.Candidates ?? call.Targets, type, argument.ExactType);
+                if (dispatch.Cut is { } wide && Cut(wide.Member, wide.Bound, narrowed) is { } still)
+                {
+                    return new CallTargets(ImmutableArray<IMethodSymbol>.Empty, false) { Cut = still };
+                }
+
                 return new CallTargets(narrowed, narrowed.Count(HasBody) > 1);
             }
 
             return dispatch;
+        }
+
+        /// <summary>The cut of a call to <paramref name="method"/> whose <paramref name="targets"/> hold more bodies than the dispatch bound; null within it.</summary>
+        private DispatchCut? Cut(IMethodSymbol method, ImmutableArray<IMethodSymbol> targets) =>
+            targets.Length > _dispatchTargets ? Cut(LockEffectResolver.DisplayName(method), _dispatchTargets, targets) : null;
+
+        private static DispatchCut? Cut(string member, int bound, ImmutableArray<IMethodSymbol> targets)
+        {
+            var bodies = targets.Count(HasBody);
+            return bodies > bound ? new DispatchCut(member, bodies, bound, targets) : null;
         }
 
         /// <summary>The part of <paramref name="facts"/> that changes what <paramref name="target"/>'s own calls run; empty when none does.</summary>
@@ -426,7 +484,10 @@ namespace LockContracts.Analyzers.Flow
         }
 
         /// <summary>Overrides and interface implementations declared in this compilation, by the member they implement.</summary>
-        private Dictionary<IMethodSymbol, List<IMethodSymbol>> BuildImplementations()
+        private Dictionary<IMethodSymbol, List<IMethodSymbol>> BuildImplementations() => ImplementationIndex(_model.Compilation);
+
+        /// <summary>Every overridden or implemented member of the compilation (its definition), with the source methods that override or implement it.</summary>
+        public static Dictionary<IMethodSymbol, List<IMethodSymbol>> ImplementationIndex(Compilation compilation)
         {
             var map = new Dictionary<IMethodSymbol, List<IMethodSymbol>>(SymbolEqualityComparer.Default);
             void Add(IMethodSymbol member, IMethodSymbol implementation)
@@ -443,7 +504,7 @@ namespace LockContracts.Analyzers.Flow
                 }
             }
 
-            foreach (var type in LockSummaries.SourceTypes(_model.Compilation.Assembly.GlobalNamespace))
+            foreach (var type in LockSummaries.SourceTypes(compilation.Assembly.GlobalNamespace))
             {
                 foreach (var member in type.GetMembers())
                 {

@@ -32,24 +32,25 @@ namespace LockContracts.Analyzers.Flow
         /// </param>
         /// <param name="cyclesPerGroup">How many cycles each strongly connected group of lock classes reports (<see cref="LockOrderGraph.CyclesPerGroup"/>).</param>
         /// <param name="methodsPerSummary">How many methods one summary may reach (<see cref="LockSummaries.MethodsPerSummary"/>).</param>
+        /// <param name="dispatchTargets">How many bodies a virtual or interface call may run and still be followed (<see cref="CallGraph.DefaultDispatchTargets"/>).</param>
         /// <param name="keep">
         /// Analysis as an editor runs it: summaries and each body's order edges are kept across
         /// compilations and used again where they still hold (<see cref="LiveCache"/>).
         /// </param>
         public LockProgram(
             Compilation compilation, int liveLimit = DefaultLiveLimit, int cyclesPerGroup = LockOrderGraph.DefaultCyclesPerGroup,
-            int methodsPerSummary = LockSummaries.DefaultMethodsPerSummary, bool keep = false)
+            int methodsPerSummary = LockSummaries.DefaultMethodsPerSummary, bool keep = false, int dispatchTargets = CallGraph.DefaultDispatchTargets)
         {
             LiveLimit = liveLimit;
             CyclesPerGroup = cyclesPerGroup;
             Model = LockContractModel.For(compilation);
-            var cache = keep ? LiveCache.For(compilation, string.Join("/", liveLimit, cyclesPerGroup, methodsPerSummary)) : null;
+            var cache = keep ? LiveCache.For(compilation, string.Join("/", liveLimit, cyclesPerGroup, methodsPerSummary, dispatchTargets)) : null;
             if (cache is not null)
             {
                 Model.KeepAcross(cache);
             }
 
-            Summaries = new LockSummaries(Model, methodsPerSummary, cache);
+            Summaries = new LockSummaries(Model, methodsPerSummary, cache, dispatchTargets);
             EntryLocks = new EntryLocks(Summaries);
             _graph = new Lazy<LockOrderGraph>(BuildGraph, LazyThreadSafetyMode.ExecutionAndPublication);
         }

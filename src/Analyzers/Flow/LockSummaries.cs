@@ -265,6 +265,41 @@ namespace LockContracts.Analyzers.Flow
             return ("||" + display, new SummaryAcquisition(null, null, display, LockMode.Exclusive, LockPrimitive.Custom, path.Add(step)));
         }
 
+        /// <summary>
+        /// What a virtual or interface call followed into none of its bodies (more than the dispatch bound,
+        /// <see cref="CallGraph.DefaultDispatchTargets"/>) may take: an acquisition of no lock whose display is this, the
+        /// number of bodies and the bound, which callers carry on like any other (LOCK206). Its last step is the call.
+        /// </summary>
+        public const string WideCallDisplay = "(bodies past the dispatch bound) ";
+
+        /// <summary>The number of bodies and the bound of the wide call <paramref name="acquisition"/> stands for; null when it is not such a stand-in.</summary>
+        public static (int Bodies, int Bound)? WideCallOf(SummaryAcquisition acquisition)
+        {
+            if (acquisition.LockClass is not null || !acquisition.Display.StartsWith(WideCallDisplay, StringComparison.Ordinal))
+            {
+                return null;
+            }
+
+            var parts = acquisition.Display.Substring(WideCallDisplay.Length).Split('/');
+            return parts.Length == 2
+                && int.TryParse(parts[0], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var bodies)
+                && int.TryParse(parts[1], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var bound)
+                ? (bodies, bound)
+                : null;
+        }
+
+        /// <summary>The stand-in for what the wide call at <paramref name="call"/> may take; null when the call was followed.</summary>
+        private static (string Key, SummaryAcquisition Acquisition)? WideCallCut(DirectCall call, CallTargets dispatch, CallPath path)
+        {
+            if (dispatch.Cut is not { } cut)
+            {
+                return null;
+            }
+
+            var display = WideCallDisplay + cut.Bodies.ToString(System.Globalization.CultureInfo.InvariantCulture) + "/" + cut.Bound.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return ("||" + display, new SummaryAcquisition(null, null, display, LockMode.Exclusive, LockPrimitive.Custom, path.Add(new CallStep(cut.Member, call.Location))));
+        }
+
         /// <summary>How deep summaries may wait on the summaries of their callees before walking them in place (bounds the stack).</summary>
         private const int MaxNestedSummaries = 48;
 
@@ -293,12 +328,13 @@ namespace LockContracts.Analyzers.Flow
 
         /// <param name="methodsPerSummary">How many methods one summary's walk may reach (<see cref="DefaultMethodsPerSummary"/>); zero or less: no bound.</param>
         /// <param name="live">Results kept across the compilations of an editor (null in a build).</param>
-        public LockSummaries(LockContractModel model, int methodsPerSummary = DefaultMethodsPerSummary, LiveCache? live = null)
+        /// <param name="dispatchTargets">How many bodies a virtual or interface call may run and still be followed (<see cref="CallGraph.DefaultDispatchTargets"/>).</param>
+        public LockSummaries(LockContractModel model, int methodsPerSummary = DefaultMethodsPerSummary, LiveCache? live = null, int dispatchTargets = CallGraph.DefaultDispatchTargets)
         {
             _model = model;
             _live = live;
             MethodsPerSummary = methodsPerSummary > 0 ? methodsPerSummary : int.MaxValue;
-            _calls = new CallGraph(model, SemanticModelFor, live);
+            _calls = new CallGraph(model, SemanticModelFor, live, dispatchTargets);
             if (live is null)
             {
                 _components = new CallComponents<IMethodSymbol>(m => Callees(m).Select(c => c.OriginalDefinition), SymbolEqualityComparer.Default, CallComponents<IMethodSymbol>.NameOf);
@@ -437,7 +473,8 @@ namespace LockContracts.Analyzers.Flow
         {
             foreach (var call in Direct(method).Calls)
             {
-                foreach (var target in call.Targets)
+                // A wide call on a parameter runs what a call site's context narrows it to, among all it was cut from.
+                foreach (var target in call.Dispatch is { Cut: { } cut, ReceiverParameter: not null } ? cut.Candidates : call.Targets)
                 {
                     yield return target;
                 }
@@ -461,7 +498,8 @@ namespace LockContracts.Analyzers.Flow
 
             // A delegate parameter invoked with no known function still takes what its callers pass; one whose
             // functions were cut short by a bound may run more than were found (LOCK205).
-            return targets.Methods.IsEmpty && targets.DelegateParameter is null && targets.Bounds == DelegateBound.None ? null : DescribeCall(call, targets, resolver);
+            return targets.Methods.IsEmpty && targets.DelegateParameter is null && targets.Bounds == DelegateBound.None && targets.Cut is null
+                ? null : DescribeCall(call, targets, resolver);
         }
 
         private bool MayHaveTargets(IOperation call)
@@ -523,6 +561,11 @@ namespace LockContracts.Analyzers.Flow
             if (DelegateCut(site, site.Dispatch, CallPath.Empty) is var (cutKey, cut))
             {
                 Keep(result, seen, cutKey, cut);
+            }
+
+            if (WideCallCut(site, site.Dispatch, CallPath.Empty) is var (wideKey, wide))
+            {
+                Keep(result, seen, wideKey, wide);
             }
 
             // Rules report once per call: the evidence they see first is the preferred one, not the first found.
@@ -643,6 +686,11 @@ namespace LockContracts.Analyzers.Flow
                         if (DelegateCut(call, dispatch, path) is var (cutKey, cut))
                         {
                             Keep(result, seen, cutKey + "|", cut);
+                        }
+
+                        if (WideCallCut(call, dispatch, path) is var (wideKey, wide))
+                        {
+                            Keep(result, seen, wideKey + "|", wide);
                         }
 
                         foreach (var target in dispatch.Methods)

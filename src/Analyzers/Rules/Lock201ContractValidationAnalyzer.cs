@@ -84,6 +84,13 @@ namespace LockContracts.Analyzers.Rules
                 context.ReportDiagnostic(Diagnostic.Create(Descriptors.MalformedContract, Location.None,
                     $"LockContractsMethodsPerSummary is '{perSummary.Trim()}': it must be a whole number of methods (0 for no bound); the default, {LockSummaries.DefaultMethodsPerSummary}, applies until it is fixed"));
             }
+
+            if (options.TryGetValue(LockStateAnalyzer.DispatchTargetsProperty, out var dispatch) && !string.IsNullOrWhiteSpace(dispatch)
+                && !LockStateAnalyzer.TryParseLimit(dispatch, out _))
+            {
+                context.ReportDiagnostic(Diagnostic.Create(Descriptors.MalformedContract, Location.None,
+                    $"LockContractsDispatchTargets is '{dispatch.Trim()}': it must be a whole number of bodies (0 for no bound); the default, {CallGraph.DefaultDispatchTargets}, applies until it is fixed"));
+            }
         }
 #pragma warning restore RS1037
 

@@ -33,7 +33,8 @@ namespace LockContracts.Analyzers.Rules
             new Lock103StaleValueRule(),
             new Lock104StateNotEstablishedRule(),
             new Lock204SummaryCutOffRule(),
-            new Lock205DelegateFlowCutOffRule());
+            new Lock205DelegateFlowCutOffRule(),
+            new Lock206WideCallCutOffRule());
 
         public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
             Rules.Select(r => r.Descriptor)
@@ -82,6 +83,13 @@ namespace LockContracts.Analyzers.Rules
         /// </summary>
         public const string MethodsPerSummaryProperty = "build_property.LockContractsMethodsPerSummary";
 
+        /// <summary>
+        /// The MSBuild property that bounds how many bodies a virtual or interface call may run and still be followed
+        /// (default <see cref="CallGraph.DefaultDispatchTargets"/>, 0 for no bound); a call with more is followed into
+        /// none of them, and a call under a lock that reaches one gets LOCK206.
+        /// </summary>
+        public const string DispatchTargetsProperty = "build_property.LockContractsDispatchTargets";
+
         /// <summary>Reads a <see cref="LiveLimitProperty"/>, <see cref="CyclesPerGroupProperty"/> or <see cref="MethodsPerSummaryProperty"/> value: a whole number, written the invariant way.</summary>
         internal static bool TryParseLimit(string? text, out int limit) =>
             int.TryParse(text?.Trim(), System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out limit);
@@ -99,10 +107,12 @@ namespace LockContracts.Analyzers.Rules
                     ? perGroup : LockOrderGraph.DefaultCyclesPerGroup;
                 var methodsPerSummary = options.TryGetValue(MethodsPerSummaryProperty, out var perSummaryText) && TryParseLimit(perSummaryText, out var perSummary)
                     ? perSummary : LockSummaries.DefaultMethodsPerSummary;
+                var dispatchTargets = options.TryGetValue(DispatchTargetsProperty, out var dispatchText) && TryParseLimit(dispatchText, out var dispatch)
+                    ? dispatch : CallGraph.DefaultDispatchTargets;
                 var atCompilationEnd = options.TryGetValue(CycleReportingProperty, out var mode)
                     && string.Equals(mode?.Trim(), "build", System.StringComparison.OrdinalIgnoreCase);
                 var keep = !atCompilationEnd && KeepsResults(options.TryGetValue(LiveIncrementalProperty, out var incremental) ? incremental : null);
-                var program = new LockProgram(start.Compilation, liveLimit, cyclesPerGroup, methodsPerSummary, keep);
+                var program = new LockProgram(start.Compilation, liveLimit, cyclesPerGroup, methodsPerSummary, keep, dispatchTargets);
                 if (!atCompilationEnd)
                 {
                     start.RegisterOperationBlockAction(block => AnalyzeBlock(block, program, null));

@@ -60,6 +60,13 @@ internal static class Reports
         text.AppendLine(CultureInfo.InvariantCulture, $"  lock classes:   {result.Edges.SelectMany(e => new[] { e.From, e.To }).Distinct().Count()}, order edges: {result.Edges.Count(e => !e.Declared)} observed, {result.Edges.Count(e => e.Declared)} declared");
         text.AppendLine(CultureInfo.InvariantCulture, $"  compile time:   {result.CompileTime.TotalSeconds:0.00} s");
         text.AppendLine(CultureInfo.InvariantCulture, $"  analyzer time:  {result.AnalyzerTime.TotalSeconds:0.00} s");
+        foreach (var unit in result.Units.Where(u => u.Dispatch is { Calls: > 0 }))
+        {
+            var census = unit.Dispatch!;
+            var bound = census.Bound > 0 ? census.Bound.ToString(CultureInfo.InvariantCulture) : "none";
+            text.AppendLine(CultureInfo.InvariantCulture, $"  dispatch ({unit.Name}): {census.Calls} virtual or interface calls into source; followed into none: {census.Universal} universal members on object or their library interface, {census.OverBound} with more candidates than the bound ({bound}); by candidates: {string.Join(", ", census.ByCandidates.Select(r => r.Range + ": " + r.Calls.ToString(CultureInfo.InvariantCulture)))}");
+        }
+
         foreach (var unit in result.Units.Where(u => u.Cost is not null))
         {
             var cost = unit.Cost!;
@@ -99,6 +106,15 @@ internal static class Reports
                 ["analyzerSeconds"] = Math.Round(result.AnalyzerTime.TotalSeconds, 3),
                 ["wallSeconds"] = Math.Round(result.Elapsed.TotalSeconds, 3),
                 ["peakMemoryBytes"] = result.PeakMemoryBytes,
+                ["dispatch"] = new JsonArray(result.Units.Where(u => u.Dispatch is not null).Select(u => (JsonNode)new JsonObject
+                {
+                    ["unit"] = u.Name,
+                    ["calls"] = u.Dispatch!.Calls,
+                    ["universal"] = u.Dispatch.Universal,
+                    ["overBound"] = u.Dispatch.OverBound,
+                    ["bound"] = u.Dispatch.Bound,
+                    ["byCandidates"] = new JsonObject(u.Dispatch.ByCandidates.Select(r => KeyValuePair.Create(r.Range, (JsonNode?)r.Calls))),
+                }).ToArray()),
                 ["cost"] = new JsonArray(result.Units.Where(u => u.Cost is not null).Select(u => (JsonNode)new JsonObject
                 {
                     ["unit"] = u.Name,

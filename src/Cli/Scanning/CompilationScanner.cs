@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using System.Diagnostics;
 using System.Reflection;
 using LockContracts.Analyzers;
+using LockContracts.Analyzers.Flow;
 using LockContracts.Analyzers.Rules;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
@@ -59,6 +60,7 @@ internal static class CompilationScanner
             AnalyzerTime = analyzerTime,
             Compilation = countSource ? compilation : null,
             Options = options,
+            Dispatch = countSource ? DispatchCensus.Take(compilation, Counted(compilation), DispatchBound(options), cancellationToken) : null,
         };
 
         // A cycle is reported in every file that holds one of its edges, with one message: it is one finding, at its first report.
@@ -93,6 +95,12 @@ internal static class CompilationScanner
 
         return result;
     }
+
+    /// <summary>The project's dispatch bound (<c>LockContractsDispatchTargets</c>), as the analyzer reads it.</summary>
+    private static int DispatchBound(AnalyzerOptions options) =>
+        options.AnalyzerConfigOptionsProvider.GlobalOptions.TryGetValue(LockStateAnalyzer.DispatchTargetsProperty, out var text) && LockStateAnalyzer.TryParseLimit(text, out var bound)
+            ? bound
+            : CallGraph.DefaultDispatchTargets;
 
     /// <summary>The source files a user wrote: not the scanner's implicit usings, not files generated into obj/.</summary>
     private static IEnumerable<SyntaxTree> Counted(Compilation compilation) => compilation.SyntaxTrees.Where(t =>

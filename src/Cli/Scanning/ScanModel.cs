@@ -67,6 +67,9 @@ internal sealed class UnitResult
     /// <summary>With <c>--cost</c>: the analyzer's wall-clock cost against an empty analyzer.</summary>
     public CostResult? Cost { get; set; }
 
+    /// <summary>How the compilation's virtual and interface calls are dispatched into source (null for a unit whose files another counted).</summary>
+    public DispatchCensus? Dispatch { get; init; }
+
     public List<Finding> Findings { get; } = new();
 
     public List<GraphEdge> Edges { get; } = new();

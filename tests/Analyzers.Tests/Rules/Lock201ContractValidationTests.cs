@@ -39,12 +39,14 @@ public class Lock201ContractValidationTests
         }
     }
 
-    /// <summary>The package's other properties: whole numbers (LockContractsCyclesPerGroup, LockContractsMethodsPerSummary) or true/false (LockContractsLiveIncremental).</summary>
+    /// <summary>The package's other properties: whole numbers (LockContractsCyclesPerGroup, LockContractsMethodsPerSummary, LockContractsDispatchTargets) or true/false (LockContractsLiveIncremental).</summary>
     [Theory]
     [InlineData("LockContractsCyclesPerGroup", "few", "LockContractsCyclesPerGroup is 'few'")]
     [InlineData("LockContractsCyclesPerGroup", " 3 ", null)]
     [InlineData("LockContractsMethodsPerSummary", "many", "LockContractsMethodsPerSummary is 'many'")]
     [InlineData("LockContractsMethodsPerSummary", "500", null)]
+    [InlineData("LockContractsDispatchTargets", "all", "LockContractsDispatchTargets is 'all'")]
+    [InlineData("LockContractsDispatchTargets", "32", null)]
     [InlineData("LockContractsLiveIncremental", "sometimes", "LockContractsLiveIncremental is 'sometimes'")]
     [InlineData("LockContractsLiveIncremental", "false", null)]
     [InlineData("LockContractsLiveIncremental", " True ", null)]

@@ -1,0 +1,117 @@
+using System.Text;
+using LockContracts.Analyzers.Tests.Testing;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Testing;
+
+namespace LockContracts.Analyzers.Tests.Rules;
+
+/// <summary>
+/// LOCK206: a virtual or interface call with more bodies than LockContractsDispatchTargets (default 16) is followed into
+/// none of them; a call made under a lock that reaches it says so. Within the bound, with no lock held, or once a call
+/// site's argument narrows the receiver, it stays silent and the bodies are checked.
+/// </summary>
+public class Lock206WideCallCutOffTests
+{
+    private static Dictionary<string, string> Bound(string bound) => new() { [Analyzers.Rules.LockStateAnalyzer.DispatchTargetsProperty] = bound };
+
+    /// <summary>
+    /// <c>IStep</c> with <paramref name="steps"/> implementations; the first takes <c>Hub.Inner</c>, the others nothing.
+    /// <paramref name="driver"/> is appended; <c>Back</c> takes <c>Hub.Inner</c> then <c>Hub.Gate</c> (#1), the other way round.
+    /// </summary>
+    private static string Steps(int steps, string driver)
+    {
+        var source = new StringBuilder();
+        source.AppendLine("interface IStep { void Run(); }");
+        source.AppendLine("static class Hub { public static readonly object Gate = new(); public static readonly object Inner = new(); }");
+        source.AppendLine("sealed class Step0 : IStep { public void Run() { lock (Hub.Inner) { } } }");
+        for (var step = 1; step < steps; step++)
+        {
+            source.AppendLine($"sealed class Step{step} : IStep {{ public void Run() {{ }} }}");
+        }
+
+        source.AppendLine("static class Back { public static void Reverse() { lock (Hub.Inner) { lock ({|#1:Hub.Gate|}) { } } } }");
+        source.AppendLine(driver);
+        return source.ToString();
+    }
+
+    private const string Driver = """
+        class Driver
+        {
+            IStep _step = new Step0();
+            public void Set(IStep step) => _step = step;
+            public void Go() { lock (Hub.Gate) { {|#0:_step.Run()|}; } }
+        }
+        """;
+
+    [Fact]
+    public async Task AWideCallUnderALockSaysSoAndIsNotFollowed()
+    {
+        var diagnostics = await LockAnalyzerVerifier.VerifyAsync(Steps(17, Driver),
+            expected: new[] { LockAnalyzerVerifier.Diagnostic("LOCK206").WithLocation(0) });
+        var diagnostic = Assert.Single(diagnostics);
+        Assert.Equal(DiagnosticSeverity.Info, diagnostic.Severity);
+        Assert.Equal(
+            "The call 'IStep.Run', made here, may run any of 17 bodies in this compilation, more than the dispatch bound (16, MSBuild property " +
+            "LockContractsDispatchTargets, 0 for no bound); none of them is followed, so orders, cycles and self-deadlocks through them are not checked here",
+            diagnostic.GetMessage());
+    }
+
+    /// <summary>Up to the bound every body is followed, and the cycle through Step0 is found (uncertain: one of several bodies).</summary>
+    [Theory]
+    [InlineData(16, null, false)]
+    [InlineData(17, null, true)]
+    [InlineData(17, "17", false)]
+    [InlineData(17, "0", false)]
+    [InlineData(5, "4", true)]
+    public Task TheCycleBehindAWideCallShowsOnlyWithinTheBound(int steps, string? bound, bool cut) => LockAnalyzerVerifier.VerifyAsync(
+        Steps(steps, Driver),
+        globalOptions: bound is null ? null : Bound(bound),
+        expected: cut
+            ? new[] { LockAnalyzerVerifier.Diagnostic("LOCK206").WithLocation(0) }
+            : new[] { LockAnalyzerVerifier.Diagnostic("LOCK005").WithLocation(1).WithLocation(0) });
+
+    [Fact]
+    public Task AWideCallWithNoLockHeldIsSilent() => LockAnalyzerVerifier.VerifyAsync(Steps(17, """
+        class Driver
+        {
+            IStep _step = new Step0();
+            public void Go() { lock (Hub.Gate) { } _step.Run(); }
+        }
+        """));
+
+    /// <summary>Reached through a helper: the message names the way there, and the wide call is an additional location.</summary>
+    [Fact]
+    public async Task AWideCallReachedThroughCallsNamesThem()
+    {
+        var diagnostics = await LockAnalyzerVerifier.VerifyAsync(Steps(17, """
+            class Driver
+            {
+                IStep _step = new Step0();
+                public void Go() { lock (Hub.Gate) { {|#0:Tick()|}; } }
+                void Tick() => {|#2:_step.Run()|};
+            }
+            """),
+            expected: new[] { LockAnalyzerVerifier.Diagnostic("LOCK206").WithLocation(0).WithLocation(2) });
+        Assert.StartsWith("The call 'IStep.Run', made through Driver.Tick, may run any of 17 bodies", Assert.Single(diagnostics).GetMessage(), StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// A helper's call on its parameter is cut for all callers, but a call site that passes a created object narrows it to
+    /// that one body (one level of context): the cycle through Step0 is certain, LOCK001; a caller passing the wide field is cut.
+    /// </summary>
+    [Fact]
+    public Task ACallSiteThatNarrowsTheReceiverBringsItBackWithinTheBound() => LockAnalyzerVerifier.VerifyAsync(Steps(17, """
+        class Driver
+        {
+            IStep _step = new Step0();
+            static void RunIt(IStep step) => {|#3:step.Run()|};
+            public void Narrow() { lock (Hub.Gate) { {|#0:RunIt(new Step0())|}; } }
+            public void Wide() { lock (Hub.Gate) { {|#2:RunIt(_step)|}; } }
+        }
+        """),
+        expected: new[]
+        {
+            LockAnalyzerVerifier.Diagnostic("LOCK001").WithLocation(1).WithLocation(0),
+            LockAnalyzerVerifier.Diagnostic("LOCK206").WithLocation(2).WithLocation(3),
+        });
+}
