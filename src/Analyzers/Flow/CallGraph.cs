@@ -143,16 +143,24 @@ namespace LockContracts.Analyzers.Flow
         private readonly System.Lazy<Dictionary<IMethodSymbol, List<IMethodSymbol>>> _implementations;
         private readonly LiveCache? _live;
         private readonly int _dispatchTargets;
+        private readonly System.Func<IMethodSymbol, bool> _doesSomething;
         private readonly System.Lazy<Dictionary<string, ImmutableArray<string>>>? _implementationIds;
         private readonly System.Collections.Concurrent.ConcurrentDictionary<IMethodSymbol, List<IMethodSymbol>?> _resolvedImplementations = new(SymbolEqualityComparer.Default);
 
         /// <param name="live">In an editor: which members are overridden or implemented, and by what, is found once per set of declarations (by documentation id) and resolved per compilation.</param>
         /// <param name="dispatchTargets">How many bodies a virtual or interface call may run and still be followed (<see cref="DefaultDispatchTargets"/>; zero or less: no bound).</param>
-        public CallGraph(LockContractModel model, System.Func<SyntaxTree, SemanticModel> models, LiveCache? live = null, int dispatchTargets = DefaultDispatchTargets)
+        /// <param name="doesSomething">
+        /// Whether a body counts against the dispatch bound: one that calls nothing and takes no lock (a getter returning a
+        /// constant or a field) cannot add a lock whichever body runs. All count when null.
+        /// </param>
+        public CallGraph(
+            LockContractModel model, System.Func<SyntaxTree, SemanticModel> models, LiveCache? live = null, int dispatchTargets = DefaultDispatchTargets,
+            System.Func<IMethodSymbol, bool>? doesSomething = null)
         {
             _model = model;
             _live = live;
             _dispatchTargets = dispatchTargets > 0 ? dispatchTargets : int.MaxValue;
+            _doesSomething = doesSomething ?? (_ => true);
             if (live is not null)
             {
                 _implementationIds = new System.Lazy<Dictionary<string, ImmutableArray<string>>>(
@@ -347,7 +355,7 @@ namespace LockContracts.Analyzers.Flow
             if (FactFor(facts, dispatch.ReceiverParameter) is { Type: { } type } argument)
             {
                 var narrowed = CallDispatch.Narrow(dispatch.Cut?.Candidates ?? call.Targets, type, argument.ExactType);
-                if (dispatch.Cut is { } wide && Cut(wide.Member, wide.Bound, narrowed) is { } still)
+                if (dispatch.Cut is { } wide && Cut(wide.Member, narrowed) is { } still)
                 {
                     return new CallTargets(ImmutableArray<IMethodSymbol>.Empty, false) { Cut = still };
                 }
@@ -360,12 +368,19 @@ namespace LockContracts.Analyzers.Flow
 
         /// <summary>The cut of a call to <paramref name="method"/> whose <paramref name="targets"/> hold more bodies than the dispatch bound; null within it.</summary>
         private DispatchCut? Cut(IMethodSymbol method, ImmutableArray<IMethodSymbol> targets) =>
-            targets.Length > _dispatchTargets ? Cut(LockEffectResolver.DisplayName(method), _dispatchTargets, targets) : null;
+            targets.Length > _dispatchTargets ? Cut(LockEffectResolver.DisplayName(method), targets) : null;
 
-        private static DispatchCut? Cut(string member, int bound, ImmutableArray<IMethodSymbol> targets)
+        /// <summary>Bodies that do nothing are counted last and only while needed: most wide calls are decided by the count alone.</summary>
+        private DispatchCut? Cut(string member, ImmutableArray<IMethodSymbol> targets)
         {
             var bodies = targets.Count(HasBody);
-            return bodies > bound ? new DispatchCut(member, bodies, bound, targets) : null;
+            if (bodies <= _dispatchTargets)
+            {
+                return null;
+            }
+
+            bodies = targets.Count(t => HasBody(t) && _doesSomething(t));
+            return bodies > _dispatchTargets ? new DispatchCut(member, bodies, _dispatchTargets, targets) : null;
         }
 
         /// <summary>The part of <paramref name="facts"/> that changes what <paramref name="target"/>'s own calls run; empty when none does.</summary>

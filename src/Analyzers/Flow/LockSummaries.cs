@@ -334,7 +334,7 @@ namespace LockContracts.Analyzers.Flow
             _model = model;
             _live = live;
             MethodsPerSummary = methodsPerSummary > 0 ? methodsPerSummary : int.MaxValue;
-            _calls = new CallGraph(model, SemanticModelFor, live, dispatchTargets);
+            _calls = new CallGraph(model, SemanticModelFor, live, dispatchTargets, DoesSomething);
             if (live is null)
             {
                 _components = new CallComponents<IMethodSymbol>(m => Callees(m).Select(c => c.OriginalDefinition), SymbolEqualityComparer.Default, CallComponents<IMethodSymbol>.NameOf);
@@ -802,6 +802,39 @@ namespace LockContracts.Analyzers.Flow
         }
 
         /// <summary>What a method does by itself, read from its contract and, when it has a body in this compilation, its operations.</summary>
+        /// <summary>
+        /// Whether <paramref name="method"/>'s body calls something that may take a lock, or takes one, or has a contract: a
+        /// body that does none of these adds nothing to what a call takes, whichever of several it is. A body whose summary
+        /// is being computed on this thread is in the middle of a call that dispatches, so it does something.
+        /// </summary>
+        private bool DoesSomething(IMethodSymbol method)
+        {
+            var definition = method.OriginalDefinition;
+            if (!_model.GetContract(definition).IsEmpty || !HasSomethingToSummarize(definition))
+            {
+                return true;
+            }
+
+            var computing = s_computingDirect ??= new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default);
+            if (!computing.Add(definition))
+            {
+                return true;
+            }
+
+            try
+            {
+                var direct = Direct(definition);
+                return !direct.Acquisitions.IsEmpty || !direct.Calls.IsEmpty;
+            }
+            finally
+            {
+                computing.Remove(definition);
+            }
+        }
+
+        [ThreadStatic]
+        private static HashSet<IMethodSymbol>? s_computingDirect;
+
         public DirectSummary Direct(IMethodSymbol method)
         {
             var direct = _direct.GetOrAdd(method.OriginalDefinition, ComputeDirectFromOwnBinding);

@@ -7,7 +7,7 @@ namespace LockContracts.Analyzers.Tests.Rules;
 
 /// <summary>
 /// LOCK206: a virtual or interface call with more bodies than LockContractsDispatchTargets (default 16) is followed into
-/// none of them; a call made under a lock that reaches it says so. Within the bound, with no lock held, or once a call
+/// none of them (bodies that call nothing in source and take no lock do not count); a call made under a lock that reaches it says so. Within the bound, with no lock held, or once a call
 /// site's argument narrows the receiver, it stays silent and the bodies are checked.
 /// </summary>
 public class Lock206WideCallCutOffTests
@@ -18,15 +18,17 @@ public class Lock206WideCallCutOffTests
     /// <c>IStep</c> with <paramref name="steps"/> implementations; the first takes <c>Hub.Inner</c>, the others nothing.
     /// <paramref name="driver"/> is appended; <c>Back</c> takes <c>Hub.Inner</c> then <c>Hub.Gate</c> (#1), the other way round.
     /// </summary>
-    private static string Steps(int steps, string driver)
+    /// <param name="body">The body of the other implementations: by default a call of a helper in source, which could take a lock.</param>
+    private static string Steps(int steps, string driver, string body = "Journal.Note();")
     {
         var source = new StringBuilder();
         source.AppendLine("interface IStep { void Run(); }");
         source.AppendLine("static class Hub { public static readonly object Gate = new(); public static readonly object Inner = new(); }");
+        source.AppendLine("static class Journal { public static int Count; public static void Note() => Count++; }");
         source.AppendLine("sealed class Step0 : IStep { public void Run() { lock (Hub.Inner) { } } }");
         for (var step = 1; step < steps; step++)
         {
-            source.AppendLine($"sealed class Step{step} : IStep {{ public void Run() {{ }} }}");
+            source.AppendLine($"sealed class Step{step} : IStep {{ public void Run() {{ {body} }} }}");
         }
 
         source.AppendLine("static class Back { public static void Reverse() { lock (Hub.Inner) { lock ({|#1:Hub.Gate|}) { } } } }");
@@ -69,6 +71,18 @@ public class Lock206WideCallCutOffTests
         expected: cut
             ? new[] { LockAnalyzerVerifier.Diagnostic("LOCK206").WithLocation(0) }
             : new[] { LockAnalyzerVerifier.Diagnostic("LOCK005").WithLocation(1).WithLocation(0) });
+
+    /// <summary>
+    /// Bodies that call nothing in source and take no lock (a counter, a constant, a library call) cannot add a lock
+    /// whichever runs: they do not count, so 40 of them and the one that locks stay within the bound, and the cycle shows.
+    /// </summary>
+    [Theory]
+    [InlineData("")]
+    [InlineData("Journal.Count++;")]
+    [InlineData("System.Console.WriteLine(0);")]
+    public Task BodiesThatDoNothingDoNotCountAgainstTheBound(string body) => LockAnalyzerVerifier.VerifyAsync(
+        Steps(41, Driver, body),
+        expected: new[] { LockAnalyzerVerifier.Diagnostic("LOCK005").WithLocation(1).WithLocation(0) });
 
     [Fact]
     public Task AWideCallWithNoLockHeldIsSilent() => LockAnalyzerVerifier.VerifyAsync(Steps(17, """
