@@ -119,7 +119,7 @@ namespace LockContracts.Analyzers
         public static readonly DiagnosticDescriptor WideCallCutOff = Create(
             "LOCK206", AnalysisCategory, DiagnosticSeverity.Info,
             "A call that may run too many bodies is not followed",
-            "The call '{0}', made {1}, may run any of {2} bodies in this compilation, more than the dispatch bound ({3}, MSBuild property LockContractsDispatchTargets, 0 for no bound); none of them is followed, so orders, cycles and self-deadlocks through them are not checked here",
+            "The call '{0}', made {1}, may run any of {2} bodies in this compilation that may take a lock, more than the dispatch bound ({3}, MSBuild property LockContractsDispatchTargets, 0 for no bound); none of them is followed, so orders, cycles and self-deadlocks through them are not checked here",
             "A virtual or interface call runs one of the overrides or implementations its receiver's static type allows; when more of them remain than the bound, what any one of them takes says little about what this call takes, and following them all costs the most. The call is followed into none of them, and the calls made under a lock that reach it say so, rather than passing for checked.");
 
         public static string HelpLink(string id) => HelpLinkBase + id + ".md";

@@ -66,35 +66,27 @@ namespace LockContracts.Analyzers.Flow
         public string? InvokedDelegate { get; }
 
         /// <summary>
-        /// Set when the call may run more bodies than the dispatch bound: then <see cref="Methods"/> is empty, and what
-        /// the call takes is not followed (LOCK206), unless a call site's argument narrows <see cref="ReceiverParameter"/>.
+        /// Set when <see cref="Methods"/> holds more bodies than the dispatch bound. Summaries follow none of them when
+        /// more than the bound may take a lock (LOCK206); a call site's argument may narrow <see cref="ReceiverParameter"/> first.
         /// </summary>
         public DispatchCut? Cut { get; init; }
 
         public CallTargets With(ImmutableArray<IMethodSymbol> methods) => new(methods, IsUncertain, ReceiverParameter, DelegateParameter, Bounds, InvokedDelegate) { Cut = Cut };
     }
 
-    /// <summary>A virtual or interface call followed into none of its bodies: more of them than the dispatch bound.</summary>
+    /// <summary>A virtual or interface call with more bodies than the dispatch bound: what a report names it by, and the bound.</summary>
     internal sealed class DispatchCut
     {
-        public DispatchCut(string member, int bodies, int bound, ImmutableArray<IMethodSymbol> candidates)
+        public DispatchCut(string member, int bound)
         {
             Member = member;
-            Bodies = bodies;
             Bound = bound;
-            Candidates = candidates;
         }
 
         /// <summary>The member called, as a report names it.</summary>
         public string Member { get; }
 
-        /// <summary>How many bodies it may run.</summary>
-        public int Bodies { get; }
-
         public int Bound { get; }
-
-        /// <summary>Every target found, for a call site's context to narrow.</summary>
-        public ImmutableArray<IMethodSymbol> Candidates { get; }
     }
 
     /// <summary>What a call site passes for one parameter, as far as it narrows what the callee runs.</summary>
@@ -143,24 +135,16 @@ namespace LockContracts.Analyzers.Flow
         private readonly System.Lazy<Dictionary<IMethodSymbol, List<IMethodSymbol>>> _implementations;
         private readonly LiveCache? _live;
         private readonly int _dispatchTargets;
-        private readonly System.Func<IMethodSymbol, bool> _doesSomething;
         private readonly System.Lazy<Dictionary<string, ImmutableArray<string>>>? _implementationIds;
         private readonly System.Collections.Concurrent.ConcurrentDictionary<IMethodSymbol, List<IMethodSymbol>?> _resolvedImplementations = new(SymbolEqualityComparer.Default);
 
         /// <param name="live">In an editor: which members are overridden or implemented, and by what, is found once per set of declarations (by documentation id) and resolved per compilation.</param>
         /// <param name="dispatchTargets">How many bodies a virtual or interface call may run and still be followed (<see cref="DefaultDispatchTargets"/>; zero or less: no bound).</param>
-        /// <param name="doesSomething">
-        /// Whether a body counts against the dispatch bound: one that calls nothing and takes no lock (a getter returning a
-        /// constant or a field) cannot add a lock whichever body runs. All count when null.
-        /// </param>
-        public CallGraph(
-            LockContractModel model, System.Func<SyntaxTree, SemanticModel> models, LiveCache? live = null, int dispatchTargets = DefaultDispatchTargets,
-            System.Func<IMethodSymbol, bool>? doesSomething = null)
+        public CallGraph(LockContractModel model, System.Func<SyntaxTree, SemanticModel> models, LiveCache? live = null, int dispatchTargets = DefaultDispatchTargets)
         {
             _model = model;
             _live = live;
             _dispatchTargets = dispatchTargets > 0 ? dispatchTargets : int.MaxValue;
-            _doesSomething = doesSomething ?? (_ => true);
             if (live is not null)
             {
                 _implementationIds = new System.Lazy<Dictionary<string, ImmutableArray<string>>>(
@@ -297,12 +281,11 @@ namespace LockContracts.Analyzers.Flow
             };
             var receiverParameter = !exact && implementations is { Count: > 0 } && Unconverted(receiver) is IParameterReferenceOperation onParameter
                 && resolver.Origins.IsUnchanged(onParameter.Parameter) ? onParameter.Parameter.Name : null;
-            if (implementations is not null && Cut(method, targets.ToImmutable()) is { } cut)
+            var methods = targets.ToImmutable();
+            return new CallTargets(methods, implementations is not null && CallDispatch.IsUncertain(call, method, implementations, exact), receiverParameter)
             {
-                return new CallTargets(ImmutableArray<IMethodSymbol>.Empty, false, receiverParameter) { Cut = cut };
-            }
-
-            return new CallTargets(targets.ToImmutable(), implementations is not null && CallDispatch.IsUncertain(call, method, implementations, exact), receiverParameter);
+                Cut = implementations is null ? null : Wide(LockEffectResolver.DisplayName(method), methods),
+            };
         }
 
         public ImmutableArray<ArgumentFact> FactsOf(ImmutableArray<IArgumentOperation> arguments, LockEffectResolver resolver)
@@ -354,34 +337,17 @@ namespace LockContracts.Analyzers.Flow
 
             if (FactFor(facts, dispatch.ReceiverParameter) is { Type: { } type } argument)
             {
-                var narrowed = CallDispatch.Narrow(dispatch.Cut?.Candidates ?? call.Targets, type, argument.ExactType);
-                if (dispatch.Cut is { } wide && Cut(wide.Member, narrowed) is { } still)
-                {
-                    return new CallTargets(ImmutableArray<IMethodSymbol>.Empty, false) { Cut = still };
-                }
-
-                return new CallTargets(narrowed, narrowed.Count(HasBody) > 1);
+                var narrowed = CallDispatch.Narrow(call.Targets, type, argument.ExactType);
+                return new CallTargets(narrowed, narrowed.Count(HasBody) > 1) { Cut = dispatch.Cut is { } wide ? Wide(wide.Member, narrowed) : null };
             }
 
             return dispatch;
         }
 
         /// <summary>The cut of a call to <paramref name="method"/> whose <paramref name="targets"/> hold more bodies than the dispatch bound; null within it.</summary>
-        private DispatchCut? Cut(IMethodSymbol method, ImmutableArray<IMethodSymbol> targets) =>
-            targets.Length > _dispatchTargets ? Cut(LockEffectResolver.DisplayName(method), targets) : null;
-
-        /// <summary>Bodies that do nothing are counted last and only while needed: most wide calls are decided by the count alone.</summary>
-        private DispatchCut? Cut(string member, ImmutableArray<IMethodSymbol> targets)
-        {
-            var bodies = targets.Count(HasBody);
-            if (bodies <= _dispatchTargets)
-            {
-                return null;
-            }
-
-            bodies = targets.Count(t => HasBody(t) && _doesSomething(t));
-            return bodies > _dispatchTargets ? new DispatchCut(member, bodies, _dispatchTargets, targets) : null;
-        }
+        /// <summary>Marks a call whose <paramref name="targets"/> hold more bodies than the dispatch bound; null within it.</summary>
+        private DispatchCut? Wide(string member, ImmutableArray<IMethodSymbol> targets) =>
+            targets.Length > _dispatchTargets && targets.Count(HasBody) > _dispatchTargets ? new DispatchCut(member, _dispatchTargets) : null;
 
         /// <summary>The part of <paramref name="facts"/> that changes what <paramref name="target"/>'s own calls run; empty when none does.</summary>
         public static string ContextKey(DirectSummary target, ImmutableArray<ArgumentFact> facts)
@@ -422,7 +388,7 @@ namespace LockContracts.Analyzers.Flow
             return null;
         }
 
-        private static bool HasBody(IMethodSymbol method) => !method.IsAbstract && method.ContainingType?.TypeKind != TypeKind.Interface;
+        public static bool HasBody(IMethodSymbol method) => !method.IsAbstract && method.ContainingType?.TypeKind != TypeKind.Interface;
 
         /// <summary>The static type of a value with the conversions to the parameter looked through; the created type when it is created here.</summary>
         private static (ITypeSymbol? Type, bool Exact) TypeOf(IOperation value, ValueOrigins origins)

@@ -288,15 +288,32 @@ namespace LockContracts.Analyzers.Flow
                 : null;
         }
 
-        /// <summary>The stand-in for what the wide call at <paramref name="call"/> may take; null when the call was followed.</summary>
-        private static (string Key, SummaryAcquisition Acquisition)? WideCallCut(DirectCall call, CallTargets dispatch, CallPath path)
+        /// <summary>
+        /// The stand-in for what the wide call at <paramref name="call"/> may take, when more of its bodies than the bound
+        /// may take a lock (<see cref="DoesSomething"/>); null when the call is followed.
+        /// </summary>
+        private (string Key, SummaryAcquisition Acquisition)? WideCallCut(DirectCall call, CallTargets dispatch, CallPath path)
         {
             if (dispatch.Cut is not { } cut)
             {
                 return null;
             }
 
-            var display = WideCallDisplay + cut.Bodies.ToString(System.Globalization.CultureInfo.InvariantCulture) + "/" + cut.Bound.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            var bodies = 0;
+            foreach (var target in dispatch.Methods)
+            {
+                if (CallGraph.HasBody(target) && DoesSomething(target))
+                {
+                    bodies++;
+                }
+            }
+
+            if (bodies <= cut.Bound)
+            {
+                return null;
+            }
+
+            var display = WideCallDisplay + bodies.ToString(System.Globalization.CultureInfo.InvariantCulture) + "/" + cut.Bound.ToString(System.Globalization.CultureInfo.InvariantCulture);
             return ("||" + display, new SummaryAcquisition(null, null, display, LockMode.Exclusive, LockPrimitive.Custom, path.Add(new CallStep(cut.Member, call.Location))));
         }
 
@@ -334,7 +351,7 @@ namespace LockContracts.Analyzers.Flow
             _model = model;
             _live = live;
             MethodsPerSummary = methodsPerSummary > 0 ? methodsPerSummary : int.MaxValue;
-            _calls = new CallGraph(model, SemanticModelFor, live, dispatchTargets, DoesSomething);
+            _calls = new CallGraph(model, SemanticModelFor, live, dispatchTargets);
             if (live is null)
             {
                 _components = new CallComponents<IMethodSymbol>(m => Callees(m).Select(c => c.OriginalDefinition), SymbolEqualityComparer.Default, CallComponents<IMethodSymbol>.NameOf);
@@ -473,8 +490,7 @@ namespace LockContracts.Analyzers.Flow
         {
             foreach (var call in Direct(method).Calls)
             {
-                // A wide call on a parameter runs what a call site's context narrows it to, among all it was cut from.
-                foreach (var target in call.Dispatch is { Cut: { } cut, ReceiverParameter: not null } ? cut.Candidates : call.Targets)
+                foreach (var target in call.Targets)
                 {
                     yield return target;
                 }
@@ -498,8 +514,7 @@ namespace LockContracts.Analyzers.Flow
 
             // A delegate parameter invoked with no known function still takes what its callers pass; one whose
             // functions were cut short by a bound may run more than were found (LOCK205).
-            return targets.Methods.IsEmpty && targets.DelegateParameter is null && targets.Bounds == DelegateBound.None && targets.Cut is null
-                ? null : DescribeCall(call, targets, resolver);
+            return targets.Methods.IsEmpty && targets.DelegateParameter is null && targets.Bounds == DelegateBound.None ? null : DescribeCall(call, targets, resolver);
         }
 
         private bool MayHaveTargets(IOperation call)
@@ -528,7 +543,8 @@ namespace LockContracts.Analyzers.Flow
         {
             var result = ImmutableArray.CreateBuilder<SummaryAcquisition>();
             var seen = new Dictionary<string, int>();
-            foreach (var target in site.Targets)
+            var wide = WideCallCut(site, site.Dispatch, CallPath.Empty);
+            foreach (var target in wide is null ? site.Targets : ImmutableArray<IMethodSymbol>.Empty)
             {
                 var sameScope = SharesScope(target);
                 var context = sameScope || site.Facts.IsEmpty ? string.Empty : CallGraph.ContextKey(Direct(target), site.Facts);
@@ -563,9 +579,9 @@ namespace LockContracts.Analyzers.Flow
                 Keep(result, seen, cutKey, cut);
             }
 
-            if (WideCallCut(site, site.Dispatch, CallPath.Empty) is var (wideKey, wide))
+            if (wide is var (wideKey, wideCut))
             {
-                Keep(result, seen, wideKey, wide);
+                Keep(result, seen, wideKey, wideCut);
             }
 
             // Rules report once per call: the evidence they see first is the preferred one, not the first found.
@@ -688,12 +704,13 @@ namespace LockContracts.Analyzers.Flow
                             Keep(result, seen, cutKey + "|", cut);
                         }
 
-                        if (WideCallCut(call, dispatch, path) is var (wideKey, wide))
+                        var wide = WideCallCut(call, dispatch, path);
+                        if (wide is var (wideKey, wideCut))
                         {
-                            Keep(result, seen, wideKey + "|", wide);
+                            Keep(result, seen, wideKey + "|", wideCut);
                         }
 
-                        foreach (var target in dispatch.Methods)
+                        foreach (var target in wide is null ? dispatch.Methods : ImmutableArray<IMethodSymbol>.Empty)
                         {
                             var outerGuard = mapGuard;
                             var site = call;
@@ -802,38 +819,74 @@ namespace LockContracts.Analyzers.Flow
         }
 
         /// <summary>What a method does by itself, read from its contract and, when it has a body in this compilation, its operations.</summary>
+        /// <summary>How many methods <see cref="DoesSomething"/> may look into for one body before it counts it anyway.</summary>
+        private const int MaxMethodsPerReachCheck = 2_000;
+
+        private readonly ConcurrentDictionary<IMethodSymbol, bool> _reachesLocks = new(SymbolEqualityComparer.Default);
+
         /// <summary>
-        /// Whether <paramref name="method"/>'s body calls something that may take a lock, or takes one, or has a contract: a
-        /// body that does none of these adds nothing to what a call takes, whichever of several it is. A body whose summary
-        /// is being computed on this thread is in the middle of a call that dispatches, so it does something.
+        /// Whether <paramref name="method"/> may take a lock, itself or through the calls it makes, as far as the direct
+        /// summaries show (guards and owners aside): a body that cannot adds nothing to what a call takes, whichever of
+        /// several it is. Found by a walk of the direct summaries it reaches (every target of every call, wide or not),
+        /// each looked into once. A contract, a delegate whose functions are not all known, or more than
+        /// <see cref="MaxMethodsPerReachCheck"/> methods to look into all count as a lock. The answer depends on the
+        /// direct summaries only, not on which body asks first.
         /// </summary>
-        private bool DoesSomething(IMethodSymbol method)
+        private bool DoesSomething(IMethodSymbol method) => _reachesLocks.GetOrAdd(method.OriginalDefinition, ReachesLocks);
+
+        private bool ReachesLocks(IMethodSymbol root)
         {
-            var definition = method.OriginalDefinition;
-            if (!_model.GetContract(definition).IsEmpty || !HasSomethingToSummarize(definition))
+            var seen = new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default) { root };
+            var work = new Stack<IMethodSymbol>();
+            work.Push(root);
+            while (work.Count > 0)
             {
-                return true;
+                var method = work.Pop();
+                if (_reachesLocks.TryGetValue(method, out var known) && known)
+                {
+                    return true;
+                }
+
+                if (!_model.GetContract(method).IsEmpty)
+                {
+                    return true;
+                }
+
+                if (!HasSomethingToSummarize(method))
+                {
+                    continue;
+                }
+
+                var direct = Direct(method);
+                if (!direct.Acquisitions.IsEmpty)
+                {
+                    return true;
+                }
+
+                foreach (var call in direct.Calls)
+                {
+                    if (call.Dispatch.Bounds != DelegateBound.None || call.Dispatch.DelegateParameter is not null)
+                    {
+                        return true;
+                    }
+
+                    foreach (var target in call.Targets)
+                    {
+                        if (seen.Add(target.OriginalDefinition))
+                        {
+                            if (seen.Count > MaxMethodsPerReachCheck)
+                            {
+                                return true;
+                            }
+
+                            work.Push(target.OriginalDefinition);
+                        }
+                    }
+                }
             }
 
-            var computing = s_computingDirect ??= new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default);
-            if (!computing.Add(definition))
-            {
-                return true;
-            }
-
-            try
-            {
-                var direct = Direct(definition);
-                return !direct.Acquisitions.IsEmpty || !direct.Calls.IsEmpty;
-            }
-            finally
-            {
-                computing.Remove(definition);
-            }
+            return false;
         }
-
-        [ThreadStatic]
-        private static HashSet<IMethodSymbol>? s_computingDirect;
 
         public DirectSummary Direct(IMethodSymbol method)
         {

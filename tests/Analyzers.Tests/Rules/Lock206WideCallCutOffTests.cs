@@ -18,13 +18,14 @@ public class Lock206WideCallCutOffTests
     /// <c>IStep</c> with <paramref name="steps"/> implementations; the first takes <c>Hub.Inner</c>, the others nothing.
     /// <paramref name="driver"/> is appended; <c>Back</c> takes <c>Hub.Inner</c> then <c>Hub.Gate</c> (#1), the other way round.
     /// </summary>
-    /// <param name="body">The body of the other implementations: by default a call of a helper in source, which could take a lock.</param>
+    /// <param name="body">The body of the other implementations: by default a call of a helper that takes a lock of its own.</param>
     private static string Steps(int steps, string driver, string body = "Journal.Note();")
     {
         var source = new StringBuilder();
         source.AppendLine("interface IStep { void Run(); }");
         source.AppendLine("static class Hub { public static readonly object Gate = new(); public static readonly object Inner = new(); }");
-        source.AppendLine("static class Journal { public static int Count; public static void Note() => Count++; }");
+        source.AppendLine("static class Journal { public static int Count; static readonly object Sync = new(); public static void Note() => Tally(); static void Tally() { lock (Sync) { Count++; } } }");
+        source.AppendLine("static class Format { public static void Twice() { Once(); Once(); } static void Once() => Twice2(); static void Twice2() { if (Journal.Count > 9) Twice(); } }");
         source.AppendLine("sealed class Step0 : IStep { public void Run() { lock (Hub.Inner) { } } }");
         for (var step = 1; step < steps; step++)
         {
@@ -53,7 +54,7 @@ public class Lock206WideCallCutOffTests
         var diagnostic = Assert.Single(diagnostics);
         Assert.Equal(DiagnosticSeverity.Info, diagnostic.Severity);
         Assert.Equal(
-            "The call 'IStep.Run', made here, may run any of 17 bodies in this compilation, more than the dispatch bound (16, MSBuild property " +
+            "The call 'IStep.Run', made here, may run any of 17 bodies in this compilation that may take a lock, more than the dispatch bound (16, MSBuild property " +
             "LockContractsDispatchTargets, 0 for no bound); none of them is followed, so orders, cycles and self-deadlocks through them are not checked here",
             diagnostic.GetMessage());
     }
@@ -73,13 +74,15 @@ public class Lock206WideCallCutOffTests
             : new[] { LockAnalyzerVerifier.Diagnostic("LOCK005").WithLocation(1).WithLocation(0) });
 
     /// <summary>
-    /// Bodies that call nothing in source and take no lock (a counter, a constant, a library call) cannot add a lock
-    /// whichever runs: they do not count, so 40 of them and the one that locks stay within the bound, and the cycle shows.
+    /// Bodies that can take no lock, themselves or through what they call (a counter, a library call, helpers that lock
+    /// nothing), add nothing whichever runs: they do not count, so 40 of them and the one that locks stay within the
+    /// bound, and the cycle shows.
     /// </summary>
     [Theory]
     [InlineData("")]
     [InlineData("Journal.Count++;")]
     [InlineData("System.Console.WriteLine(0);")]
+    [InlineData("Format.Twice();")]
     public Task BodiesThatDoNothingDoNotCountAgainstTheBound(string body) => LockAnalyzerVerifier.VerifyAsync(
         Steps(41, Driver, body),
         expected: new[] { LockAnalyzerVerifier.Diagnostic("LOCK005").WithLocation(1).WithLocation(0) });
@@ -106,7 +109,7 @@ public class Lock206WideCallCutOffTests
             }
             """),
             expected: new[] { LockAnalyzerVerifier.Diagnostic("LOCK206").WithLocation(0).WithLocation(2) });
-        Assert.StartsWith("The call 'IStep.Run', made through Driver.Tick, may run any of 17 bodies", Assert.Single(diagnostics).GetMessage(), StringComparison.Ordinal);
+        Assert.StartsWith("The call 'IStep.Run', made through Driver.Tick, may run any of 17 bodies in this compilation that may take a lock", Assert.Single(diagnostics).GetMessage(), StringComparison.Ordinal);
     }
 
     /// <summary>
