@@ -46,14 +46,15 @@ public sealed class FolderScanTests : IDisposable
     }
 
     /// <summary>
-    /// The census of dispatch: calls on an interface with 17 implementations are over the default bound (16), one on an
+    /// The census of dispatch: calls on an interface with 17 implementations, each taking a lock, are over the default
+    /// bound (16), and the one made under a lock says so (LOCK206); one on an
     /// interface with one implementation runs one body, one on a sealed class is not dispatched at all (not counted),
     /// and <c>ToString</c> on an <c>object</c> is a universal member.
     /// </summary>
     [Fact]
     public async Task TheScanCountsCallsFollowedIntoNoSourceCode()
     {
-        var steps = string.Join("\n", Enumerable.Range(0, 17).Select(i => $"public sealed class Step{i} : IStep {{ public void Run() {{ }} public override string ToString() => \"{i}\"; }}"));
+        var steps = string.Join("\n", Enumerable.Range(0, 17).Select(i => $"public sealed class Step{i} : IStep {{ private readonly object _sync = new(); public void Run() {{ lock (_sync) {{ }} }} public override string ToString() => \"{i}\"; }}"));
         _files.Write("src/Steps.cs", "public interface IStep { void Run(); }\npublic interface ISolo { void Run(); }\npublic sealed class Solo : ISolo { public void Run() { } }\n" + steps);
         _files.Write("src/Driver.cs", """
             public sealed class Driver
@@ -83,7 +84,7 @@ public sealed class FolderScanTests : IDisposable
         Assert.Equal("LOCK206", finding.GetProperty("id").GetString());
 
         var text = await CliHarness.RunAsync("scan", Path.Combine(_files.Root, "src"));
-        Assert.Contains("followed into none: 1 universal members on object or their library interface, 2 with more candidates than the bound (16)", text.Output);
+        Assert.Contains("1 universal members on object or their library interface, followed into none; 2 with more candidate bodies than the bound (16), followed unless", text.Output);
     }
 
     [Fact]

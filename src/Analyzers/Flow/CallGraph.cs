@@ -125,8 +125,9 @@ namespace LockContracts.Analyzers.Flow
     internal sealed class CallGraph : ICallGraph
     {
         /// <summary>
-        /// How many bodies a virtual or interface call may run, from its receiver's static type, and still be followed
-        /// into them (MSBuild property LockContractsDispatchTargets; 0 for no bound).
+        /// How many bodies that may take a lock a virtual or interface call may run, from its receiver's static type, and
+        /// still be followed into them (MSBuild property LockContractsDispatchTargets; 0 for no bound). Calls with more
+        /// bodies than this are marked (<see cref="CallTargets.Cut"/>); summaries count which of them may take a lock.
         /// </summary>
         public const int DefaultDispatchTargets = 16;
 

@@ -84,9 +84,9 @@ namespace LockContracts.Analyzers.Rules
         public const string MethodsPerSummaryProperty = "build_property.LockContractsMethodsPerSummary";
 
         /// <summary>
-        /// The MSBuild property that bounds how many bodies a virtual or interface call may run and still be followed
-        /// (default <see cref="CallGraph.DefaultDispatchTargets"/>, 0 for no bound); a call with more is followed into
-        /// none of them, and a call under a lock that reaches one gets LOCK206.
+        /// The MSBuild property that bounds how many bodies that may take a lock a virtual or interface call may run and
+        /// still be followed (default <see cref="CallGraph.DefaultDispatchTargets"/>, 0 for no bound); a call with more is
+        /// followed into none of them, and a call under a lock that reaches one gets LOCK206.
         /// </summary>
         public const string DispatchTargetsProperty = "build_property.LockContractsDispatchTargets";
 

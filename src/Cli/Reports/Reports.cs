@@ -64,7 +64,7 @@ internal static class Reports
         {
             var census = unit.Dispatch!;
             var bound = census.Bound > 0 ? census.Bound.ToString(CultureInfo.InvariantCulture) : "none";
-            text.AppendLine(CultureInfo.InvariantCulture, $"  dispatch ({unit.Name}): {census.Calls} virtual or interface calls into source; followed into none: {census.Universal} universal members on object or their library interface, {census.OverBound} with more candidates than the bound ({bound}); by candidates: {string.Join(", ", census.ByCandidates.Select(r => r.Range + ": " + r.Calls.ToString(CultureInfo.InvariantCulture)))}");
+            text.AppendLine(CultureInfo.InvariantCulture, $"  dispatch ({unit.Name}): {census.Calls} virtual or interface calls into source; {census.Universal} universal members on object or their library interface, followed into none; {census.OverBound} with more candidate bodies than the bound ({bound}), followed unless more than the bound may take a lock (LOCK206); by candidates: {string.Join(", ", census.ByCandidates.Select(r => r.Range + ": " + r.Calls.ToString(CultureInfo.InvariantCulture)))}");
         }
 
         foreach (var unit in result.Units.Where(u => u.Cost is not null))

@@ -7,9 +7,10 @@ namespace LockContracts.Cli.Scanning;
 
 /// <summary>
 /// How the analyzer dispatches the program's virtual and interface calls into source code: how many there are, how
-/// many candidate bodies each has (from the receiver's static type, as <see cref="CallDispatch"/> decides), and how
-/// many it follows into no source at all: universal members on <c>object</c> or their library interface, and calls
-/// with more candidates than the dispatch bound.
+/// many candidate bodies each has (from the receiver's static type, as <see cref="CallDispatch"/> decides), how many
+/// it follows into no source at all (universal members on <c>object</c> or their library interface), and how many
+/// have more candidates than the dispatch bound (those are followed into none only when more than the bound of them
+/// may take a lock, which the analysis decides: LOCK206).
 /// </summary>
 internal sealed record DispatchCensus(int Calls, int Universal, int OverBound, int Bound, IReadOnlyList<(string Range, int Calls)> ByCandidates)
 {
