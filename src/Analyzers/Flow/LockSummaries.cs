@@ -822,7 +822,21 @@ namespace LockContracts.Analyzers.Flow
         /// <summary>How many methods <see cref="DoesSomething"/> may look into for one body before it counts it anyway.</summary>
         private const int MaxMethodsPerReachCheck = 2_000;
 
-        private readonly ConcurrentDictionary<IMethodSymbol, bool> _reachesLocks = new(SymbolEqualityComparer.Default);
+        private readonly ConcurrentDictionary<IMethodSymbol, Reach> _reachesLocks = new(SymbolEqualityComparer.Default);
+
+        /// <summary>What <see cref="ReachesLocks"/> found, and in an editor the bodies it read, to note them again for whoever asks next.</summary>
+        private sealed class Reach
+        {
+            public Reach(bool locks, List<IMethodSymbol>? read)
+            {
+                Locks = locks;
+                Read = read;
+            }
+
+            public bool Locks { get; }
+
+            public List<IMethodSymbol>? Read { get; }
+        }
 
         /// <summary>
         /// Whether <paramref name="method"/> may take a lock, itself or through the calls it makes, as far as the direct
@@ -832,24 +846,45 @@ namespace LockContracts.Analyzers.Flow
         /// <see cref="MaxMethodsPerReachCheck"/> methods to look into all count as a lock. The answer depends on the
         /// direct summaries only, not on which body asks first.
         /// </summary>
-        private bool DoesSomething(IMethodSymbol method) => _reachesLocks.GetOrAdd(method.OriginalDefinition, ReachesLocks);
-
-        private bool ReachesLocks(IMethodSymbol root)
+        private bool DoesSomething(IMethodSymbol method)
         {
+            if (_reachesLocks.TryGetValue(method.OriginalDefinition, out var known))
+            {
+                NoteRead(known);
+                return known.Locks;
+            }
+
+            return _reachesLocks.GetOrAdd(method.OriginalDefinition, ReachesLocks).Locks;
+        }
+
+        /// <summary>In an editor, a kept answer's bodies are read again by whoever asks: what they hold now decides it.</summary>
+        private void NoteRead(Reach reach)
+        {
+            foreach (var method in reach.Read ?? Enumerable.Empty<IMethodSymbol>())
+            {
+                Direct(method);
+            }
+        }
+
+        private Reach ReachesLocks(IMethodSymbol root)
+        {
+            var read = _live is null ? null : new List<IMethodSymbol>();
             var seen = new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default) { root };
             var work = new Stack<IMethodSymbol>();
             work.Push(root);
             while (work.Count > 0)
             {
                 var method = work.Pop();
-                if (_reachesLocks.TryGetValue(method, out var known) && known)
+                if (_reachesLocks.TryGetValue(method, out var known) && known.Locks)
                 {
-                    return true;
+                    NoteRead(known);
+                    read?.AddRange(known.Read ?? Enumerable.Empty<IMethodSymbol>());
+                    return new Reach(true, read);
                 }
 
                 if (!_model.GetContract(method).IsEmpty)
                 {
-                    return true;
+                    return new Reach(true, read);
                 }
 
                 if (!HasSomethingToSummarize(method))
@@ -858,16 +893,17 @@ namespace LockContracts.Analyzers.Flow
                 }
 
                 var direct = Direct(method);
+                read?.Add(method);
                 if (!direct.Acquisitions.IsEmpty)
                 {
-                    return true;
+                    return new Reach(true, read);
                 }
 
                 foreach (var call in direct.Calls)
                 {
                     if (call.Dispatch.Bounds != DelegateBound.None || call.Dispatch.DelegateParameter is not null)
                     {
-                        return true;
+                        return new Reach(true, read);
                     }
 
                     foreach (var target in call.Targets)
@@ -876,7 +912,7 @@ namespace LockContracts.Analyzers.Flow
                         {
                             if (seen.Count > MaxMethodsPerReachCheck)
                             {
-                                return true;
+                                return new Reach(true, read);
                             }
 
                             work.Push(target.OriginalDefinition);
@@ -885,7 +921,7 @@ namespace LockContracts.Analyzers.Flow
                 }
             }
 
-            return false;
+            return new Reach(false, read);
         }
 
         public DirectSummary Direct(IMethodSymbol method)

@@ -368,6 +368,102 @@ public sealed class IncrementalTests
         Assert.Null(LiveCache.CountersOf(editor.Compilation));
     }
 
+    /// <summary>
+    /// IStep has 17 implementations: Step0 takes Hub.Inner, Step1 to Step15 take Journal's lock through Journal.Note, and
+    /// Step16 runs Work, which takes nothing until it is edited to call Journal.Note as well.
+    /// </summary>
+    private static string WideSteps()
+    {
+        var steps = new System.Text.StringBuilder();
+        steps.AppendLine("public interface IStep { void Run(); }");
+        steps.AppendLine("public static class Hub { public static readonly object Gate = new(); public static readonly object Inner = new(); }");
+        steps.AppendLine("public static class Journal { public static int Count; private static readonly object Sync = new(); public static void Note() { lock (Sync) { Count++; } } }");
+        steps.AppendLine("public sealed class Step0 : IStep { public void Run() { lock (Hub.Inner) { } } }");
+        for (var i = 1; i < 16; i++)
+        {
+            steps.AppendLine($"public sealed class Step{i} : IStep {{ public void Run() => Journal.Note(); }}");
+        }
+
+        steps.AppendLine("public sealed class Step16 : IStep\n{\n    public void Run() => Work();\n\n    private void Work()\n    {\n        Journal.Count++;\n    }\n}");
+        return steps.ToString();
+    }
+
+    private const string DriverA = """
+        public sealed class DriverA
+        {
+            private readonly RelayA _relay = new();
+
+            public void Go()
+            {
+                lock (Hub.Gate) { _relay.Run(); }
+            }
+
+            public static void Back()
+            {
+                lock (Hub.Inner) { lock (Hub.Gate) { } }
+            }
+        }
+        """;
+
+    private const string DriverB = """
+        public sealed class DriverB
+        {
+            private readonly RelayB _relay = new();
+
+            public void Go()
+            {
+                lock (Hub.Gate) { _relay.Run(); }
+            }
+        }
+        """;
+
+    private const string RelayA = """
+        public sealed class RelayA
+        {
+            private readonly IStep _step = new Step0();
+
+            public void Run() => _step.Run();
+        }
+        """;
+
+    /// <summary>
+    /// Whether a wide call is followed depends on how many of its bodies may take a lock (LOCK206 past the bound). The
+    /// wide calls are in RelayA and RelayB, whose summaries are kept across compilations; the drivers call them under a
+    /// lock. An edit of one body in another file moves the calls across the bound and back, and both kept summaries
+    /// see it: the second to ask reads the answer the first one's walk kept, and must depend on those bodies too.
+    /// </summary>
+    [Fact]
+    public async Task AnEditThatMovesAWideCallAcrossTheDispatchBoundReachesEveryKeptSummary()
+    {
+        var editor = new EditorSession(WideSteps(), DriverA, DriverB, RelayA, RelayA.Replace("RelayA", "RelayB", StringComparison.Ordinal));
+        await AssertDriversShowAsync(editor, "LOCK005");
+
+        editor.ReplaceBody(0, "Work", "{ Journal.Note(); }");
+        await AssertDriversShowAsync(editor, "LOCK206");
+
+        editor.ReplaceBody(0, "Work", "{ Journal.Count += 2; }");
+        await AssertDriversShowAsync(editor, "LOCK005");
+
+        editor.ReplaceBody(0, "Work", "{ Journal.Note(); Journal.Count++; }");
+        await AssertDriversShowAsync(editor, "LOCK206");
+    }
+
+    /// <summary>LOCK005: the cycle through Step0, reported in DriverA's file (the edge whose evidence is kept), nothing in DriverB's. LOCK206: both calls cut.</summary>
+    private static async Task AssertDriversShowAsync(EditorSession editor, string id)
+    {
+        var a = await AssertShownAsInABuildAsync(editor, 1, "LOCK005", "LOCK206");
+        var b = await AssertShownAsInABuildAsync(editor, 2, "LOCK005", "LOCK206");
+        Assert.Equal(id, Assert.Single(a).Id);
+        if (id == "LOCK206")
+        {
+            Assert.Equal(id, Assert.Single(b).Id);
+        }
+        else
+        {
+            Assert.Empty(b);
+        }
+    }
+
     private static LiveCounters Counters(EditorSession editor) =>
         LiveCache.CountersOf(editor.Compilation) ?? throw new InvalidOperationException("no live analysis ran on this compilation");
 
