@@ -23,8 +23,7 @@ namespace LockContracts.Analyzers.Rules
                     continue;
                 }
 
-                var where = acquisition.Path.Length == 1 ? "here" : "through " + string.Join(" → ", acquisition.Through);
-                var additional = acquisition.Path.Length == 1 ? null : new[] { invocation.Location };
+                var (where, additional) = ReachedFrom(acquisition, invocation);
                 reporter.Report(Descriptor, call.Location, additional, null, invocation.Name, where, Describe(bounds));
                 return;
             }

@@ -22,8 +22,7 @@ namespace LockContracts.Analyzers.Rules
                     continue;
                 }
 
-                var where = acquisition.Path.Length == 1 ? "here" : "through " + string.Join(" → ", acquisition.Through);
-                var additional = acquisition.Path.Length == 1 ? null : new[] { wide.Location };
+                var (where, additional) = ReachedFrom(acquisition, wide);
                 reporter.Report(
                     Descriptor, call.Location, additional, null, wide.Name, where,
                     bodies.ToString(CultureInfo.InvariantCulture), bound.ToString(CultureInfo.InvariantCulture));

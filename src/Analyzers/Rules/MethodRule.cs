@@ -41,6 +41,13 @@ namespace LockContracts.Analyzers.Rules
         public virtual void OnExit(MethodRuleContext context, LockState exit)
         {
         }
+
+        /// <summary>
+        /// Where the last step of <paramref name="acquisition"/>'s path is, seen from the call under a lock: "here", or
+        /// "through" the calls on the way, with the last step's place as the additional location.
+        /// </summary>
+        protected static (string Where, Location[]? Additional) ReachedFrom(SummaryAcquisition acquisition, CallStep last) =>
+            acquisition.Path.Length == 1 ? ("here", null) : ("through " + string.Join(" → ", acquisition.Through), new[] { last.Location });
     }
 
     /// <summary>A contract claim of the analyzed method, resolved against its own parameters.</summary>
