@@ -219,6 +219,8 @@ public sealed class CostScanTests : IDisposable
         Assert.True(cost.GetProperty("emptyAnalyzerPeakGrowthBytes").GetInt64() > 0, "binding every body grows the heap");
         Assert.True(cost.GetProperty("analyzerPeakGrowthBytes").GetInt64() > 0);
         Assert.True(cost.GetProperty("peakRatio").GetDouble() > 0);
+        Assert.True(cost.GetProperty("compilePeakGrowthBytes").GetInt64() > 0, "emitting grows the heap");
+        Assert.True(cost.GetProperty("buildPeakRatio").GetDouble() > 1, "the analyzer's growth is added to the compile's");
         Assert.True(cost.GetProperty("compileSeconds").GetDouble() > 0, "emitting the compilation takes time");
         Assert.True(cost.GetProperty("addedToBuild").GetDouble() < cost.GetProperty("added").GetDouble() || cost.GetProperty("added").GetDouble() <= 0,
             "the same difference, over a larger time");

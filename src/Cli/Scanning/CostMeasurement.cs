@@ -36,6 +36,15 @@ internal sealed record CostResult(TimeSpan Empty, TimeSpan WithAnalyzer, int Rou
     /// <summary>The fastest emit of a fresh copy: the compile a build does besides its analyzers.</summary>
     public TimeSpan Compile { get; init; }
 
+    /// <summary>The largest growth of the heap over <see cref="HeldBefore"/> while the compile alone ran.</summary>
+    public long CompilePeakGrowth { get; init; }
+
+    /// <summary>
+    /// The peak heap of a compile with the analyzer against the compile alone, the analyzer's growth added to the
+    /// compile's as if both peaked at once (a build runs them together): an upper bound.
+    /// </summary>
+    public double BuildPeakRatio => Ratio(HeldBefore + CompilePeakGrowth + WithAnalyzerPeakGrowth, HeldBefore + CompilePeakGrowth);
+
     /// <summary>
     /// What the analyzer adds to a build with the empty analyzer, as a fraction: its time over the empty analyzer's, over
     /// the compile plus the empty analyzer (a build binds every body twice when analyzers ask for operations: once for
@@ -77,6 +86,7 @@ internal static class CostMeasurement
             EmptyPeakGrowth = empty.PeakGrowth,
             WithAnalyzerPeakGrowth = analyzer.PeakGrowth,
             Compile = compile!.Wall,
+            CompilePeakGrowth = compile.PeakGrowth,
         };
     }
 
