@@ -71,21 +71,60 @@ namespace LockContracts.Analyzers.Flow
     /// <summary>What a call site passes for one parameter, as far as it narrows what the callee runs.</summary>
     internal sealed class ArgumentFact
     {
+        private System.Func<(ITypeSymbol? Type, bool Exact, CreationTypes.Answer? Read)>? _resolve;
+        private ITypeSymbol? _type;
+        private bool _exactType;
+        private CreationTypes.Answer? _read;
+
         public ArgumentFact(string parameter, ITypeSymbol? type, bool exactType, ImmutableArray<IMethodSymbol> functions)
         {
             Parameter = parameter;
-            Type = type;
-            ExactType = exactType;
+            _type = type;
+            _exactType = exactType;
             Functions = functions;
+        }
+
+        /// <summary>A fact about a receiver whose type is found on first use (<see cref="CreationTypes"/>); what that read is recorded at every use.</summary>
+        public ArgumentFact(string parameter, System.Func<(ITypeSymbol? Type, bool Exact, CreationTypes.Answer? Read)> resolve)
+        {
+            Parameter = parameter;
+            _resolve = resolve;
+            Functions = ImmutableArray<IMethodSymbol>.Empty;
         }
 
         public string Parameter { get; }
 
-        /// <summary>The argument's static type where it is narrower than the parameter's, or the type it is created as.</summary>
-        public ITypeSymbol? Type { get; }
+        /// <summary>The argument's static type where it is narrower than the parameter's, or the type it is created as; null when neither says anything.</summary>
+        public ITypeSymbol? Type
+        {
+            get
+            {
+                Resolve();
+                return _type;
+            }
+        }
 
-        /// <summary>The argument is created here (<c>new T(…)</c>, or a local assigned once from it): its runtime type is <see cref="Type"/>.</summary>
-        public bool ExactType { get; }
+        /// <summary>The argument's runtime type is <see cref="Type"/>: it is created here (<c>new T(…)</c>, or a local assigned once from it), or every source of it is known (<see cref="CreationTypes"/>).</summary>
+        public bool ExactType
+        {
+            get
+            {
+                Resolve();
+                return _exactType;
+            }
+        }
+
+        private void Resolve()
+        {
+            // Two threads may both resolve: the answer is the same.
+            if (Volatile.Read(ref _resolve) is { } resolve)
+            {
+                (_type, _exactType, _read) = resolve();
+                Volatile.Write(ref _resolve, null);
+            }
+
+            _read?.Note();
+        }
 
         /// <summary>The functions a delegate argument can be; empty when it is not a delegate or the analysis does not know.</summary>
         public ImmutableArray<IMethodSymbol> Functions { get; }
@@ -105,6 +144,8 @@ namespace LockContracts.Analyzers.Flow
     {
         private readonly LockContractModel _model;
         private readonly DelegateFlow _delegates;
+        private readonly CreationTypes _creations;
+        private readonly System.Func<SyntaxTree, SemanticModel> _models;
         private readonly System.Lazy<Dictionary<IMethodSymbol, List<IMethodSymbol>>> _implementations;
         private readonly LiveCache? _live;
         private readonly System.Lazy<Dictionary<string, ImmutableArray<string>>>? _implementationIds;
@@ -122,6 +163,8 @@ namespace LockContracts.Analyzers.Flow
             }
 
             _delegates = new DelegateFlow(model.Compilation, models);
+            _creations = new CreationTypes(model.Compilation, models);
+            _models = models;
             _implementations = new System.Lazy<Dictionary<IMethodSymbol, List<IMethodSymbol>>>(BuildImplementations, LazyThreadSafetyMode.ExecutionAndPublication);
         }
 
@@ -249,9 +292,46 @@ namespace LockContracts.Analyzers.Flow
                 IPropertyReferenceOperation property => property.Instance,
                 _ => null,
             };
+            if (!exact && !runsDelegates && receiver is not null && targets.Count > 1 && ByCreation(method, receiver) is { } created)
+            {
+                return created;
+            }
+
             var receiverParameter = !exact && implementations is { Count: > 0 } && Unconverted(receiver) is IParameterReferenceOperation onParameter
                 && resolver.Origins.IsUnchanged(onParameter.Parameter) ? onParameter.Parameter.Name : null;
             return new CallTargets(targets.ToImmutable(), implementations is not null && CallDispatch.IsUncertain(call, method, implementations, exact), receiverParameter);
+        }
+
+        /// <summary>
+        /// The targets of a virtual or interface call whose receiver's runtime types are all known
+        /// (<see cref="CreationTypes"/>): for each, the body it runs. Null when one of them is not known.
+        /// </summary>
+        private CallTargets? ByCreation(IMethodSymbol method, IOperation receiver)
+        {
+            var answer = _creations.Of(receiver);
+            answer.Note();
+            if (answer.Types.IsDefaultOrEmpty)
+            {
+                return null;
+            }
+
+            var runs = new List<IMethodSymbol>();
+            foreach (var type in answer.Types)
+            {
+                if (CreationTypes.ImplementationFor(type, method) is not { } implementation)
+                {
+                    return null;
+                }
+
+                if (!runs.Contains(implementation, SymbolEqualityComparer.Default))
+                {
+                    runs.Add(implementation);
+                }
+            }
+
+            // Bodies in libraries run no code of this compilation: the call is then to the member named, as a library call is.
+            var source = runs.Where(r => r.DeclaringSyntaxReferences.Any(d => _model.Compilation.ContainsSyntaxTree(d.SyntaxTree))).ToImmutableArray();
+            return new CallTargets(source.IsEmpty ? ImmutableArray.Create(method) : source, runs.Count > 1);
         }
 
         public ImmutableArray<ArgumentFact> FactsOf(ImmutableArray<IArgumentOperation> arguments, LockEffectResolver resolver)
@@ -278,9 +358,16 @@ namespace LockContracts.Analyzers.Flow
                 else if (parameter.Type is { IsReferenceType: true, IsSealed: false } && parameter.Type.SpecialType != SpecialType.System_String)
                 {
                     var (type, exact) = TypeOf(argument.Value, resolver.Origins);
-                    if (type is not null && (exact || !SymbolEqualityComparer.Default.Equals(type, parameter.Type)))
+                    if (type is not null && exact)
                     {
                         fact = new ArgumentFact(parameter.Name, type, exact, ImmutableArray<IMethodSymbol>.Empty);
+                    }
+                    else
+                    {
+                        // Its created types are looked for only if the callee's calls on the parameter ask (the key or the targets in context).
+                        var narrower = type is not null && !SymbolEqualityComparer.Default.Equals(type, parameter.Type) ? type : null;
+                        var syntax = argument.Value.Syntax;
+                        fact = new ArgumentFact(parameter.Name, () => Created(syntax, narrower));
                     }
                 }
 
@@ -322,13 +409,21 @@ namespace LockContracts.Analyzers.Flow
             foreach (var call in target.Calls)
             {
                 var parameter = call.Dispatch.DelegateParameter ?? call.Dispatch.ReceiverParameter;
-                if (FactFor(facts, parameter) is { } fact)
+                if (FactFor(facts, parameter) is { } fact && (fact.Type is not null || !fact.Functions.IsEmpty))
                 {
                     key += parameter + fact.Key + ";";
                 }
             }
 
             return key ?? string.Empty;
+        }
+
+        /// <summary>The one type the argument written <paramref name="syntax"/> is created as; else <paramref name="narrower"/>, its static type when narrower than the parameter's.</summary>
+        private (ITypeSymbol? Type, bool Exact, CreationTypes.Answer? Read) Created(SyntaxNode syntax, ITypeSymbol? narrower)
+        {
+            var value = _models(syntax.SyntaxTree).GetOperation(syntax);
+            var answer = value is null ? null : _creations.Of(value);
+            return answer is { Types: { IsDefault: false, Length: 1 } types } ? (types[0], true, answer) : (narrower, false, answer);
         }
 
         private static ArgumentFact? FactFor(ImmutableArray<ArgumentFact> facts, string? parameter)
