@@ -389,7 +389,7 @@ namespace LockContracts.Analyzers.Flow
                 case IDeclarationExpressionOperation:
                 case IArgumentOperation { Parameter.RefKind: RefKind.Ref or RefKind.Out }:
                     return (true, null);
-                case IVariableInitializerOperation:
+                case IVariableInitializerOperation { Parent: IVariableDeclaratorOperation { Symbol.IsRef: true } }:
                     // `ref var x = ref field;`: written through the alias.
                     return (true, null);
             }

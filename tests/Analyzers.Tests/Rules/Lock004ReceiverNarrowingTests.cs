@@ -307,4 +307,41 @@ public class Lock004ReceiverNarrowingTests
             public override ISink Make() => new Node();
         }
         """);
+
+    private const string InternalSink = """
+        public interface ISink { void Write(); }
+        public class QuietSink : ISink { public void Write() { } }
+        public class Host : ISink
+        {
+            private readonly object _gate = new();
+            internal ISink Sink = new QuietSink();
+            public void Write() { lock (_gate) { } }
+            public void Flush()
+            {
+                lock (_gate) { [|Sink.Write()|]; }
+            }
+        }
+        """;
+
+    /// <summary>An internal field is looked for in every file: the other file only ever assigns it <c>new QuietSink()</c>.</summary>
+    [Fact]
+    public Task InternalFieldAssignedOnlyKnownValuesInAnotherFile() => LockAnalyzerVerifier.VerifyAsync(
+        [InternalSink.Replace("[|", string.Empty).Replace("|]", string.Empty), """
+            class Resetter
+            {
+                void Reset(Host host) { host.Sink = new QuietSink(); }
+            }
+            """],
+        "LOCK004");
+
+    /// <summary>The other file assigns the internal field a second host: its lock is another instance of the one held.</summary>
+    [Fact]
+    public Task InternalFieldAssignedALockingTypeInAnotherFileStillReports() => LockAnalyzerVerifier.VerifyAsync(
+        [InternalSink, """
+            class Resetter
+            {
+                void Reset(Host host) { host.Sink = new Host(); }
+            }
+            """],
+        "LOCK004");
 }
