@@ -71,7 +71,8 @@ namespace LockContracts.Analyzers.Flow
     /// <summary>What a call site passes for one parameter, as far as it narrows what the callee runs.</summary>
     internal sealed class ArgumentFact
     {
-        private System.Func<(ITypeSymbol? Type, bool Exact, CreationTypes.Answer? Read)>? _resolve;
+        private CallGraph? _graph;
+        private SyntaxNode? _argument;
         private ITypeSymbol? _type;
         private bool _exactType;
         private CreationTypes.Answer? _read;
@@ -84,11 +85,16 @@ namespace LockContracts.Analyzers.Flow
             Functions = functions;
         }
 
-        /// <summary>A fact about a receiver whose type is found on first use (<see cref="CreationTypes"/>); what that read is recorded at every use.</summary>
-        public ArgumentFact(string parameter, System.Func<(ITypeSymbol? Type, bool Exact, CreationTypes.Answer? Read)> resolve)
+        /// <summary>
+        /// A fact about the receiver written <paramref name="argument"/> (static type <paramref name="narrower"/>, when narrower than the
+        /// parameter's), whose created types are found on first use (<see cref="CreationTypes"/>); what that read is recorded at every use.
+        /// </summary>
+        public ArgumentFact(string parameter, CallGraph graph, SyntaxNode argument, ITypeSymbol? narrower)
         {
             Parameter = parameter;
-            _resolve = resolve;
+            _graph = graph;
+            _argument = argument;
+            _type = narrower;
             Functions = ImmutableArray<IMethodSymbol>.Empty;
         }
 
@@ -117,10 +123,17 @@ namespace LockContracts.Analyzers.Flow
         private void Resolve()
         {
             // Two threads may both resolve: the answer is the same.
-            if (Volatile.Read(ref _resolve) is { } resolve)
+            if (Volatile.Read(ref _graph) is { } graph)
             {
-                (_type, _exactType, _read) = resolve();
-                Volatile.Write(ref _resolve, null);
+                var read = graph.Created(_argument!);
+                if (read is { Types: { IsDefault: false, Length: 1 } types })
+                {
+                    _type = types[0];
+                    _exactType = true;
+                }
+
+                _read = read;
+                Volatile.Write(ref _graph, null);
             }
 
             _read?.Note();
@@ -366,8 +379,10 @@ namespace LockContracts.Analyzers.Flow
                     {
                         // Its created types are looked for only if the callee's calls on the parameter ask (the key or the targets in context).
                         var narrower = type is not null && !SymbolEqualityComparer.Default.Equals(type, parameter.Type) ? type : null;
-                        var syntax = argument.Value.Syntax;
-                        fact = new ArgumentFact(parameter.Name, () => Created(syntax, narrower));
+                        if (narrower is not null || MayBeCreated(argument.Value))
+                        {
+                            fact = new ArgumentFact(parameter.Name, this, argument.Value.Syntax, narrower);
+                        }
                     }
                 }
 
@@ -418,12 +433,21 @@ namespace LockContracts.Analyzers.Flow
             return key ?? string.Empty;
         }
 
-        /// <summary>The one type the argument written <paramref name="syntax"/> is created as; else <paramref name="narrower"/>, its static type when narrower than the parameter's.</summary>
-        private (ITypeSymbol? Type, bool Exact, CreationTypes.Answer? Read) Created(SyntaxNode syntax, ITypeSymbol? narrower)
+        /// <summary>The created types of the argument written <paramref name="syntax"/>, bound again (what a call site passes is found only when a callee asks).</summary>
+        internal CreationTypes.Answer? Created(SyntaxNode syntax) =>
+            _models(syntax.SyntaxTree).GetOperation(syntax) is { } value ? _creations.Of(value) : null;
+
+        /// <summary>An argument whose created types may be known: not <c>this</c>, a literal, or a parameter or member others can set.</summary>
+        private static bool MayBeCreated(IOperation value)
         {
-            var value = _models(syntax.SyntaxTree).GetOperation(syntax);
-            var answer = value is null ? null : _creations.Of(value);
-            return answer is { Types: { IsDefault: false, Length: 1 } types } ? (types[0], true, answer) : (narrower, false, answer);
+            value = Unconverted(value)!;
+            return value switch
+            {
+                IInstanceReferenceOperation or ILiteralOperation => false,
+                IParameterReferenceOperation { Parameter.ContainingSymbol: IMethodSymbol { DeclaredAccessibility: Accessibility.Public or Accessibility.Protected or Accessibility.ProtectedOrInternal, ContainingType.DeclaredAccessibility: Accessibility.Public } } => false,
+                IFieldReferenceOperation { Field: { DeclaredAccessibility: Accessibility.Public, IsReadOnly: false, ContainingType.DeclaredAccessibility: Accessibility.Public } } => false,
+                _ => true,
+            };
         }
 
         private static ArgumentFact? FactFor(ImmutableArray<ArgumentFact> facts, string? parameter)

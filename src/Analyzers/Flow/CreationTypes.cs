@@ -99,12 +99,37 @@ namespace LockContracts.Analyzers.Flow
             public int Work { get; set; }
 
             public Frame Top => Frames[Frames.Count - 1];
+
+            /// <summary>The tree the question was asked from, when it is a whole body: its locals are read from it rather than from a second binding.</summary>
+            public IOperation? AtHand { get; set; }
+
+            public Dictionary<ILocalSymbol, List<IOperation>?>? AtHandAssignments { get; set; }
         }
+
+        private static readonly Answer s_unknown = new(default, ImmutableArray<SyntaxTree>.Empty, false);
 
         /// <summary>The runtime types <paramref name="value"/> can have (default when unknown), with what was read to know it.</summary>
         public Answer Of(IOperation value)
         {
-            var query = new Query();
+            var unwrapped = value;
+            while (unwrapped is IConversionOperation { OperatorMethod: null } conversion)
+            {
+                unwrapped = conversion.Operand;
+            }
+
+            if (unwrapped is IInstanceReferenceOperation && unwrapped.Type is not INamedTypeSymbol { IsSealed: true })
+            {
+                // `this` in a body read on its own: nothing says which subclass it is.
+                return s_unknown;
+            }
+
+            var root = value;
+            while (root.Parent is { } parent)
+            {
+                root = parent;
+            }
+
+            var query = new Query { AtHand = root is IMethodBodyBaseOperation or IBlockOperation ? root : null };
             var types = Value(value, query, default, false);
             var frame = query.Top;
             return new Answer(types is null ? default : types.ToImmutableArray(), frame.Read.ToImmutableArray(), frame.Everywhere);
@@ -288,7 +313,9 @@ namespace LockContracts.Analyzers.Flow
             }
 
             query.Top.Read.Add(body.SyntaxTree);
-            var assignments = _bodies.GetOrAdd(body, b => Assignments(b));
+            var assignments = query.AtHand is { } atHand && atHand.Syntax == body
+                ? query.AtHandAssignments ??= AssignmentsIn(atHand)
+                : _bodies.GetOrAdd(body, b => Assignments(b));
             if (!assignments.TryGetValue(local, out var values) || values is null)
             {
                 return null;
@@ -329,14 +356,12 @@ namespace LockContracts.Analyzers.Flow
         }
 
         /// <summary>Every value assigned to each local of a body; null for a local written any other way.</summary>
-        private Dictionary<ILocalSymbol, List<IOperation>?> Assignments(SyntaxNode body)
+        private Dictionary<ILocalSymbol, List<IOperation>?> Assignments(SyntaxNode body) =>
+            _models(body.SyntaxTree).GetOperation(body) is { } root ? AssignmentsIn(root) : new(SymbolEqualityComparer.Default);
+
+        private static Dictionary<ILocalSymbol, List<IOperation>?> AssignmentsIn(IOperation root)
         {
             var map = new Dictionary<ILocalSymbol, List<IOperation>?>(SymbolEqualityComparer.Default);
-            var root = _models(body.SyntaxTree).GetOperation(body);
-            if (root is null)
-            {
-                return map;
-            }
 
             void Add(ILocalSymbol local, IOperation value)
             {
