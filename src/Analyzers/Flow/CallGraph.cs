@@ -71,11 +71,9 @@ namespace LockContracts.Analyzers.Flow
     /// <summary>What a call site passes for one parameter, as far as it narrows what the callee runs.</summary>
     internal sealed class ArgumentFact
     {
-        private CallGraph? _graph;
-        private SyntaxNode? _argument;
-        private ITypeSymbol? _type;
-        private bool _exactType;
-        private CreationTypes.Answer? _read;
+        private readonly ITypeSymbol? _type;
+        private readonly bool _exactType;
+        private readonly CreationTypes.Answer? _read;
 
         public ArgumentFact(string parameter, ITypeSymbol? type, bool exactType, ImmutableArray<IMethodSymbol> functions)
         {
@@ -86,16 +84,24 @@ namespace LockContracts.Analyzers.Flow
         }
 
         /// <summary>
-        /// A fact about the receiver written <paramref name="argument"/> (static type <paramref name="narrower"/>, when narrower than the
-        /// parameter's), whose created types are found on first use (<see cref="CreationTypes"/>); what that read is recorded at every use.
+        /// A fact about a receiver whose runtime types were looked for (<paramref name="created"/>, <see cref="CreationTypes"/>): the one type
+        /// it can be, else <paramref name="narrower"/> (its static type, when narrower than the parameter's). What that read is recorded
+        /// where the fact is used, not where it was found.
         /// </summary>
-        public ArgumentFact(string parameter, CallGraph graph, SyntaxNode argument, ITypeSymbol? narrower)
+        public ArgumentFact(string parameter, CreationTypes.Answer created, ITypeSymbol? narrower)
         {
             Parameter = parameter;
-            _graph = graph;
-            _argument = argument;
-            _type = narrower;
+            _read = created;
             Functions = ImmutableArray<IMethodSymbol>.Empty;
+            if (created.Types is { IsDefault: false, Length: 1 } types)
+            {
+                _type = types[0];
+                _exactType = true;
+            }
+            else
+            {
+                _type = narrower;
+            }
         }
 
         public string Parameter { get; }
@@ -105,7 +111,7 @@ namespace LockContracts.Analyzers.Flow
         {
             get
             {
-                Resolve();
+                _read?.Note();
                 return _type;
             }
         }
@@ -115,28 +121,9 @@ namespace LockContracts.Analyzers.Flow
         {
             get
             {
-                Resolve();
+                _read?.Note();
                 return _exactType;
             }
-        }
-
-        private void Resolve()
-        {
-            // Two threads may both resolve: the answer is the same.
-            if (Volatile.Read(ref _graph) is { } graph)
-            {
-                var read = graph.Created(_argument!);
-                if (read is { Types: { IsDefault: false, Length: 1 } types })
-                {
-                    _type = types[0];
-                    _exactType = true;
-                }
-
-                _read = read;
-                Volatile.Write(ref _graph, null);
-            }
-
-            _read?.Note();
         }
 
         /// <summary>The functions a delegate argument can be; empty when it is not a delegate or the analysis does not know.</summary>
@@ -158,7 +145,6 @@ namespace LockContracts.Analyzers.Flow
         private readonly LockContractModel _model;
         private readonly DelegateFlow _delegates;
         private readonly CreationTypes _creations;
-        private readonly System.Func<SyntaxTree, SemanticModel> _models;
         private readonly System.Lazy<Dictionary<IMethodSymbol, List<IMethodSymbol>>> _implementations;
         private readonly LiveCache? _live;
         private readonly System.Lazy<Dictionary<string, ImmutableArray<string>>>? _implementationIds;
@@ -177,7 +163,6 @@ namespace LockContracts.Analyzers.Flow
 
             _delegates = new DelegateFlow(model.Compilation, models);
             _creations = new CreationTypes(model.Compilation, models);
-            _models = models;
             _implementations = new System.Lazy<Dictionary<IMethodSymbol, List<IMethodSymbol>>>(BuildImplementations, LazyThreadSafetyMode.ExecutionAndPublication);
         }
 
@@ -377,11 +362,19 @@ namespace LockContracts.Analyzers.Flow
                     }
                     else
                     {
-                        // Its created types are looked for only if the callee's calls on the parameter ask (the key or the targets in context).
+                        // What it reads is recorded only where a callee's call on the parameter asks (the key or the targets in context).
                         var narrower = type is not null && !SymbolEqualityComparer.Default.Equals(type, parameter.Type) ? type : null;
-                        if (narrower is not null || MayBeCreated(argument.Value))
+                        if (MayBeCreated(argument.Value))
                         {
-                            fact = new ArgumentFact(parameter.Name, this, argument.Value.Syntax, narrower);
+                            var created = _creations.Of(argument.Value);
+                            if (narrower is not null || created.Types is { IsDefault: false, Length: 1 })
+                            {
+                                fact = new ArgumentFact(parameter.Name, created, narrower);
+                            }
+                        }
+                        else if (narrower is not null)
+                        {
+                            fact = new ArgumentFact(parameter.Name, narrower, false, ImmutableArray<IMethodSymbol>.Empty);
                         }
                     }
                 }
@@ -432,10 +425,6 @@ namespace LockContracts.Analyzers.Flow
 
             return key ?? string.Empty;
         }
-
-        /// <summary>The created types of the argument written <paramref name="syntax"/>, bound again (what a call site passes is found only when a callee asks).</summary>
-        internal CreationTypes.Answer? Created(SyntaxNode syntax) =>
-            _models(syntax.SyntaxTree).GetOperation(syntax) is { } value ? _creations.Of(value) : null;
 
         /// <summary>An argument whose created types may be known: not <c>this</c>, a literal, or a parameter or member others can set.</summary>
         private static bool MayBeCreated(IOperation value)

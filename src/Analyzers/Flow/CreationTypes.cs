@@ -36,7 +36,10 @@ namespace LockContracts.Analyzers.Flow
         private readonly System.Func<SyntaxTree, SemanticModel> _models;
         private readonly ConcurrentDictionary<object, Answer> _memo = new();
         private readonly ConcurrentDictionary<SyntaxNode, Dictionary<ILocalSymbol, List<IOperation>?>> _bodies = new();
-        private readonly ConcurrentDictionary<SyntaxTree, Dictionary<string, List<SyntaxToken>>> _names = new();
+        private readonly ConcurrentDictionary<SyntaxTree, HashSet<string>> _names = new();
+
+        /// <summary>The locals' assignments of bodies read from the trees at hand, for as long as each tree lives.</summary>
+        private readonly System.Runtime.CompilerServices.ConditionalWeakTable<IOperation, Dictionary<ILocalSymbol, List<IOperation>?>> _atHand = new();
 
         public CreationTypes(Compilation compilation, System.Func<SyntaxTree, SemanticModel> models)
         {
@@ -102,8 +105,6 @@ namespace LockContracts.Analyzers.Flow
 
             /// <summary>The tree the question was asked from, when it is a whole body: its locals are read from it rather than from a second binding.</summary>
             public IOperation? AtHand { get; set; }
-
-            public Dictionary<ILocalSymbol, List<IOperation>?>? AtHandAssignments { get; set; }
         }
 
         private static readonly Answer s_unknown = new(default, ImmutableArray<SyntaxTree>.Empty, false);
@@ -314,7 +315,7 @@ namespace LockContracts.Analyzers.Flow
 
             query.Top.Read.Add(body.SyntaxTree);
             var assignments = query.AtHand is { } atHand && atHand.Syntax == body
-                ? query.AtHandAssignments ??= AssignmentsIn(atHand)
+                ? _atHand.GetValue(atHand, AssignmentsIn)
                 : _bodies.GetOrAdd(body, b => Assignments(b));
             if (!assignments.TryGetValue(local, out var values) || values is null)
             {
@@ -629,7 +630,7 @@ namespace LockContracts.Analyzers.Flow
                 }
             }
 
-            foreach (var (_, operation) in References(member, scope.Value, query))
+            foreach (var (_, operation) in References(member, scope.Value, query, MayWrite))
             {
                 if (operation is not (IFieldReferenceOperation or IPropertyReferenceOperation))
                 {
@@ -663,19 +664,13 @@ namespace LockContracts.Analyzers.Flow
                 return null;
             }
 
-            // The parameter keeps what it was called with.
+            // The parameter keeps what it was called with (read from the text: a name written there, even another's, gives up).
             foreach (var declaration in method.DeclaringSyntaxReferences)
             {
                 query.Top.Read.Add(declaration.SyntaxTree);
-                var body = _models(declaration.SyntaxTree).GetOperation(declaration.GetSyntax());
-                if (body is null)
+                foreach (var token in declaration.GetSyntax().DescendantTokens())
                 {
-                    continue;
-                }
-
-                foreach (var operation in body.Descendants())
-                {
-                    if (operation is IParameterReferenceOperation written && SymbolEqualityComparer.Default.Equals(written.Parameter, parameter) && Writes(written).Written)
+                    if (token.IsKind(SyntaxKind.IdentifierToken) && token.ValueText == parameter.Name && token.Parent is IdentifierNameSyntax name && MayWrite(name))
                     {
                         return null;
                     }
@@ -683,7 +678,7 @@ namespace LockContracts.Analyzers.Flow
             }
 
             var result = new List<INamedTypeSymbol>();
-            foreach (var (node, _) in References(method, scope, query))
+            foreach (var (node, _) in References(method, scope, query, null))
             {
                 if (node.Parent is not InvocationExpressionSyntax invocationSyntax || invocationSyntax.Expression != node
                     || _models(node.SyntaxTree).GetOperation(invocationSyntax) is not IInvocationOperation invocation)
@@ -744,7 +739,8 @@ namespace LockContracts.Analyzers.Flow
         }
 
         /// <summary>The names that bind to <paramref name="member"/>, with their operations, in its type's files (<paramref name="own"/>) or in every file.</summary>
-        private IEnumerable<(SyntaxNode Node, IOperation? Operation)> References(ISymbol member, bool own, Query query)
+        /// <param name="wanted">Which uses to bind, read from the text (null: all): the others are left unbound.</param>
+        private IEnumerable<(SyntaxNode Node, IOperation? Operation)> References(ISymbol member, bool own, Query query, System.Func<SyntaxNode, bool>? wanted)
         {
             IEnumerable<SyntaxTree> trees;
             if (own)
@@ -766,63 +762,92 @@ namespace LockContracts.Analyzers.Flow
                 }
 
                 query.Top.Read.Add(tree);
-                var names = _names.GetOrAdd(tree, Index);
-                if (!names.TryGetValue(member.Name, out var tokens))
+                if (!_names.GetOrAdd(tree, Names).Contains(member.Name))
                 {
                     continue;
                 }
 
                 var model = _models(tree);
-                foreach (var token in tokens)
+                foreach (var token in tree.GetRoot().DescendantTokens())
                 {
-                    if (token.Parent is not SimpleNameSyntax name)
+                    if (!token.IsKind(SyntaxKind.IdentifierToken) || token.ValueText != member.Name || token.Parent is not SimpleNameSyntax name)
+                    {
+                        continue;
+                    }
+
+                    SyntaxNode node = name;
+                    if (node.Parent is MemberAccessExpressionSyntax access && access.Name == node || node.Parent is MemberBindingExpressionSyntax)
+                    {
+                        node = node.Parent;
+                    }
+
+                    if (wanted is not null && !wanted(node))
                     {
                         continue;
                     }
 
                     var info = model.GetSymbolInfo(name);
                     var bound = info.Symbol ?? (info.CandidateSymbols.Length > 0 ? info.CandidateSymbols[0] : null);
-                    if (bound is null)
-                    {
-                        continue;
-                    }
-
                     if (bound is IMethodSymbol { ReducedFrom: { } reduced })
                     {
                         bound = reduced;
                     }
 
-                    if (SymbolEqualityComparer.Default.Equals(bound.OriginalDefinition, definition))
+                    if (bound is not null && SymbolEqualityComparer.Default.Equals(bound.OriginalDefinition, definition))
                     {
-                        SyntaxNode node = name;
-                        if (node.Parent is MemberAccessExpressionSyntax access && access.Name == node || node.Parent is MemberBindingExpressionSyntax)
-                        {
-                            node = node.Parent;
-                        }
-
                         yield return (node, model.GetOperation(node));
                     }
                 }
             }
         }
 
-        private static Dictionary<string, List<SyntaxToken>> Index(SyntaxTree tree)
+        /// <summary>Whether the text may write the variable <paramref name="node"/> names: assigned, incremented, passed by <c>ref</c>/<c>out</c>, aliased, deconstructed into.</summary>
+        private static bool MayWrite(SyntaxNode node)
         {
-            var index = new Dictionary<string, List<SyntaxToken>>(System.StringComparer.Ordinal);
-            foreach (var token in tree.GetRoot().DescendantTokens())
+            var parent = node.Parent;
+            switch (parent)
             {
-                if (token.IsKind(SyntaxKind.IdentifierToken) && token.Parent is SimpleNameSyntax)
-                {
-                    if (!index.TryGetValue(token.ValueText, out var list))
+                case AssignmentExpressionSyntax assignment:
+                    return assignment.Left == node;
+                case PrefixUnaryExpressionSyntax or PostfixUnaryExpressionSyntax:
+                    return parent.IsKind(SyntaxKind.PreIncrementExpression) || parent.IsKind(SyntaxKind.PreDecrementExpression)
+                        || parent.IsKind(SyntaxKind.PostIncrementExpression) || parent.IsKind(SyntaxKind.PostDecrementExpression);
+                case ArgumentSyntax argument when !argument.RefKindKeyword.IsKind(SyntaxKind.None) && !argument.RefKindKeyword.IsKind(SyntaxKind.InKeyword):
+                case RefExpressionSyntax:
+                    return true;
+                case ArgumentSyntax { Parent: TupleExpressionSyntax tuple }:
+                    for (SyntaxNode up = tuple; ; up = up.Parent!)
                     {
-                        index[token.ValueText] = list = new List<SyntaxToken>();
+                        switch (up.Parent)
+                        {
+                            case ArgumentSyntax { Parent: TupleExpressionSyntax }:
+                                up = up.Parent;
+                                continue;
+                            case AssignmentExpressionSyntax deconstruction:
+                                return deconstruction.Left == up;
+                            default:
+                                return false;
+                        }
                     }
 
-                    list.Add(token);
+                default:
+                    return false;
+            }
+        }
+
+        /// <summary>The identifiers a file uses, to skip the files that cannot name a member.</summary>
+        private static HashSet<string> Names(SyntaxTree tree)
+        {
+            var names = new HashSet<string>(System.StringComparer.Ordinal);
+            foreach (var token in tree.GetRoot().DescendantTokens())
+            {
+                if (token.IsKind(SyntaxKind.IdentifierToken))
+                {
+                    names.Add(token.ValueText);
                 }
             }
 
-            return index;
+            return names;
         }
 
         /// <summary>
