@@ -85,26 +85,43 @@ namespace LockContracts.Analyzers.Flow
 
         private sealed class Frame
         {
-            public HashSet<SyntaxTree> Read { get; } = new();
+            private HashSet<SyntaxTree>? _read;
+
+            public Frame? Parent { get; set; }
+
+            public int Depth { get; set; }
 
             public bool Everywhere { get; set; }
 
             /// <summary>A cycle or bound was met: the (unknown) answer depends on where the question started and is not kept.</summary>
             public bool Cut { get; set; }
+
+            public void Read(SyntaxTree tree) => (_read ??= new HashSet<SyntaxTree>()).Add(tree);
+
+            public void Read(ImmutableArray<SyntaxTree> trees)
+            {
+                if (!trees.IsEmpty)
+                {
+                    (_read ??= new HashSet<SyntaxTree>()).UnionWith(trees);
+                }
+            }
+
+            public ImmutableArray<SyntaxTree> Trees => _read is null ? ImmutableArray<SyntaxTree>.Empty : _read.ToImmutableArray();
         }
 
+        /// <summary>One question: the frames of the answers in progress, innermost on top. Allocates nothing more for a value known on the spot.</summary>
         private sealed class Query
         {
-            public List<Frame> Frames { get; } = new() { new Frame() };
+            private HashSet<object>? _open;
 
-            public HashSet<object> Open { get; } = new();
+            public Frame Top { get; set; } = new();
 
             public int Work { get; set; }
 
-            public Frame Top => Frames[Frames.Count - 1];
-
             /// <summary>The tree the question was asked from, when it is a whole body: its locals are read from it rather than from a second binding.</summary>
             public IOperation? AtHand { get; set; }
+
+            public HashSet<object> Open => _open ??= new HashSet<object>();
         }
 
         private static readonly Answer s_unknown = new(default, ImmutableArray<SyntaxTree>.Empty, false);
@@ -133,7 +150,9 @@ namespace LockContracts.Analyzers.Flow
             var query = new Query { AtHand = root is IMethodBodyBaseOperation or IBlockOperation ? root : null };
             var types = Value(value, query, default, false);
             var frame = query.Top;
-            return new Answer(types is null ? default : types.ToImmutableArray(), frame.Read.ToImmutableArray(), frame.Everywhere);
+            return types is null && frame.Trees.IsEmpty && !frame.Everywhere
+                ? s_unknown
+                : new Answer(types is null ? default : types.ToImmutableArray(), frame.Trees, frame.Everywhere);
         }
 
         private List<INamedTypeSymbol>? Value(IOperation? value, Query query, ImmutableArray<INamedTypeSymbol> self, bool awaited)
@@ -143,7 +162,7 @@ namespace LockContracts.Analyzers.Flow
                 return null;
             }
 
-            if (++query.Work > MaxWork || query.Frames.Count > MaxDepth)
+            if (++query.Work > MaxWork || query.Top.Depth > MaxDepth)
             {
                 query.Top.Cut = true;
                 return null;
@@ -267,7 +286,7 @@ namespace LockContracts.Analyzers.Flow
             if (_memo.TryGetValue(key, out var kept))
             {
                 var top = query.Top;
-                top.Read.UnionWith(kept.Read);
+                top.Read(kept.Read);
                 top.Everywhere |= kept.Everywhere;
                 return kept.Types.IsDefault ? null : kept.Types.ToList();
             }
@@ -278,8 +297,9 @@ namespace LockContracts.Analyzers.Flow
                 return null;
             }
 
-            var frame = new Frame();
-            query.Frames.Add(frame);
+            var parent = query.Top;
+            var frame = new Frame { Parent = parent, Depth = parent.Depth + 1 };
+            query.Top = frame;
             List<INamedTypeSymbol>? types;
             try
             {
@@ -287,18 +307,18 @@ namespace LockContracts.Analyzers.Flow
             }
             finally
             {
-                query.Frames.RemoveAt(query.Frames.Count - 1);
+                query.Top = parent;
                 query.Open.Remove(key);
             }
 
-            var answer = new Answer(types is null ? default : types.ToImmutableArray(), frame.Read.ToImmutableArray(), frame.Everywhere);
+            var read = frame.Trees;
+            var answer = new Answer(types is null ? default : types.ToImmutableArray(), read, frame.Everywhere);
             if (!frame.Cut)
             {
                 _memo.TryAdd(key, answer);
             }
 
-            var parent = query.Top;
-            parent.Read.UnionWith(frame.Read);
+            parent.Read(read);
             parent.Everywhere |= frame.Everywhere;
             parent.Cut |= frame.Cut;
             return types;
@@ -313,7 +333,7 @@ namespace LockContracts.Analyzers.Flow
                 return null;
             }
 
-            query.Top.Read.Add(body.SyntaxTree);
+            query.Top.Read(body.SyntaxTree);
             var assignments = query.AtHand is { } atHand && atHand.Syntax == body
                 ? _atHand.GetValue(atHand, AssignmentsIn)
                 : _bodies.GetOrAdd(body, b => Assignments(b));
@@ -542,7 +562,7 @@ namespace LockContracts.Analyzers.Flow
                     return null;
                 }
 
-                query.Top.Read.Add(body.SyntaxTree);
+                query.Top.Read(body.SyntaxTree);
                 var root = _models(body.SyntaxTree).GetOperation(body);
                 if (root is null)
                 {
@@ -619,7 +639,7 @@ namespace LockContracts.Analyzers.Flow
                 };
                 if (initializer is not null)
                 {
-                    query.Top.Read.Add(initializer.SyntaxTree);
+                    query.Top.Read(initializer.SyntaxTree);
                     var value = (_models(initializer.SyntaxTree).GetOperation(initializer) as ISymbolInitializerOperation)?.Value;
                     if (Value(value, query, default, awaited) is not { } types)
                     {
@@ -667,7 +687,7 @@ namespace LockContracts.Analyzers.Flow
             // The parameter keeps what it was called with (read from the text: a name written there, even another's, gives up).
             foreach (var declaration in method.DeclaringSyntaxReferences)
             {
-                query.Top.Read.Add(declaration.SyntaxTree);
+                query.Top.Read(declaration.SyntaxTree);
                 foreach (var token in declaration.GetSyntax().DescendantTokens())
                 {
                     if (token.IsKind(SyntaxKind.IdentifierToken) && token.ValueText == parameter.Name && token.Parent is IdentifierNameSyntax name && MayWrite(name))
@@ -761,7 +781,7 @@ namespace LockContracts.Analyzers.Flow
                     continue;
                 }
 
-                query.Top.Read.Add(tree);
+                query.Top.Read(tree);
                 if (!_names.GetOrAdd(tree, Names).Contains(member.Name))
                 {
                     continue;
