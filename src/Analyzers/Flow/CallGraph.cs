@@ -136,7 +136,8 @@ namespace LockContracts.Analyzers.Flow
 
     /// <summary>
     /// Call resolution for one compilation: dispatch by the receiver's static type
-    /// (<see cref="CallDispatch"/>), delegate values followed to their functions
+    /// (<see cref="CallDispatch"/>), or by its runtime types when every source of it is known
+    /// (<see cref="CreationTypes"/>), delegate values followed to their functions
     /// (<see cref="DelegateFlow"/>), lambdas given to library methods that run them in place, and
     /// one level of call-site context for calls a helper makes on its parameters.
     /// </summary>
