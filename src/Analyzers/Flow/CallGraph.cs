@@ -71,9 +71,11 @@ namespace LockContracts.Analyzers.Flow
     /// <summary>What a call site passes for one parameter, as far as it narrows what the callee runs.</summary>
     internal sealed class ArgumentFact
     {
-        private readonly ITypeSymbol? _type;
-        private readonly bool _exactType;
-        private readonly CreationTypes.Answer? _read;
+        private CallGraph? _graph;
+        private SyntaxNode? _argument;
+        private ITypeSymbol? _type;
+        private bool _exactType;
+        private CreationTypes.Answer? _read;
 
         public ArgumentFact(string parameter, ITypeSymbol? type, bool exactType, ImmutableArray<IMethodSymbol> functions)
         {
@@ -84,24 +86,17 @@ namespace LockContracts.Analyzers.Flow
         }
 
         /// <summary>
-        /// A fact about a receiver whose runtime types were looked for (<paramref name="created"/>, <see cref="CreationTypes"/>): the one type
-        /// it can be, else <paramref name="narrower"/> (its static type, when narrower than the parameter's). What that read is recorded
-        /// where the fact is used, not where it was found.
+        /// A fact about the receiver written <paramref name="argument"/> (static type <paramref name="narrower"/>, when narrower than the
+        /// parameter's), whose runtime types are looked for on first use (<see cref="CreationTypes"/>): most facts are never asked, since
+        /// few callees call a member of that parameter. What the answer read is recorded where the fact is used.
         /// </summary>
-        public ArgumentFact(string parameter, CreationTypes.Answer created, ITypeSymbol? narrower)
+        public ArgumentFact(string parameter, CallGraph graph, SyntaxNode argument, ITypeSymbol? narrower)
         {
             Parameter = parameter;
-            _read = created;
+            _graph = graph;
+            _argument = argument;
+            _type = narrower;
             Functions = ImmutableArray<IMethodSymbol>.Empty;
-            if (created.Types is { IsDefault: false, Length: 1 } types)
-            {
-                _type = types[0];
-                _exactType = true;
-            }
-            else
-            {
-                _type = narrower;
-            }
         }
 
         public string Parameter { get; }
@@ -111,7 +106,7 @@ namespace LockContracts.Analyzers.Flow
         {
             get
             {
-                _read?.Note();
+                Resolve();
                 return _type;
             }
         }
@@ -121,9 +116,28 @@ namespace LockContracts.Analyzers.Flow
         {
             get
             {
-                _read?.Note();
+                Resolve();
                 return _exactType;
             }
+        }
+
+        private void Resolve()
+        {
+            if (Volatile.Read(ref _graph) is { } graph)
+            {
+                // Two threads may both resolve: the answer is the same.
+                var read = graph.Created(_argument!);
+                if (read?.Types is { IsDefault: false, Length: 1 } types)
+                {
+                    _type = types[0];
+                    _exactType = true;
+                }
+
+                _read = read;
+                Volatile.Write(ref _graph, null);
+            }
+
+            _read?.Note();
         }
 
         /// <summary>The functions a delegate argument can be; empty when it is not a delegate or the analysis does not know.</summary>
@@ -146,6 +160,7 @@ namespace LockContracts.Analyzers.Flow
         private readonly LockContractModel _model;
         private readonly DelegateFlow _delegates;
         private readonly CreationTypes _creations;
+        private readonly System.Func<SyntaxTree, SemanticModel> _models;
         private readonly System.Lazy<Dictionary<IMethodSymbol, List<IMethodSymbol>>> _implementations;
         private readonly LiveCache? _live;
         private readonly System.Lazy<Dictionary<string, ImmutableArray<string>>>? _implementationIds;
@@ -164,6 +179,7 @@ namespace LockContracts.Analyzers.Flow
 
             _delegates = new DelegateFlow(model.Compilation, models);
             _creations = new CreationTypes(model.Compilation, models);
+            _models = models;
             _implementations = new System.Lazy<Dictionary<IMethodSymbol, List<IMethodSymbol>>>(BuildImplementations, LazyThreadSafetyMode.ExecutionAndPublication);
         }
 
@@ -363,15 +379,11 @@ namespace LockContracts.Analyzers.Flow
                     }
                     else
                     {
-                        // What it reads is recorded only where a callee's call on the parameter asks (the key or the targets in context).
+                        // Its runtime types are looked for only if a callee's call on the parameter asks (the key or the targets in context).
                         var narrower = type is not null && !SymbolEqualityComparer.Default.Equals(type, parameter.Type) ? type : null;
                         if (MayBeCreated(argument.Value))
                         {
-                            var created = _creations.Of(argument.Value);
-                            if (narrower is not null || created.Types is { IsDefault: false, Length: 1 })
-                            {
-                                fact = new ArgumentFact(parameter.Name, created, narrower);
-                            }
+                            fact = new ArgumentFact(parameter.Name, this, argument.Value.Syntax, narrower);
                         }
                         else if (narrower is not null)
                         {
@@ -426,6 +438,10 @@ namespace LockContracts.Analyzers.Flow
 
             return key ?? string.Empty;
         }
+
+        /// <summary>The runtime types of the argument written <paramref name="syntax"/>, bound again: a call site's facts keep no operations alive.</summary>
+        internal CreationTypes.Answer? Created(SyntaxNode syntax) =>
+            _models(syntax.SyntaxTree).GetOperation(syntax) is { } value ? _creations.Of(value) : null;
 
         /// <summary>An argument whose created types may be known: not <c>this</c>, a literal, or a parameter or member others can set.</summary>
         private static bool MayBeCreated(IOperation value)
