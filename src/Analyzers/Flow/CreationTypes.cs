@@ -15,13 +15,13 @@ namespace LockContracts.Analyzers.Flow
     /// value whose static type is a sealed class; a local whose every assignment is known; a call to a
     /// method of this compilation, run on a known receiver or with one body, whose every <c>return</c> is
     /// known (an async method's returns, <c>Task.FromResult</c>, <c>ConfigureAwait</c> looked through
-    /// when it is awaited; <c>this</c> returned is the receiver); a private or internal field or
-    /// auto-property whose every assignment in the compilation is known; a property getter read the same
+    /// when it is awaited; <c>this</c> returned is the receiver); a field or auto-property only its own
+    /// type can write (private, readonly, get-only or with a private setter) whose every assignment is known; a property getter read the same
     /// way as a method; a parameter of a private or internal method that is neither virtual nor an
     /// interface implementation, never used but called, whose every call site passes a known value.
     /// <c>null</c> adds nothing; anything else unknown, a cycle or a bound makes the whole answer unknown.
     /// Answers are kept per compilation, each with the files it read, which a caller's result records as
-    /// read (<see cref="Recorder"/>): a scan of every file (an internal member) counts as reading all of
+    /// read (<see cref="Recorder"/>): a scan of every file (an internal method's call sites) counts as reading all of
     /// them.
     /// </summary>
     internal sealed class CreationTypes
@@ -618,12 +618,13 @@ namespace LockContracts.Analyzers.Flow
 
         /// <summary>
         /// The values stored in a field or auto-property: its initializer and every assignment where it can be
-        /// assigned (<paramref name="writable"/>, when narrower than the member), in the files of its type or, when internal, everywhere.
+        /// assigned (<paramref name="writable"/>, when narrower than the member), in the files of its type.
         /// </summary>
         private List<INamedTypeSymbol>? Stored(ISymbol member, Accessibility? writable, Query query, bool awaited) => Kept((member, awaited), query, () =>
         {
-            var scope = ScopeOf(member, writable);
-            if (scope is null)
+            // Only where its own type's files are all that can write it: a search of every file for an internal member's writes
+            // costs more than it finds.
+            if (ScopeOf(member, writable) is not true)
             {
                 return null;
             }
@@ -650,7 +651,7 @@ namespace LockContracts.Analyzers.Flow
                 }
             }
 
-            foreach (var (_, operation) in References(member, scope.Value, query, MayWrite))
+            foreach (var (_, operation) in References(member, true, query, MayWrite))
             {
                 if (operation is not (IFieldReferenceOperation or IPropertyReferenceOperation))
                 {
