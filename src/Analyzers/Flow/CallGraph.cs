@@ -92,21 +92,74 @@ namespace LockContracts.Analyzers.Flow
     /// <summary>What a call site passes for one parameter, as far as it narrows what the callee runs.</summary>
     internal sealed class ArgumentFact
     {
+        private CallGraph? _graph;
+        private SyntaxNode? _argument;
+        private ITypeSymbol? _type;
+        private bool _exactType;
+        private CreationTypes.Answer? _read;
+
         public ArgumentFact(string parameter, ITypeSymbol? type, bool exactType, ImmutableArray<IMethodSymbol> functions)
         {
             Parameter = parameter;
-            Type = type;
-            ExactType = exactType;
+            _type = type;
+            _exactType = exactType;
             Functions = functions;
+        }
+
+        /// <summary>
+        /// A fact about the receiver written <paramref name="argument"/> (static type <paramref name="narrower"/>, when narrower than the
+        /// parameter's), whose runtime types are looked for on first use (<see cref="CreationTypes"/>): most facts are never asked, since
+        /// few callees call a member of that parameter. What the answer read is recorded where the fact is used.
+        /// </summary>
+        public ArgumentFact(string parameter, CallGraph graph, SyntaxNode argument, ITypeSymbol? narrower)
+        {
+            Parameter = parameter;
+            _graph = graph;
+            _argument = argument;
+            _type = narrower;
+            Functions = ImmutableArray<IMethodSymbol>.Empty;
         }
 
         public string Parameter { get; }
 
-        /// <summary>The argument's static type where it is narrower than the parameter's, or the type it is created as.</summary>
-        public ITypeSymbol? Type { get; }
+        /// <summary>The argument's static type where it is narrower than the parameter's, or the type it is created as; null when neither says anything.</summary>
+        public ITypeSymbol? Type
+        {
+            get
+            {
+                Resolve();
+                return _type;
+            }
+        }
 
-        /// <summary>The argument is created here (<c>new T(…)</c>, or a local assigned once from it): its runtime type is <see cref="Type"/>.</summary>
-        public bool ExactType { get; }
+        /// <summary>The argument's runtime type is <see cref="Type"/>: it is created here (<c>new T(…)</c>, or a local assigned once from it), or every source of it is known (<see cref="CreationTypes"/>).</summary>
+        public bool ExactType
+        {
+            get
+            {
+                Resolve();
+                return _exactType;
+            }
+        }
+
+        private void Resolve()
+        {
+            if (Volatile.Read(ref _graph) is { } graph)
+            {
+                // Two threads may both resolve: the answer is the same.
+                var read = graph.Created(_argument!);
+                if (read?.Types is { IsDefault: false, Length: 1 } types)
+                {
+                    _type = types[0];
+                    _exactType = true;
+                }
+
+                _read = read;
+                Volatile.Write(ref _graph, null);
+            }
+
+            _read?.Note();
+        }
 
         /// <summary>The functions a delegate argument can be; empty when it is not a delegate or the analysis does not know.</summary>
         public ImmutableArray<IMethodSymbol> Functions { get; }
@@ -118,7 +171,8 @@ namespace LockContracts.Analyzers.Flow
 
     /// <summary>
     /// Call resolution for one compilation: dispatch by the receiver's static type
-    /// (<see cref="CallDispatch"/>), delegate values followed to their functions
+    /// (<see cref="CallDispatch"/>), or by its runtime types when every source of it is known
+    /// (<see cref="CreationTypes"/>), delegate values followed to their functions
     /// (<see cref="DelegateFlow"/>), lambdas given to library methods that run them in place, and
     /// one level of call-site context for calls a helper makes on its parameters.
     /// </summary>
@@ -133,6 +187,8 @@ namespace LockContracts.Analyzers.Flow
 
         private readonly LockContractModel _model;
         private readonly DelegateFlow _delegates;
+        private readonly CreationTypes _creations;
+        private readonly System.Func<SyntaxTree, SemanticModel> _models;
         private readonly System.Lazy<Dictionary<IMethodSymbol, List<IMethodSymbol>>> _implementations;
         private readonly LiveCache? _live;
         private readonly int _dispatchTargets;
@@ -153,6 +209,8 @@ namespace LockContracts.Analyzers.Flow
             }
 
             _delegates = new DelegateFlow(model.Compilation, models);
+            _creations = new CreationTypes(model.Compilation, models);
+            _models = models;
             _implementations = new System.Lazy<Dictionary<IMethodSymbol, List<IMethodSymbol>>>(BuildImplementations, LazyThreadSafetyMode.ExecutionAndPublication);
         }
 
@@ -280,6 +338,11 @@ namespace LockContracts.Analyzers.Flow
                 IPropertyReferenceOperation property => property.Instance,
                 _ => null,
             };
+            if (!exact && !runsDelegates && receiver is not null && targets.Count > 1 && ByCreation(method, receiver) is { } created)
+            {
+                return created;
+            }
+
             var receiverParameter = !exact && implementations is { Count: > 0 } && Unconverted(receiver) is IParameterReferenceOperation onParameter
                 && resolver.Origins.IsUnchanged(onParameter.Parameter) ? onParameter.Parameter.Name : null;
             var methods = targets.ToImmutable();
@@ -287,6 +350,38 @@ namespace LockContracts.Analyzers.Flow
             {
                 Cut = implementations is null ? null : Wide(LockEffectResolver.DisplayName(method), methods),
             };
+        }
+
+        /// <summary>
+        /// The targets of a virtual or interface call whose receiver's runtime types are all known
+        /// (<see cref="CreationTypes"/>): for each, the body it runs. Null when one of them is not known.
+        /// </summary>
+        private CallTargets? ByCreation(IMethodSymbol method, IOperation receiver)
+        {
+            var answer = _creations.Of(receiver);
+            answer.Note();
+            if (answer.Types.IsDefaultOrEmpty)
+            {
+                return null;
+            }
+
+            var runs = new List<IMethodSymbol>();
+            foreach (var type in answer.Types)
+            {
+                if (CreationTypes.ImplementationFor(type, method) is not { } implementation)
+                {
+                    return null;
+                }
+
+                if (!runs.Contains(implementation, SymbolEqualityComparer.Default))
+                {
+                    runs.Add(implementation);
+                }
+            }
+
+            // Bodies in libraries run no code of this compilation: the call is then to the member named, as a library call is.
+            var source = runs.Where(r => r.DeclaringSyntaxReferences.Any(d => _model.Compilation.ContainsSyntaxTree(d.SyntaxTree))).ToImmutableArray();
+            return new CallTargets(source.IsEmpty ? ImmutableArray.Create(method) : source, runs.Count > 1);
         }
 
         public ImmutableArray<ArgumentFact> FactsOf(ImmutableArray<IArgumentOperation> arguments, LockEffectResolver resolver)
@@ -313,9 +408,22 @@ namespace LockContracts.Analyzers.Flow
                 else if (parameter.Type is { IsReferenceType: true, IsSealed: false } && parameter.Type.SpecialType != SpecialType.System_String)
                 {
                     var (type, exact) = TypeOf(argument.Value, resolver.Origins);
-                    if (type is not null && (exact || !SymbolEqualityComparer.Default.Equals(type, parameter.Type)))
+                    if (type is not null && exact)
                     {
                         fact = new ArgumentFact(parameter.Name, type, exact, ImmutableArray<IMethodSymbol>.Empty);
+                    }
+                    else
+                    {
+                        // Its runtime types are looked for only if a callee's call on the parameter asks (the key or the targets in context).
+                        var narrower = type is not null && !SymbolEqualityComparer.Default.Equals(type, parameter.Type) ? type : null;
+                        if (MayBeCreated(argument.Value))
+                        {
+                            fact = new ArgumentFact(parameter.Name, this, argument.Value.Syntax, narrower);
+                        }
+                        else if (narrower is not null)
+                        {
+                            fact = new ArgumentFact(parameter.Name, narrower, false, ImmutableArray<IMethodSymbol>.Empty);
+                        }
                     }
                 }
 
@@ -362,13 +470,30 @@ namespace LockContracts.Analyzers.Flow
             foreach (var call in target.Calls)
             {
                 var parameter = call.Dispatch.DelegateParameter ?? call.Dispatch.ReceiverParameter;
-                if (FactFor(facts, parameter) is { } fact)
+                if (FactFor(facts, parameter) is { } fact && (fact.Type is not null || !fact.Functions.IsEmpty))
                 {
                     key += parameter + fact.Key + ";";
                 }
             }
 
             return key ?? string.Empty;
+        }
+
+        /// <summary>The runtime types of the argument written <paramref name="syntax"/>, bound again: a call site's facts keep no operations alive.</summary>
+        internal CreationTypes.Answer? Created(SyntaxNode syntax) =>
+            _models(syntax.SyntaxTree).GetOperation(syntax) is { } value ? _creations.Of(value) : null;
+
+        /// <summary>An argument whose created types may be known: not <c>this</c>, a literal, or a parameter or member others can set.</summary>
+        private static bool MayBeCreated(IOperation value)
+        {
+            value = Unconverted(value)!;
+            return value switch
+            {
+                IInstanceReferenceOperation or ILiteralOperation => false,
+                IParameterReferenceOperation { Parameter.ContainingSymbol: IMethodSymbol { DeclaredAccessibility: Accessibility.Public or Accessibility.Protected or Accessibility.ProtectedOrInternal, ContainingType.DeclaredAccessibility: Accessibility.Public } } => false,
+                IFieldReferenceOperation { Field: { DeclaredAccessibility: Accessibility.Public, IsReadOnly: false, ContainingType.DeclaredAccessibility: Accessibility.Public } } => false,
+                _ => true,
+            };
         }
 
         private static ArgumentFact? FactFor(ImmutableArray<ArgumentFact> facts, string? parameter)

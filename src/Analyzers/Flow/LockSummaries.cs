@@ -87,12 +87,16 @@ namespace LockContracts.Analyzers.Flow
     {
         public static readonly DirectSummary Empty = new(ImmutableArray<SummaryAcquisition>.Empty, ImmutableArray<DirectCall>.Empty);
 
-        public DirectSummary(ImmutableArray<SummaryAcquisition> acquisitions, ImmutableArray<DirectCall> calls, bool followsDelegates = false)
+        public DirectSummary(ImmutableArray<SummaryAcquisition> acquisitions, ImmutableArray<DirectCall> calls, bool followsDelegates = false, long[]? reads = null)
         {
             Acquisitions = acquisitions;
             Calls = calls;
             FollowsDelegates = followsDelegates;
+            Reads = reads;
         }
+
+        /// <summary>The files (<see cref="TreeRecord.Stamp"/>) besides its own whose bodies its calls' targets were read from (<see cref="CreationTypes"/>; live analysis only).</summary>
+        public long[]? Reads { get; }
 
         /// <summary>Delegate flow resolved some of its calls: what it says depends on every body (<see cref="LiveCache"/>; known in live analysis only).</summary>
         public bool FollowsDelegates { get; }
@@ -930,6 +934,10 @@ namespace LockContracts.Analyzers.Flow
             if (_live is not null)
             {
                 LiveCache.NoteBody(method.OriginalDefinition, direct.FollowsDelegates);
+                if (direct.Reads is { } reads)
+                {
+                    Recorder.Current?.Trees.UnionWith(reads);
+                }
             }
 
             return direct;
@@ -951,7 +959,9 @@ namespace LockContracts.Analyzers.Flow
                 var touchesLocks = false;
                 return ComputeDirect(method, _model.GetContract(method).NoAnalysis ? null : BodyOf(method), null, ref touchesLocks);
             });
-            return recorder.Delegates ? new DirectSummary(direct.Acquisitions, direct.Calls, followsDelegates: true) : direct;
+            return recorder.Delegates || recorder.Trees.Count > 0
+                ? new DirectSummary(direct.Acquisitions, direct.Calls, recorder.Delegates, recorder.Trees.Count > 0 ? recorder.Trees.ToArray() : null)
+                : direct;
         }
 
         /// <summary>

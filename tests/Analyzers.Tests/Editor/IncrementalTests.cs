@@ -204,6 +204,121 @@ public sealed class IncrementalTests
         Assert.Empty(await AssertShownAsInABuildAsync(editor, 1, "LOCK002"));
     }
 
+    private const string Sinks = """
+        public interface ISink { void Write(); }
+
+        public sealed class QuietSink : ISink { public void Write() { } }
+
+        public sealed class StockSink : ISink
+        {
+            public static readonly object Gate = new();
+
+            public void Write() { lock (Gate) { } }
+
+            public static void Recount(Shipping shipping)
+            {
+                lock (Gate) { shipping.Touch(); }
+            }
+        }
+
+        public sealed class Shipping
+        {
+            public readonly object Gate = new();
+
+            public void Touch() { lock (Gate) { } }
+
+            public void Ship()
+            {
+                lock (Gate) { Relay.Send(); }
+            }
+        }
+        """;
+
+    private const string RelayReset = """
+        public static partial class Relay
+        {
+            public static void Reset()
+            {
+                s_sink = new QuietSink();
+            }
+        }
+        """;
+
+    private const string Relay = """
+        public static partial class Relay
+        {
+            private static ISink s_sink = new QuietSink();
+
+            public static void Send()
+            {
+                s_sink.Write();
+            }
+        }
+        """;
+
+    /// <summary>
+    /// Relay.Send's call on its private field runs what the field is ever assigned, in this part of the class
+    /// and in another file's: a quiet sink; then also a stock sink, whose lock closes a cycle with Shipping's
+    /// through one of the two (LOCK005); then a quiet sink again. Send's file does not change and Send calls nothing in the edited file: only because its
+    /// kept summary recorded reading that file is it computed again.
+    /// </summary>
+    [Fact]
+    public async Task AnEditOfAnAssignmentInAnotherFileChangesWhatAKeptCallRuns()
+    {
+        var editor = new EditorSession(Sinks, RelayReset, Relay);
+        Assert.Empty(await AssertShownAsInABuildAsync(editor, 0, "LOCK001", "LOCK005"));
+
+        editor.ReplaceBody(1, "Reset", "{ s_sink = new StockSink(); }");
+        var shown = Assert.Single(await AssertShownAsInABuildAsync(editor, 0, "LOCK001", "LOCK005"));
+        Assert.Equal("LOCK005", shown.Id);
+
+        editor.ReplaceBody(1, "Reset", "{ s_sink = new QuietSink(); }");
+        Assert.Empty(await AssertShownAsInABuildAsync(editor, 0, "LOCK001", "LOCK005"));
+    }
+
+    private const string SinkFactory = """
+        public static class SinkFactory
+        {
+            private static readonly ISink Quiet = new QuietSink();
+            private static readonly ISink Stock = new StockSink();
+
+            public static ISink Make()
+            {
+                return Quiet;
+            }
+        }
+        """;
+
+    private const string FactoryRelay = """
+        public static class Relay
+        {
+            public static void Send()
+            {
+                var sink = SinkFactory.Make();
+                sink.Write();
+            }
+        }
+        """;
+
+    /// <summary>
+    /// Relay.Send's call on a sink from the factory in another file runs what the factory returns: a quiet sink,
+    /// then a stock sink (whose lock closes a cycle with Shipping's, certain: the stock sink is all it can be),
+    /// then a quiet sink again.
+    /// </summary>
+    [Fact]
+    public async Task AnEditOfAFactorysReturnInAnotherFileChangesWhatAKeptCallRuns()
+    {
+        var editor = new EditorSession(Sinks, SinkFactory, FactoryRelay);
+        Assert.Empty(await AssertShownAsInABuildAsync(editor, 0, "LOCK001", "LOCK005"));
+
+        editor.ReplaceBody(1, "Make", "{ return Stock; }");
+        var shown = Assert.Single(await AssertShownAsInABuildAsync(editor, 0, "LOCK001", "LOCK005"));
+        Assert.Equal("LOCK001", shown.Id);
+
+        editor.ReplaceBody(1, "Make", "{ return Quiet; }");
+        Assert.Empty(await AssertShownAsInABuildAsync(editor, 0, "LOCK001", "LOCK005"));
+    }
+
     private const string Feed = """
         public sealed class Feed
         {
