@@ -75,6 +75,9 @@ namespace LockContracts.Analyzers.Flow
         private readonly ConcurrentDictionary<(ISymbol, int), Answer> _elements = new(MemoComparer.Instance);
         private readonly Lazy<SyntaxIndex> _index;
 
+        /// <summary>The locals of each body a value was met in (<see cref="OriginsAround"/>).</summary>
+        private readonly ConcurrentDictionary<SyntaxNode, ValueOrigins> _origins = new();
+
         /// <summary>What <see cref="DepthBoundReached(List{Step})"/> found, by the steps it was asked from.</summary>
         private readonly ConcurrentDictionary<StepsKey, bool> _verified = new();
 
@@ -1056,15 +1059,24 @@ namespace LockContracts.Analyzers.Flow
             return result;
         }
 
-        /// <summary>The locals of the body around <paramref name="node"/>, for following a value found there.</summary>
-        private static ValueOrigins OriginsAround(SyntaxNode node, SemanticModel model)
+        /// <summary>
+        /// The locals of the body around <paramref name="node"/>, for following a value found there: one per body, read
+        /// once however many questions (and depths, and verifications) meet values in it.
+        /// </summary>
+        private ValueOrigins OriginsAround(SyntaxNode node, SemanticModel model)
         {
-            var body = node.FirstAncestorOrSelf<SyntaxNode>(n => n is BaseMethodDeclarationSyntax or AccessorDeclarationSyntax or LocalFunctionStatementSyntax
-                or AnonymousFunctionExpressionSyntax or PropertyDeclarationSyntax);
+            var body = node.FirstAncestorOrSelf<SyntaxNode>(IsBody);
+            if (body is null)
+            {
+                return ValueOrigins.None;
+            }
 
             // Bound only when a local must be followed: most values found are lambdas or method groups.
-            return body is null ? ValueOrigins.None : new ValueOrigins(() => model.GetOperation(body));
+            return _origins.TryGetValue(body, out var known) ? known : _origins.GetOrAdd(body, new ValueOrigins(() => model.GetOperation(body)));
         }
+
+        private static readonly Func<SyntaxNode, bool> IsBody = n => n is BaseMethodDeclarationSyntax or AccessorDeclarationSyntax or LocalFunctionStatementSyntax
+            or AnonymousFunctionExpressionSyntax or PropertyDeclarationSyntax;
 
         private static bool Found(List<IMethodSymbol> result, IMethodSymbol function)
         {
