@@ -92,7 +92,20 @@ namespace LockContracts.Analyzers.Flow
             Acquisitions = acquisitions;
             Calls = calls;
             FollowsDelegates = followsDelegates;
+            var guards = ImmutableArray<ParameterGuard>.Empty;
+            foreach (var acquisition in acquisitions)
+            {
+                if (acquisition.Guard is { } guard)
+                {
+                    guards = guards.Add(guard);
+                }
+            }
+
+            Guards = guards;
         }
+
+        /// <summary>The guards of the method's own acquisitions (<see cref="SummaryAcquisition.Guard"/>), in order: walks ask for them at every call.</summary>
+        public ImmutableArray<ParameterGuard> Guards { get; }
 
         /// <summary>Delegate flow resolved some of its calls: what it says depends on every body (<see cref="LiveCache"/>; known in live analysis only).</summary>
         public bool FollowsDelegates { get; }
@@ -263,10 +276,31 @@ namespace LockContracts.Analyzers.Flow
                 return null;
             }
 
-            var display = DelegateCutDisplay + ((int)dispatch.Bounds).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            var (display, key, _) = DelegateCutTexts(dispatch.Bounds);
             var step = new CallStep(dispatch.InvokedDelegate ?? "the delegate", call.Location);
-            return ("||" + display, new SummaryAcquisition(null, null, display, LockMode.Exclusive, LockPrimitive.Custom, path.Add(step)));
+            return (key, new SummaryAcquisition(null, null, display, LockMode.Exclusive, LockPrimitive.Custom, path.Add(step)));
         }
+
+        /// <summary>The display of <see cref="DelegateCut"/>'s stand-in for <paramref name="bounds"/>, its key in <see cref="MayAcquireAt"/> and its key in <see cref="Walk"/>, made once.</summary>
+        private static (string Display, string Key, string WalkKey) DelegateCutTexts(DelegateBound bounds)
+        {
+            var index = (int)bounds;
+            if (index < DelegateCutTextsByBounds.Length && DelegateCutTextsByBounds[index] is { } known)
+            {
+                return known;
+            }
+
+            var display = DelegateCutDisplay + index.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            var texts = (display, "||" + display, "||" + display + "|");
+            if (index < DelegateCutTextsByBounds.Length)
+            {
+                DelegateCutTextsByBounds[index] = texts;
+            }
+
+            return texts;
+        }
+
+        private static readonly (string Display, string Key, string WalkKey)?[] DelegateCutTextsByBounds = new (string, string, string)?[8];
 
         /// <summary>How deep summaries may wait on the summaries of their callees before walking them in place (bounds the stack).</summary>
         private const int MaxNestedSummaries = 48;
@@ -392,19 +426,7 @@ namespace LockContracts.Analyzers.Flow
         }
 
         /// <summary>The guards of the method's own acquisitions (<see cref="SummaryAcquisition.Guard"/>).</summary>
-        internal ImmutableArray<ParameterGuard> OwnGuards(IMethodSymbol method)
-        {
-            var guards = ImmutableArray<ParameterGuard>.Empty;
-            foreach (var acquisition in Direct(method).Acquisitions)
-            {
-                if (acquisition.Guard is { } guard)
-                {
-                    guards = guards.Add(guard);
-                }
-            }
-
-            return guards;
-        }
+        internal ImmutableArray<ParameterGuard> OwnGuards(IMethodSymbol method) => Direct(method).Guards;
 
         /// <summary>The methods a method calls that have a body or a lambda in source (the ones a call cycle can go through).</summary>
         internal IEnumerable<IMethodSymbol> CalleesWithSource(IMethodSymbol method) =>
@@ -616,15 +638,16 @@ namespace LockContracts.Analyzers.Flow
                 var seen = new Dictionary<string, int>();
 
                 visited[(root, string.Empty)] = false;
-                queue.Enqueue((root, CallScope.Root, CallPath.Empty, rootFacts));
+                queue.Enqueue((root, CallScope.Root, CallPath.Empty, rootFacts, null));
                 while (queue.Count > 0 && visited.Count < MethodsPerSummary)
                 {
-                    var (method, scope, path, facts) = queue.Dequeue();
-                    var inContext = !facts.IsEmpty && CallGraph.ContextKey(Direct(method), facts).Length > 0;
+                    // In a build the callee's direct summary was looked up when it was queued.
+                    var (method, scope, path, facts, direct) = queue.Dequeue();
+                    var inContext = !facts.IsEmpty && CallGraph.ContextKey(direct ??= Direct(method), facts).Length > 0;
 
                     // Methods that call back into the root are walked in place; the others' summaries are spliced in (their bodies are not read).
                     var finished = ReferenceEquals(method, root) || inContext || SameComponent(root, method) ? null : FinishedSummary(method);
-                    var acquisitions = finished ?? Direct(method).Acquisitions;
+                    var acquisitions = finished ?? (direct ??= Direct(method)).Acquisitions;
                     foreach (var acquisition in acquisitions)
                     {
                         var guard = scope.MapGuard(acquisition.Guard);
@@ -635,6 +658,11 @@ namespace LockContracts.Analyzers.Flow
 
                         var owner = scope.Translate(acquisition.Owner);
                         var key = acquisition.LockClass + "|" + owner + "|" + (acquisition.LockClass is null ? acquisition.Display : string.Empty) + "|" + guard;
+                        if (seen.TryGetValue(key, out var index) && !MayBePreferred(path, acquisition.Path, result[index]))
+                        {
+                            continue;
+                        }
+
                         Keep(result, seen, key, new SummaryAcquisition(
                             acquisition.LockClass, owner, owner is null ? acquisition.Display : TranslateDisplay(acquisition, owner),
                             acquisition.Mode, acquisition.Primitive, path.AddRange(acquisition.Path), acquisition.Retaken, guard));
@@ -645,12 +673,14 @@ namespace LockContracts.Analyzers.Flow
                         continue;
                     }
 
-                    foreach (var call in Direct(method).Calls)
+                    foreach (var call in (direct ??= Direct(method)).Calls)
                     {
                         var dispatch = inContext ? _calls.InContext(call, facts) : call.Dispatch;
-                        if (DelegateCut(call, dispatch, path) is var (cutKey, cut))
+                        if (dispatch.Bounds != DelegateBound.None
+                            && (!seen.TryGetValue(DelegateCutTexts(dispatch.Bounds).WalkKey, out var cutIndex) || MayBePreferred(path, CallPath.Empty, result[cutIndex], 1))
+                            && DelegateCut(call, dispatch, path) is var (_, cut))
                         {
-                            Keep(result, seen, cutKey + "|", cut);
+                            Keep(result, seen, DelegateCutTexts(dispatch.Bounds).WalkKey, cut);
                         }
 
                         foreach (var target in dispatch.Methods)
@@ -658,12 +688,16 @@ namespace LockContracts.Analyzers.Flow
                             // Lambdas and local functions see the caller's names; any other callee's are named through this call.
                             var through = SharesScope(target) ? null : call;
                             var targetFacts = through is null ? facts : call.Facts;
-                            var visit = (target.OriginalDefinition, GuardContext(target, scope, through) + (targetFacts.IsEmpty ? string.Empty : CallGraph.ContextKey(Direct(target), targetFacts)));
+                            var targetDirect = _live is null ? Direct(target) : null;
+                            var guards = targetDirect?.Guards ?? _live!.GuardsOf(target);
+                            var context = targetFacts.IsEmpty ? string.Empty : CallGraph.ContextKey(targetDirect ??= Direct(target), targetFacts);
+                            var visit = (target.OriginalDefinition, GuardContext(guards, scope, through) + context);
                             var uncertain = dispatch.IsUncertain || path.IsUncertain;
                             if (!visited.TryGetValue(visit, out var wasUncertain) || wasUncertain && !uncertain)
                             {
                                 visited[visit] = uncertain;
-                                queue.Enqueue((target, through is null ? scope : scope.Through(through), path.Add(new CallStep(DisplayName(target), call.Location, dispatch.IsUncertain)), targetFacts));
+                                queue.Enqueue((target, through is null ? scope : scope.Through(through), path.Add(new CallStep(DisplayName(target), call.Location, dispatch.IsUncertain)), targetFacts,
+                                    _live is null ? targetDirect : null));
                             }
                         }
                     }
@@ -691,18 +725,18 @@ namespace LockContracts.Analyzers.Flow
 
         /// <summary>The visited set and queue of each <see cref="Walk"/> in progress on this thread, innermost last, kept for the next walks.</summary>
         [ThreadStatic]
-        private static List<(Dictionary<(IMethodSymbol, string), bool> Visited, Queue<(IMethodSymbol, CallScope, CallPath, ImmutableArray<ArgumentFact>)> Queue)>? s_walkStates;
+        private static List<(Dictionary<(IMethodSymbol, string), bool> Visited, Queue<(IMethodSymbol, CallScope, CallPath, ImmutableArray<ArgumentFact>, DirectSummary?)> Queue)>? s_walkStates;
 
         [ThreadStatic]
         private static int s_walkDepth;
 
         /// <summary>An empty visited set and queue for a walk (walks nest: a callee's summary is finished in the middle of its caller's).</summary>
-        private static (Dictionary<(IMethodSymbol, string), bool> Visited, Queue<(IMethodSymbol, CallScope, CallPath, ImmutableArray<ArgumentFact>)> Queue) RentWalkState()
+        private static (Dictionary<(IMethodSymbol, string), bool> Visited, Queue<(IMethodSymbol, CallScope, CallPath, ImmutableArray<ArgumentFact>, DirectSummary?)> Queue) RentWalkState()
         {
             var states = s_walkStates ??= new();
             if (s_walkDepth == states.Count)
             {
-                states.Add((new Dictionary<(IMethodSymbol, string), bool>(MethodContextComparer.Instance), new Queue<(IMethodSymbol, CallScope, CallPath, ImmutableArray<ArgumentFact>)>()));
+                states.Add((new Dictionary<(IMethodSymbol, string), bool>(MethodContextComparer.Instance), new Queue<(IMethodSymbol, CallScope, CallPath, ImmutableArray<ArgumentFact>, DirectSummary?)>()));
             }
 
             return states[s_walkDepth++];
@@ -760,6 +794,17 @@ namespace LockContracts.Analyzers.Flow
         }
 
         /// <summary>
+        /// False when an acquisition reached along <paramref name="path"/> and then <paramref name="rest"/> (plus
+        /// <paramref name="added"/> steps) cannot be preferred to <paramref name="kept"/> (<see cref="CompareAcquisitions"/>:
+        /// it is less certain, or as certain and longer), so <see cref="Keep"/> would leave it out: it need not be made.
+        /// </summary>
+        private static bool MayBePreferred(CallPath path, CallPath rest, SummaryAcquisition kept, int added = 0)
+        {
+            var byCertainty = (path.IsUncertain || rest.IsUncertain).CompareTo(kept.IsUncertain);
+            return byCertainty < 0 || byCertainty == 0 && path.Length + rest.Length + added <= kept.Path.Length;
+        }
+
+        /// <summary>
         /// Adds <paramref name="acquisition"/> unless the same lock is there already; then keeps the preferred
         /// evidence (<see cref="CompareAcquisitions"/>): a certain path over an uncertain one
         /// (<see cref="CallStep.IsUncertain"/>), so a lock reached both through wide dispatch and through a call
@@ -783,10 +828,10 @@ namespace LockContracts.Analyzers.Flow
         /// How the guards of <paramref name="target"/>'s own acquisitions resolve from here, called through
         /// <paramref name="through"/> (null for a lambda or local function, which shares the caller's terms): empty when it has none.
         /// </summary>
-        private string GuardContext(IMethodSymbol target, CallScope scope, DirectCall? through)
+        private static string GuardContext(ImmutableArray<ParameterGuard> guards, CallScope scope, DirectCall? through)
         {
             string? context = null;
-            foreach (var guard in _live is null ? OwnGuards(target) : _live.GuardsOf(target))
+            foreach (var guard in guards)
             {
                 var atSite = through is null ? guard : through.MapGuard(guard);
                 var mapped = atSite is null || ReferenceEquals(atSite, ParameterGuard.Never) ? atSite : scope.MapGuard(atSite);
