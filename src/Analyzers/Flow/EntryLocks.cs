@@ -67,7 +67,9 @@ namespace LockContracts.Analyzers.Flow
         /// <summary>The edges, without those that re-take a lock every caller of their method already holds.</summary>
         public IEnumerable<OrderEdge> Filter(IEnumerable<OrderEdge> edges)
         {
-            foreach (var edge in edges)
+            var all = edges.ToList();
+            IndexNames(all);
+            foreach (var edge in all)
             {
                 if (edge.ReentrantKey is { } key && EntryLockset(edge.MethodKey).Contains(key))
                 {
@@ -76,6 +78,63 @@ namespace LockContracts.Analyzers.Flow
 
                 yield return edge;
             }
+        }
+
+        /// <summary>
+        /// The simple names of the whole compilation that spell the name of a method visible outside its type whose
+        /// entry lockset <see cref="Filter"/> will ask for, read in one pass over every tree for all of them (each
+        /// would otherwise read every tree on its own); null until then, or when fewer than two need it.
+        /// </summary>
+        private Dictionary<string, List<(SyntaxTree Tree, SimpleNameSyntax Name)>>? _names;
+
+        private void IndexNames(List<OrderEdge> edges)
+        {
+            var wanted = new HashSet<string>(System.StringComparer.Ordinal);
+            var methods = new HashSet<string>(System.StringComparer.Ordinal);
+            foreach (var edge in edges)
+            {
+                if (edge.ReentrantKey is not null && !_entry.ContainsKey(edge.MethodKey) && methods.Add(edge.MethodKey)
+                    && _sites.TryGetValue(edge.MethodKey, out var recorded) && !recorded.IsEmpty
+                    && MethodOf(edge.MethodKey) is { DeclaredAccessibility: not Accessibility.Private } method)
+                {
+                    wanted.Add(method.Name);
+                }
+            }
+
+            if (wanted.Count < 2)
+            {
+                return;
+            }
+
+            var names = new Dictionary<string, List<(SyntaxTree, SimpleNameSyntax)>>(System.StringComparer.Ordinal);
+            foreach (var name in wanted)
+            {
+                names.Add(name, new List<(SyntaxTree, SimpleNameSyntax)>());
+            }
+
+            foreach (var tree in _summaries.Model.Compilation.SyntaxTrees)
+            {
+                foreach (var node in tree.GetRoot().DescendantNodes())
+                {
+                    if (node is SimpleNameSyntax name && names.TryGetValue(name.Identifier.ValueText, out var found))
+                    {
+                        found.Add((tree, name));
+                    }
+                }
+            }
+
+            _names = names;
+        }
+
+        /// <summary>The simple names spelling <paramref name="method"/>'s name in <paramref name="trees"/>, tree by tree, each in order.</summary>
+        private IEnumerable<(SyntaxTree Tree, SimpleNameSyntax Name)> NamesLike(IMethodSymbol method, IEnumerable<SyntaxTree> trees)
+        {
+            if (method.DeclaredAccessibility != Accessibility.Private && _names is { } names && names.TryGetValue(method.Name, out var indexed))
+            {
+                return indexed;
+            }
+
+            return trees.SelectMany(tree => tree.GetRoot().DescendantNodes().OfType<SimpleNameSyntax>().Where(n => n.Identifier.ValueText == method.Name).Select(n => (tree, n)));
         }
 
         private static bool IsOwnedBySelf(string? owner) =>
@@ -107,31 +166,23 @@ namespace LockContracts.Analyzers.Flow
                 ? method.ContainingType.DeclaringSyntaxReferences.Select(r => r.SyntaxTree).Distinct()
                 : _summaries.Model.Compilation.SyntaxTrees;
             ImmutableHashSet<string>? common = null;
-            foreach (var tree in trees)
+            foreach (var (tree, name) in NamesLike(method, trees))
             {
-                foreach (var name in tree.GetRoot().DescendantNodes().OfType<SimpleNameSyntax>())
+                var symbol = _summaries.SemanticModelFor(tree).GetSymbolInfo(name).Symbol as IMethodSymbol;
+                if (symbol is null || !SymbolEqualityComparer.Default.Equals(symbol.OriginalDefinition, method))
                 {
-                    if (name.Identifier.ValueText != method.Name)
-                    {
-                        continue;
-                    }
+                    continue;
+                }
 
-                    var symbol = _summaries.SemanticModelFor(tree).GetSymbolInfo(name).Symbol as IMethodSymbol;
-                    if (symbol is null || !SymbolEqualityComparer.Default.Equals(symbol.OriginalDefinition, method))
-                    {
-                        continue;
-                    }
+                if (InvocationOf(name) is not { } invocation || !recorded.TryGetValue((tree, invocation.SpanStart), out var held))
+                {
+                    return ImmutableHashSet<string>.Empty;
+                }
 
-                    if (InvocationOf(name) is not { } invocation || !recorded.TryGetValue((tree, invocation.SpanStart), out var held))
-                    {
-                        return ImmutableHashSet<string>.Empty;
-                    }
-
-                    common = common is null ? held.ToImmutableHashSet() : common.Intersect(held);
-                    if (common.IsEmpty)
-                    {
-                        return common;
-                    }
+                common = common is null ? held.ToImmutableHashSet() : common.Intersect(held);
+                if (common.IsEmpty)
+                {
+                    return common;
                 }
             }
 
