@@ -134,7 +134,64 @@ namespace LockContracts.Analyzers.Flow
                 return indexed;
             }
 
-            return trees.SelectMany(tree => tree.GetRoot().DescendantNodes().OfType<SimpleNameSyntax>().Where(n => n.Identifier.ValueText == method.Name).Select(n => (tree, n)));
+            return trees.Where(tree => MayMention(tree, method.Name))
+                .SelectMany(tree => tree.GetRoot().DescendantNodes().OfType<SimpleNameSyntax>().Where(n => n.Identifier.ValueText == method.Name).Select(n => (tree, n)));
+        }
+
+        /// <summary>
+        /// False only when no name in <paramref name="tree"/> can spell <paramref name="name"/>: its text holds neither the
+        /// name nor a Unicode escape (<c>\u</c>, <c>\U</c>), with which an identifier can spell it otherwise. Reading the
+        /// text costs far less than reading the syntax.
+        /// </summary>
+        private static bool MayMention(SyntaxTree tree, string name)
+        {
+            if (!tree.TryGetText(out var text))
+            {
+                return true;
+            }
+
+            var buffer = new char[System.Math.Min(text.Length, 8192)];
+            var overlap = System.Math.Max(name.Length, 2) - 1;
+            if (buffer.Length <= overlap)
+            {
+                return true;
+            }
+
+            for (var start = 0; start < text.Length; start += buffer.Length - overlap)
+            {
+                var count = System.Math.Min(buffer.Length, text.Length - start);
+                text.CopyTo(start, buffer, 0, count);
+                if (Holds(buffer, count, name) || Holds(buffer, count, "\\u") || Holds(buffer, count, "\\U"))
+                {
+                    return true;
+                }
+
+                if (start + count >= text.Length)
+                {
+                    break;
+                }
+            }
+
+            return false;
+        }
+
+        private static bool Holds(char[] buffer, int count, string value)
+        {
+            for (var i = 0; i + value.Length <= count; i++)
+            {
+                var j = 0;
+                while (j < value.Length && buffer[i + j] == value[j])
+                {
+                    j++;
+                }
+
+                if (j == value.Length)
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
 
         private static bool IsOwnedBySelf(string? owner) =>

@@ -78,6 +78,43 @@ public class EntryLocksetTests
         }
         """, Cycle());
 
+    /// <summary>
+    /// An internal helper's references are looked for in every file whose text could spell its name: a use as a
+    /// delegate spelled with a Unicode escape, in another file, still counts (and a file that cannot name it is not read).
+    /// </summary>
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public Task AnInternalHelperUsedAsADelegateInAnotherFileIsReported(bool usedAsDelegate) => LockAnalyzerVerifier.VerifyAsync(
+        new[]
+        {
+            usedAsDelegate
+                ? """
+                    class Pool
+                    {
+                        readonly object _slots = new();
+                        readonly object _threads = new();
+                        public void Take() { lock (_slots) { {|#0:Refill()|}; } }
+                        internal void Refill() { lock (_threads) { lock ({|#1:_slots|}) { } } }
+                    }
+                    """
+                : """
+                    class Pool
+                    {
+                        readonly object _slots = new();
+                        readonly object _threads = new();
+                        public void Take() { lock (_slots) { Refill(); } }
+                        internal void Refill() { lock (_threads) { lock (_slots) { } } }
+                    }
+                    """,
+            usedAsDelegate
+                ? "class Hooks { public Action Later(Pool pool) => pool.R\\u0065fill; }"
+                : "class Hooks { public Action Later(Pool pool) => () => { }; }",
+            "class Unrelated { public int Count; }",
+        },
+        "LOCK001",
+        expected: usedAsDelegate ? new[] { Cycle() } : null);
+
     [Fact]
     public Task AnAppenderThatRetakesItsLockUnderAMutexIsSilent() => Verify("""
         class FileAppender
