@@ -6,15 +6,17 @@ namespace LockContracts.Analyzers.Flow
 {
     /// <summary>
     /// The evidence of an acquisition: the calls from a method down to the operation that takes the
-    /// lock, outermost first. Immutable and shared: adding a step in front or behind, or joining two
-    /// paths, makes one small node that points at the paths it joins, so a summary that extends its
-    /// callees' paths for every caller copies none of them. Length, first and last step and whether
+    /// lock, outermost first. Immutable and shared: adding a step behind makes one small node that points
+    /// at the path it extends and holds the step; joining two paths, or adding a step in front, makes one
+    /// that points at the paths it joins, so a summary that extends its callees' paths for every caller
+    /// copies none of them. Length, first and last step and whether
     /// any step is uncertain are kept in each node; the steps are listed only when a message needs them.
     /// </summary>
     internal sealed class CallPath : IEnumerable<CallStep>
     {
         public static readonly CallPath Empty = new(null, null, null);
 
+        /// <summary>A node is one step (no left), a path and a step behind it (no right), or two paths joined (no step).</summary>
         private readonly CallStep? _step;
         private readonly CallPath? _left;
         private readonly CallPath? _right;
@@ -24,11 +26,18 @@ namespace LockContracts.Analyzers.Flow
             _step = step;
             _left = left;
             _right = right;
-            if (step is not null)
+            if (step is not null && left is null)
             {
                 Length = 1;
                 First = Last = step;
                 IsUncertain = step.IsUncertain;
+            }
+            else if (step is not null && left is not null)
+            {
+                Length = left.Length + 1;
+                First = left.First;
+                Last = step;
+                IsUncertain = left.IsUncertain || step.IsUncertain;
             }
             else if (left is not null && right is not null)
             {
@@ -69,31 +78,39 @@ namespace LockContracts.Analyzers.Flow
                 }
 
                 var node = this;
-                while (node._step is null)
+                while (true)
                 {
-                    if (node._left is null || node._right is null || index < 0 || index >= node.Length)
+                    if (index < 0 || index >= node.Length)
                     {
                         throw new System.ArgumentOutOfRangeException(nameof(index));
+                    }
+
+                    if (node._left is null)
+                    {
+                        return node._step!;
                     }
 
                     if (index < node._left.Length)
                     {
                         node = node._left;
+                        continue;
                     }
-                    else
-                    {
-                        index -= node._left.Length;
-                        node = node._right;
-                    }
-                }
 
-                return node._step;
+                    index -= node._left.Length;
+                    if (node._right is null)
+                    {
+                        // A path and a step behind it: the step is the last one.
+                        return node._step!;
+                    }
+
+                    node = node._right;
+                }
             }
         }
 
         public CallPath Insert(int index, CallStep step) => index == 0 ? Join(Of(step), this) : throw new System.NotSupportedException("Only steps in front are inserted.");
 
-        public CallPath Add(CallStep step) => Join(this, Of(step));
+        public CallPath Add(CallStep step) => IsEmpty ? Of(step) : new CallPath(step, this, null);
 
         public CallPath AddRange(CallPath rest) => Join(this, rest);
 
@@ -182,20 +199,26 @@ namespace LockContracts.Analyzers.Flow
                 yield break;
             }
 
-            // Depth-first, left before right, with a stack of our own: joined paths can be deep.
-            var pending = new Stack<CallPath>();
-            pending.Push(this);
+            // Depth-first, left before right, with a stack of our own: joined paths can be deep. A node with
+            // a step and a path before it is pushed again, for its step alone, under that path.
+            var pending = new Stack<(CallPath Node, bool StepOnly)>();
+            pending.Push((this, false));
             while (pending.Count > 0)
             {
-                var node = pending.Pop();
-                if (node._step is not null)
+                var (node, stepOnly) = pending.Pop();
+                if (stepOnly || node._step is not null && node._left is null)
                 {
-                    yield return node._step;
+                    yield return node._step!;
+                }
+                else if (node._step is not null && node._left is not null)
+                {
+                    pending.Push((node, true));
+                    pending.Push((node._left, false));
                 }
                 else if (node._left is not null && node._right is not null)
                 {
-                    pending.Push(node._right);
-                    pending.Push(node._left);
+                    pending.Push((node._right, false));
+                    pending.Push((node._left, false));
                 }
             }
         }

@@ -75,6 +75,12 @@ namespace LockContracts.Analyzers.Flow
         private readonly ConcurrentDictionary<(ISymbol, int), Answer> _elements = new(MemoComparer.Instance);
         private readonly Lazy<SyntaxIndex> _index;
 
+        /// <summary>The locals of each body a value was met in (<see cref="OriginsAround"/>).</summary>
+        private readonly ConcurrentDictionary<SyntaxNode, ValueOrigins> _origins = new();
+
+        /// <summary>What <see cref="DepthBoundReached(List{Step})"/> found, by the steps it was asked from.</summary>
+        private readonly ConcurrentDictionary<StepsKey, bool> _verified = new();
+
         public DelegateFlow(Compilation compilation, Func<SyntaxTree, SemanticModel> models)
         {
             _compilation = compilation;
@@ -188,6 +194,18 @@ namespace LockContracts.Analyzers.Flow
         {
             private int _budget = MaxWork;
 
+            /// <param name="listing">
+            /// Only list the steps the question takes from its own value (<see cref="Steps"/>), following none of them:
+            /// the walk from there depends on those steps alone.
+            /// </param>
+            public Verification(bool listing = false)
+            {
+                Steps = listing ? new List<Step>() : null;
+            }
+
+            /// <summary>While listing, the questions the value leads to, in the order the walk asks them.</summary>
+            public List<Step>? Steps { get; }
+
             public Dictionary<(object Kind, ISymbol Key), int> Best { get; } = new(KeyComparer.Instance);
 
             public List<(object Kind, ISymbol Key)> Frontier { get; } = new();
@@ -219,6 +237,69 @@ namespace LockContracts.Analyzers.Flow
             }
         }
 
+        /// <summary>A question a value leads to (its kind, key and depth), and how to ask it again while verifying.</summary>
+        private sealed class Step
+        {
+            public Step(object kind, ISymbol key, int depth, Action ask)
+            {
+                Kind = kind;
+                Key = key;
+                Depth = depth;
+                Ask = ask;
+            }
+
+            public object Kind { get; }
+
+            public ISymbol Key { get; }
+
+            public int Depth { get; }
+
+            public Action Ask { get; }
+        }
+
+        /// <summary>The questions a value leads to, by kind, key and depth, in order: what decides its verification.</summary>
+        private sealed class StepsKey : IEquatable<StepsKey>
+        {
+            private readonly (object Kind, ISymbol Key, int Depth)[] _steps;
+            private readonly int _hash;
+
+            public StepsKey(List<Step> steps)
+            {
+                _steps = new (object, ISymbol, int)[steps.Count];
+                var hash = steps.Count;
+                for (var i = 0; i < steps.Count; i++)
+                {
+                    _steps[i] = (steps[i].Kind, steps[i].Key, steps[i].Depth);
+                    hash = (hash * 31 + KeyComparer.Instance.GetHashCode((steps[i].Kind, steps[i].Key))) * 31 + steps[i].Depth;
+                }
+
+                _hash = hash;
+            }
+
+            public bool Equals(StepsKey? other)
+            {
+                if (other is null || other._hash != _hash || other._steps.Length != _steps.Length)
+                {
+                    return false;
+                }
+
+                for (var i = 0; i < _steps.Length; i++)
+                {
+                    var (kind, key, depth) = _steps[i];
+                    if (depth != other._steps[i].Depth || !KeyComparer.Instance.Equals((kind, key), (other._steps[i].Kind, other._steps[i].Key)))
+                    {
+                        return false;
+                    }
+                }
+
+                return true;
+            }
+
+            public override bool Equals(object? obj) => obj is StepsKey other && Equals(other);
+
+            public override int GetHashCode() => _hash;
+        }
+
         private sealed class KeyComparer : IEqualityComparer<(object Kind, ISymbol Key)>
         {
             public static readonly KeyComparer Instance = new();
@@ -237,13 +318,48 @@ namespace LockContracts.Analyzers.Flow
         /// a kept answer takes others). Walked again without either, the answer is: some key past the bound is
         /// looked into nowhere, the same whatever was asked before. When that walk runs out of work, the cut stays.
         /// </summary>
+        /// <remarks>
+        /// The walk from the value's own steps on depends on those steps only (what is looked into, at which depth,
+        /// in which order), never on the value's body: it is done once per list of steps in the compilation, and every
+        /// delegate invocation that leads to the same questions (a field, a parameter, what a method returns) reuses it.
+        /// </remarks>
         private bool DepthBoundReached(IOperation? value, ValueOrigins origins)
+        {
+            var outer = s_verify;
+            var listing = s_verify = new Verification(listing: true);
+            try
+            {
+                Collect(value, origins, 0, new List<IMethodSymbol>());
+            }
+            finally
+            {
+                s_verify = outer;
+            }
+
+            var steps = listing.Steps!;
+            var key = new StepsKey(steps);
+            if (_verified.TryGetValue(key, out var known))
+            {
+                return known;
+            }
+
+            var reached = DepthBoundReached(steps);
+            _verified.TryAdd(key, reached);
+            return reached;
+        }
+
+        /// <summary>The walk of <see cref="DepthBoundReached(IOperation?, ValueOrigins)"/> from the steps a value leads to, asked in order.</summary>
+        private static bool DepthBoundReached(List<Step> steps)
         {
             var outer = s_verify;
             var verify = s_verify = new Verification();
             try
             {
-                Collect(value, origins, 0, new List<IMethodSymbol>());
+                foreach (var step in steps)
+                {
+                    step.Ask();
+                }
+
                 if (verify.Exhausted)
                 {
                     return true;
@@ -277,6 +393,12 @@ namespace LockContracts.Analyzers.Flow
         {
             if (s_verify is { } verify)
             {
+                if (verify.Steps is { } steps)
+                {
+                    steps.Add(new Step(memo, key, depth, () => Memoized(memo, key, depth, collect)));
+                    return ImmutableArray<IMethodSymbol>.Empty;
+                }
+
                 if (verify.Enter(memo, key, depth) && Spend(NoneInProgress))
                 {
                     collect(NoneInProgress, new List<IMethodSymbol>());
@@ -811,9 +933,18 @@ namespace LockContracts.Analyzers.Flow
         /// <summary>Every assignment to a local that is assigned more than once (<c>next = a; … next = b;</c>).</summary>
         private ImmutableArray<IMethodSymbol> AssignedToLocal(ILocalSymbol local, int depth)
         {
-            if (s_verify is { } verify && !verify.Enter(LocalKind, local, depth))
+            if (s_verify is { } verify)
             {
-                return ImmutableArray<IMethodSymbol>.Empty;
+                if (verify.Steps is { } steps)
+                {
+                    steps.Add(new Step(LocalKind, local, depth, () => AssignedToLocal(local, depth)));
+                    return ImmutableArray<IMethodSymbol>.Empty;
+                }
+
+                if (!verify.Enter(LocalKind, local, depth))
+                {
+                    return ImmutableArray<IMethodSymbol>.Empty;
+                }
             }
 
             var result = new List<IMethodSymbol>();
@@ -928,15 +1059,24 @@ namespace LockContracts.Analyzers.Flow
             return result;
         }
 
-        /// <summary>The locals of the body around <paramref name="node"/>, for following a value found there.</summary>
-        private static ValueOrigins OriginsAround(SyntaxNode node, SemanticModel model)
+        /// <summary>
+        /// The locals of the body around <paramref name="node"/>, for following a value found there: one per body, read
+        /// once however many questions (and depths, and verifications) meet values in it.
+        /// </summary>
+        private ValueOrigins OriginsAround(SyntaxNode node, SemanticModel model)
         {
-            var body = node.FirstAncestorOrSelf<SyntaxNode>(n => n is BaseMethodDeclarationSyntax or AccessorDeclarationSyntax or LocalFunctionStatementSyntax
-                or AnonymousFunctionExpressionSyntax or PropertyDeclarationSyntax);
+            var body = node.FirstAncestorOrSelf<SyntaxNode>(IsBody);
+            if (body is null)
+            {
+                return ValueOrigins.None;
+            }
 
             // Bound only when a local must be followed: most values found are lambdas or method groups.
-            return body is null ? ValueOrigins.None : new ValueOrigins(() => model.GetOperation(body));
+            return _origins.TryGetValue(body, out var known) ? known : _origins.GetOrAdd(body, new ValueOrigins(() => model.GetOperation(body)));
         }
+
+        private static readonly Func<SyntaxNode, bool> IsBody = n => n is BaseMethodDeclarationSyntax or AccessorDeclarationSyntax or LocalFunctionStatementSyntax
+            or AnonymousFunctionExpressionSyntax or PropertyDeclarationSyntax;
 
         private static bool Found(List<IMethodSymbol> result, IMethodSymbol function)
         {

@@ -67,7 +67,9 @@ namespace LockContracts.Analyzers.Flow
         /// <summary>The edges, without those that re-take a lock every caller of their method already holds.</summary>
         public IEnumerable<OrderEdge> Filter(IEnumerable<OrderEdge> edges)
         {
-            foreach (var edge in edges)
+            var all = edges.ToList();
+            IndexNames(all);
+            foreach (var edge in all)
             {
                 if (edge.ReentrantKey is { } key && EntryLockset(edge.MethodKey).Contains(key))
                 {
@@ -76,6 +78,120 @@ namespace LockContracts.Analyzers.Flow
 
                 yield return edge;
             }
+        }
+
+        /// <summary>
+        /// The simple names of the whole compilation that spell the name of a method visible outside its type whose
+        /// entry lockset <see cref="Filter"/> will ask for, read in one pass over every tree for all of them (each
+        /// would otherwise read every tree on its own); null until then, or when fewer than two need it.
+        /// </summary>
+        private Dictionary<string, List<(SyntaxTree Tree, SimpleNameSyntax Name)>>? _names;
+
+        private void IndexNames(List<OrderEdge> edges)
+        {
+            var wanted = new HashSet<string>(System.StringComparer.Ordinal);
+            var methods = new HashSet<string>(System.StringComparer.Ordinal);
+            foreach (var edge in edges)
+            {
+                if (edge.ReentrantKey is not null && !_entry.ContainsKey(edge.MethodKey) && methods.Add(edge.MethodKey)
+                    && _sites.TryGetValue(edge.MethodKey, out var recorded) && !recorded.IsEmpty
+                    && MethodOf(edge.MethodKey) is { DeclaredAccessibility: not Accessibility.Private } method)
+                {
+                    wanted.Add(method.Name);
+                }
+            }
+
+            if (wanted.Count < 2)
+            {
+                return;
+            }
+
+            var names = new Dictionary<string, List<(SyntaxTree, SimpleNameSyntax)>>(System.StringComparer.Ordinal);
+            foreach (var name in wanted)
+            {
+                names.Add(name, new List<(SyntaxTree, SimpleNameSyntax)>());
+            }
+
+            foreach (var tree in _summaries.Model.Compilation.SyntaxTrees)
+            {
+                foreach (var node in tree.GetRoot().DescendantNodes())
+                {
+                    if (node is SimpleNameSyntax name && names.TryGetValue(name.Identifier.ValueText, out var found))
+                    {
+                        found.Add((tree, name));
+                    }
+                }
+            }
+
+            _names = names;
+        }
+
+        /// <summary>The simple names spelling <paramref name="method"/>'s name in <paramref name="trees"/>, tree by tree, each in order.</summary>
+        private IEnumerable<(SyntaxTree Tree, SimpleNameSyntax Name)> NamesLike(IMethodSymbol method, IEnumerable<SyntaxTree> trees)
+        {
+            if (method.DeclaredAccessibility != Accessibility.Private && _names is { } names && names.TryGetValue(method.Name, out var indexed))
+            {
+                return indexed;
+            }
+
+            return trees.Where(tree => MayMention(tree, method.Name))
+                .SelectMany(tree => tree.GetRoot().DescendantNodes().OfType<SimpleNameSyntax>().Where(n => n.Identifier.ValueText == method.Name).Select(n => (tree, n)));
+        }
+
+        /// <summary>
+        /// False only when no name in <paramref name="tree"/> can spell <paramref name="name"/>: its text holds neither the
+        /// name nor a Unicode escape (<c>\u</c>, <c>\U</c>), with which an identifier can spell it otherwise. Reading the
+        /// text costs far less than reading the syntax.
+        /// </summary>
+        private static bool MayMention(SyntaxTree tree, string name)
+        {
+            if (!tree.TryGetText(out var text))
+            {
+                return true;
+            }
+
+            var buffer = new char[System.Math.Min(text.Length, 8192)];
+            var overlap = System.Math.Max(name.Length, 2) - 1;
+            if (buffer.Length <= overlap)
+            {
+                return true;
+            }
+
+            for (var start = 0; start < text.Length; start += buffer.Length - overlap)
+            {
+                var count = System.Math.Min(buffer.Length, text.Length - start);
+                text.CopyTo(start, buffer, 0, count);
+                if (Holds(buffer, count, name) || Holds(buffer, count, "\\u") || Holds(buffer, count, "\\U"))
+                {
+                    return true;
+                }
+
+                if (start + count >= text.Length)
+                {
+                    break;
+                }
+            }
+
+            return false;
+        }
+
+        private static bool Holds(char[] buffer, int count, string value)
+        {
+            for (var i = 0; i + value.Length <= count; i++)
+            {
+                var j = 0;
+                while (j < value.Length && buffer[i + j] == value[j])
+                {
+                    j++;
+                }
+
+                if (j == value.Length)
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
 
         private static bool IsOwnedBySelf(string? owner) =>
@@ -107,31 +223,23 @@ namespace LockContracts.Analyzers.Flow
                 ? method.ContainingType.DeclaringSyntaxReferences.Select(r => r.SyntaxTree).Distinct()
                 : _summaries.Model.Compilation.SyntaxTrees;
             ImmutableHashSet<string>? common = null;
-            foreach (var tree in trees)
+            foreach (var (tree, name) in NamesLike(method, trees))
             {
-                foreach (var name in tree.GetRoot().DescendantNodes().OfType<SimpleNameSyntax>())
+                var symbol = _summaries.SemanticModelFor(tree).GetSymbolInfo(name).Symbol as IMethodSymbol;
+                if (symbol is null || !SymbolEqualityComparer.Default.Equals(symbol.OriginalDefinition, method))
                 {
-                    if (name.Identifier.ValueText != method.Name)
-                    {
-                        continue;
-                    }
+                    continue;
+                }
 
-                    var symbol = _summaries.SemanticModelFor(tree).GetSymbolInfo(name).Symbol as IMethodSymbol;
-                    if (symbol is null || !SymbolEqualityComparer.Default.Equals(symbol.OriginalDefinition, method))
-                    {
-                        continue;
-                    }
+                if (InvocationOf(name) is not { } invocation || !recorded.TryGetValue((tree, invocation.SpanStart), out var held))
+                {
+                    return ImmutableHashSet<string>.Empty;
+                }
 
-                    if (InvocationOf(name) is not { } invocation || !recorded.TryGetValue((tree, invocation.SpanStart), out var held))
-                    {
-                        return ImmutableHashSet<string>.Empty;
-                    }
-
-                    common = common is null ? held.ToImmutableHashSet() : common.Intersect(held);
-                    if (common.IsEmpty)
-                    {
-                        return common;
-                    }
+                common = common is null ? held.ToImmutableHashSet() : common.Intersect(held);
+                if (common.IsEmpty)
+                {
+                    return common;
                 }
             }
 

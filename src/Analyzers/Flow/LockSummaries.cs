@@ -93,10 +93,23 @@ namespace LockContracts.Analyzers.Flow
             Calls = calls;
             FollowsDelegates = followsDelegates;
             Reads = reads;
+            var guards = ImmutableArray<ParameterGuard>.Empty;
+            foreach (var acquisition in acquisitions)
+            {
+                if (acquisition.Guard is { } guard)
+                {
+                    guards = guards.Add(guard);
+                }
+            }
+
+            Guards = guards;
         }
 
         /// <summary>The files (<see cref="TreeRecord.Stamp"/>) besides its own whose bodies its calls' targets were read from (<see cref="CreationTypes"/>; live analysis only).</summary>
         public long[]? Reads { get; }
+
+        /// <summary>The guards of the method's own acquisitions (<see cref="SummaryAcquisition.Guard"/>), in order: walks ask for them at every call.</summary>
+        public ImmutableArray<ParameterGuard> Guards { get; }
 
         /// <summary>Delegate flow resolved some of its calls: what it says depends on every body (<see cref="LiveCache"/>; known in live analysis only).</summary>
         public bool FollowsDelegates { get; }
@@ -185,17 +198,17 @@ namespace LockContracts.Analyzers.Flow
                 return owner;
             }
 
+            // The first name of the path (this, or a parameter) and the rest, compared in place: owners are translated on every step of every walk.
             var dot = owner.IndexOf('.');
-            var head = dot < 0 ? owner : owner.Substring(0, dot);
-            var rest = dot < 0 ? string.Empty : owner.Substring(dot);
+            var headLength = dot < 0 ? owner.Length : dot;
             string? mapped;
-            if (head == "this")
+            if (IsHead(owner, headLength, "this"))
             {
                 mapped = Receiver;
             }
             else
             {
-                var index = IndexOfArgument(head);
+                var index = IndexOfArgument(owner, headLength);
                 if (index < 0)
                 {
                     return null;
@@ -204,14 +217,17 @@ namespace LockContracts.Analyzers.Flow
                 mapped = Arguments[index].Value;
             }
 
-            return mapped is null ? null : mapped + rest;
+            return mapped is null ? null : dot < 0 ? mapped : mapped + owner.Substring(dot);
         }
 
-        private int IndexOfArgument(string parameter)
+        private static bool IsHead(string owner, int headLength, string name) =>
+            name.Length == headLength && string.CompareOrdinal(owner, 0, name, 0, headLength) == 0;
+
+        private int IndexOfArgument(string owner, int headLength)
         {
             for (var i = 0; i < Arguments.Length; i++)
             {
-                if (Arguments[i].Key == parameter)
+                if (IsHead(owner, headLength, Arguments[i].Key))
                 {
                     return i;
                 }
@@ -264,9 +280,9 @@ namespace LockContracts.Analyzers.Flow
                 return null;
             }
 
-            var display = DelegateCutDisplay + ((int)dispatch.Bounds).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            var (display, key, _) = DelegateCutTexts(dispatch.Bounds);
             var step = new CallStep(dispatch.InvokedDelegate ?? "the delegate", call.Location);
-            return ("||" + display, new SummaryAcquisition(null, null, display, LockMode.Exclusive, LockPrimitive.Custom, path.Add(step)));
+            return (key, new SummaryAcquisition(null, null, display, LockMode.Exclusive, LockPrimitive.Custom, path.Add(step)));
         }
 
         /// <summary>
@@ -321,6 +337,27 @@ namespace LockContracts.Analyzers.Flow
             return ("||" + display, new SummaryAcquisition(null, null, display, LockMode.Exclusive, LockPrimitive.Custom, path.Add(new CallStep(cut.Member, call.Location))));
         }
 
+        /// <summary>The display of <see cref="DelegateCut"/>'s stand-in for <paramref name="bounds"/>, its key in <see cref="MayAcquireAt"/> and its key in <see cref="Walk"/>, made once.</summary>
+        private static (string Display, string Key, string WalkKey) DelegateCutTexts(DelegateBound bounds)
+        {
+            var index = (int)bounds;
+            if (index < DelegateCutTextsByBounds.Length && DelegateCutTextsByBounds[index] is { } known)
+            {
+                return known;
+            }
+
+            var display = DelegateCutDisplay + index.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            var texts = (display, "||" + display, "||" + display + "|");
+            if (index < DelegateCutTextsByBounds.Length)
+            {
+                DelegateCutTextsByBounds[index] = texts;
+            }
+
+            return texts;
+        }
+
+        private static readonly (string Display, string Key, string WalkKey)?[] DelegateCutTextsByBounds = new (string, string, string)?[8];
+
         /// <summary>How deep summaries may wait on the summaries of their callees before walking them in place (bounds the stack).</summary>
         private const int MaxNestedSummaries = 48;
 
@@ -346,6 +383,8 @@ namespace LockContracts.Analyzers.Flow
         private readonly CallComponents<IMethodSymbol>? _components;
         private readonly CallComponents<MethodRef>? _liveComponents;
         private readonly LiveCache? _live;
+        private readonly Func<IMethodSymbol, DirectSummary> _computeDirect;
+        private readonly ConcurrentDictionary<IMethodSymbol, string> _displayNames = new(SymbolEqualityComparer.Default);
 
         /// <param name="methodsPerSummary">How many methods one summary's walk may reach (<see cref="DefaultMethodsPerSummary"/>); zero or less: no bound.</param>
         /// <param name="live">Results kept across the compilations of an editor (null in a build).</param>
@@ -354,6 +393,7 @@ namespace LockContracts.Analyzers.Flow
         {
             _model = model;
             _live = live;
+            _computeDirect = ComputeDirectFromOwnBinding;
             MethodsPerSummary = methodsPerSummary > 0 ? methodsPerSummary : int.MaxValue;
             _calls = new CallGraph(model, SemanticModelFor, live, dispatchTargets);
             if (live is null)
@@ -443,19 +483,7 @@ namespace LockContracts.Analyzers.Flow
         }
 
         /// <summary>The guards of the method's own acquisitions (<see cref="SummaryAcquisition.Guard"/>).</summary>
-        internal ImmutableArray<ParameterGuard> OwnGuards(IMethodSymbol method)
-        {
-            var guards = ImmutableArray<ParameterGuard>.Empty;
-            foreach (var acquisition in Direct(method).Acquisitions)
-            {
-                if (acquisition.Guard is { } guard)
-                {
-                    guards = guards.Add(guard);
-                }
-            }
-
-            return guards;
-        }
+        internal ImmutableArray<ParameterGuard> OwnGuards(IMethodSymbol method) => Direct(method).Guards;
 
         /// <summary>The methods a method calls that have a body or a lambda in source (the ones a call cycle can go through).</summary>
         internal IEnumerable<IMethodSymbol> CalleesWithSource(IMethodSymbol method) =>
@@ -573,7 +601,7 @@ namespace LockContracts.Analyzers.Flow
                     var owner = sameScope ? acquisition.Owner : site.Translate(acquisition.Owner);
                     var translated = new SummaryAcquisition(
                         acquisition.LockClass, owner, TranslateDisplay(acquisition, owner), acquisition.Mode, acquisition.Primitive,
-                        acquisition.Path.Insert(0, new CallStep(LockEffectResolver.DisplayName(target), site.Location, site.IsUncertain)), acquisition.Retaken, guard);
+                        acquisition.Path.Insert(0, new CallStep(DisplayName(target), site.Location, site.IsUncertain)), acquisition.Retaken, guard);
                     Keep(result, seen, acquisition.LockClass + "|" + owner + "|" + acquisition.Display, translated);
                 }
             }
@@ -644,7 +672,8 @@ namespace LockContracts.Analyzers.Flow
         }
 
 #pragma warning disable RS1030 // Summaries of callees in other documents need their bodies; the model is created once per tree and cached.
-        public SemanticModel SemanticModelFor(SyntaxTree tree) => _semanticModels.GetOrAdd(tree, t => _model.Compilation.GetSemanticModel(t));
+        public SemanticModel SemanticModelFor(SyntaxTree tree) =>
+            _semanticModels.TryGetValue(tree, out var known) ? known : _semanticModels.GetOrAdd(tree, t => _model.Compilation.GetSemanticModel(t));
 #pragma warning restore RS1030
 
         /// <summary>
@@ -659,6 +688,11 @@ namespace LockContracts.Analyzers.Flow
         {
             var inProgress = s_inProgress ??= new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default);
             var added = inProgress.Add(root);
+
+            // A callee is walked once per way its guards resolve from here (usually one), and once
+            // per call-site context that changes what its own calls run (usually none).
+            // Each visit remembers whether its path is uncertain: a certain path to the same callee walks it once more.
+            var (visited, queue) = RentWalkState();
             try
             {
                 // The root's own acquisitions come first, so its [Releases]/[TemporarilyReleases]
@@ -666,30 +700,32 @@ namespace LockContracts.Analyzers.Flow
                 var result = ImmutableArray.CreateBuilder<SummaryAcquisition>();
                 var seen = new Dictionary<string, int>();
 
-                // A callee is walked once per way its guards resolve from here (usually one), and once
-                // per call-site context that changes what its own calls run (usually none).
-                // Each visit remembers whether its path is uncertain: a certain path to the same callee walks it once more.
-                var visited = new Dictionary<(IMethodSymbol, string), bool>(MethodContextComparer.Instance) { [(root, string.Empty)] = false };
-                var queue = new Queue<(IMethodSymbol Method, Func<string?, string?> Translate, Func<ParameterGuard?, ParameterGuard?> MapGuard, CallPath Path, ImmutableArray<ArgumentFact> Facts)>();
-                queue.Enqueue((root, owner => owner, guard => guard, CallPath.Empty, rootFacts));
+                visited[(root, string.Empty)] = false;
+                queue.Enqueue((root, CallScope.Root, CallPath.Empty, rootFacts, null));
                 while (queue.Count > 0 && visited.Count < MethodsPerSummary)
                 {
-                    var (method, translate, mapGuard, path, facts) = queue.Dequeue();
-                    var inContext = !facts.IsEmpty && CallGraph.ContextKey(Direct(method), facts).Length > 0;
+                    // In a build the callee's direct summary was looked up when it was queued.
+                    var (method, scope, path, facts, direct) = queue.Dequeue();
+                    var inContext = !facts.IsEmpty && CallGraph.ContextKey(direct ??= Direct(method), facts).Length > 0;
 
                     // Methods that call back into the root are walked in place; the others' summaries are spliced in (their bodies are not read).
                     var finished = ReferenceEquals(method, root) || inContext || SameComponent(root, method) ? null : FinishedSummary(method);
-                    var acquisitions = finished ?? Direct(method).Acquisitions;
+                    var acquisitions = finished ?? (direct ??= Direct(method)).Acquisitions;
                     foreach (var acquisition in acquisitions)
                     {
-                        var guard = mapGuard(acquisition.Guard);
+                        var guard = scope.MapGuard(acquisition.Guard);
                         if (ReferenceEquals(guard, ParameterGuard.Never))
                         {
                             continue;
                         }
 
-                        var owner = translate(acquisition.Owner);
+                        var owner = scope.Translate(acquisition.Owner);
                         var key = acquisition.LockClass + "|" + owner + "|" + (acquisition.LockClass is null ? acquisition.Display : string.Empty) + "|" + guard;
+                        if (seen.TryGetValue(key, out var index) && !MayBePreferred(path, acquisition.Path, result[index]))
+                        {
+                            continue;
+                        }
+
                         Keep(result, seen, key, new SummaryAcquisition(
                             acquisition.LockClass, owner, owner is null ? acquisition.Display : TranslateDisplay(acquisition, owner),
                             acquisition.Mode, acquisition.Primitive, path.AddRange(acquisition.Path), acquisition.Retaken, guard));
@@ -700,12 +736,14 @@ namespace LockContracts.Analyzers.Flow
                         continue;
                     }
 
-                    foreach (var call in Direct(method).Calls)
+                    foreach (var call in (direct ??= Direct(method)).Calls)
                     {
                         var dispatch = inContext ? _calls.InContext(call, facts) : call.Dispatch;
-                        if (DelegateCut(call, dispatch, path) is var (cutKey, cut))
+                        if (dispatch.Bounds != DelegateBound.None
+                            && (!seen.TryGetValue(DelegateCutTexts(dispatch.Bounds).WalkKey, out var cutIndex) || MayBePreferred(path, CallPath.Empty, result[cutIndex], 1))
+                            && DelegateCut(call, dispatch, path) is var (_, cut))
                         {
-                            Keep(result, seen, cutKey + "|", cut);
+                            Keep(result, seen, DelegateCutTexts(dispatch.Bounds).WalkKey, cut);
                         }
 
                         var wide = WideCallCut(call, dispatch, path);
@@ -716,19 +754,19 @@ namespace LockContracts.Analyzers.Flow
 
                         foreach (var target in wide is null ? dispatch.Methods : ImmutableArray<IMethodSymbol>.Empty)
                         {
-                            var outerGuard = mapGuard;
-                            var site = call;
-                            Func<ParameterGuard?, ParameterGuard?> innerGuard = SharesScope(target) ? outerGuard : guard =>
-                                site.MapGuard(guard) is var atSite && atSite is not null && !ReferenceEquals(atSite, ParameterGuard.Never) ? outerGuard(atSite) : atSite;
-                            var targetFacts = SharesScope(target) ? facts : call.Facts;
-                            var visit = (target.OriginalDefinition, GuardContext(target, innerGuard) + (targetFacts.IsEmpty ? string.Empty : CallGraph.ContextKey(Direct(target), targetFacts)));
+                            // Lambdas and local functions see the caller's names; any other callee's are named through this call.
+                            var through = SharesScope(target) ? null : call;
+                            var targetFacts = through is null ? facts : call.Facts;
+                            var targetDirect = _live is null ? Direct(target) : null;
+                            var guards = targetDirect?.Guards ?? _live!.GuardsOf(target);
+                            var context = targetFacts.IsEmpty ? string.Empty : CallGraph.ContextKey(targetDirect ??= Direct(target), targetFacts);
+                            var visit = (target.OriginalDefinition, GuardContext(guards, scope, through) + context);
                             var uncertain = dispatch.IsUncertain || path.IsUncertain;
                             if (!visited.TryGetValue(visit, out var wasUncertain) || wasUncertain && !uncertain)
                             {
                                 visited[visit] = uncertain;
-                                var outer = translate;
-                                Func<string?, string?> inner = SharesScope(target) ? outer : owner => outer(site.Translate(owner));
-                                queue.Enqueue((target, inner, innerGuard, path.Add(new CallStep(LockEffectResolver.DisplayName(target), call.Location, dispatch.IsUncertain)), targetFacts));
+                                queue.Enqueue((target, through is null ? scope : scope.Through(through), path.Add(new CallStep(DisplayName(target), call.Location, dispatch.IsUncertain)), targetFacts,
+                                    _live is null ? targetDirect : null));
                             }
                         }
                     }
@@ -746,11 +784,93 @@ namespace LockContracts.Analyzers.Flow
             }
             finally
             {
+                ReturnWalkState();
                 if (added)
                 {
                     inProgress.Remove(root);
                 }
             }
+        }
+
+        /// <summary>The visited set and queue of each <see cref="Walk"/> in progress on this thread, innermost last, kept for the next walks.</summary>
+        [ThreadStatic]
+        private static List<(Dictionary<(IMethodSymbol, string), bool> Visited, Queue<(IMethodSymbol, CallScope, CallPath, ImmutableArray<ArgumentFact>, DirectSummary?)> Queue)>? s_walkStates;
+
+        [ThreadStatic]
+        private static int s_walkDepth;
+
+        /// <summary>An empty visited set and queue for a walk (walks nest: a callee's summary is finished in the middle of its caller's).</summary>
+        private static (Dictionary<(IMethodSymbol, string), bool> Visited, Queue<(IMethodSymbol, CallScope, CallPath, ImmutableArray<ArgumentFact>, DirectSummary?)> Queue) RentWalkState()
+        {
+            var states = s_walkStates ??= new();
+            if (s_walkDepth == states.Count)
+            {
+                states.Add((new Dictionary<(IMethodSymbol, string), bool>(MethodContextComparer.Instance), new Queue<(IMethodSymbol, CallScope, CallPath, ImmutableArray<ArgumentFact>, DirectSummary?)>()));
+            }
+
+            return states[s_walkDepth++];
+        }
+
+        private static void ReturnWalkState()
+        {
+            var (visited, queue) = s_walkStates![--s_walkDepth];
+            visited.Clear();
+            queue.Clear();
+        }
+
+        /// <summary>
+        /// The calls a walk went through from its root to a callee whose names and guards are not the root's: an owner
+        /// or a guard of the callee reads in the root's terms through each of them, innermost first.
+        /// </summary>
+        private sealed class CallScope
+        {
+            /// <summary>The root's own terms.</summary>
+            public static readonly CallScope Root = new(null, null);
+
+            private readonly DirectCall? _site;
+            private readonly CallScope? _outer;
+
+            private CallScope(DirectCall? site, CallScope? outer)
+            {
+                _site = site;
+                _outer = outer;
+            }
+
+            /// <summary>The terms of a callee reached from here through <paramref name="site"/>.</summary>
+            public CallScope Through(DirectCall site) => new(site, this);
+
+            /// <summary>An owner path of the callee in the root's terms; null when some call cannot name it.</summary>
+            public string? Translate(string? owner)
+            {
+                for (var scope = this; scope._site is not null; scope = scope._outer!)
+                {
+                    owner = scope._site.Translate(owner);
+                }
+
+                return owner;
+            }
+
+            /// <summary>A guard of the callee in the root's terms: <see cref="ParameterGuard.Never"/> as soon as a call rules it out.</summary>
+            public ParameterGuard? MapGuard(ParameterGuard? guard)
+            {
+                for (var scope = this; scope._site is not null && guard is not null && !ReferenceEquals(guard, ParameterGuard.Never); scope = scope._outer!)
+                {
+                    guard = scope._site.MapGuard(guard);
+                }
+
+                return guard;
+            }
+        }
+
+        /// <summary>
+        /// False when an acquisition reached along <paramref name="path"/> and then <paramref name="rest"/> (plus
+        /// <paramref name="added"/> steps) cannot be preferred to <paramref name="kept"/> (<see cref="CompareAcquisitions"/>:
+        /// it is less certain, or as certain and longer), so <see cref="Keep"/> would leave it out: it need not be made.
+        /// </summary>
+        private static bool MayBePreferred(CallPath path, CallPath rest, SummaryAcquisition kept, int added = 0)
+        {
+            var byCertainty = (path.IsUncertain || rest.IsUncertain).CompareTo(kept.IsUncertain);
+            return byCertainty < 0 || byCertainty == 0 && path.Length + rest.Length + added <= kept.Path.Length;
         }
 
         /// <summary>
@@ -773,13 +893,18 @@ namespace LockContracts.Analyzers.Flow
             }
         }
 
-        /// <summary>How the guards of <paramref name="target"/>'s own acquisitions resolve from here: empty when it has none.</summary>
-        private string GuardContext(IMethodSymbol target, Func<ParameterGuard?, ParameterGuard?> mapGuard)
+        /// <summary>
+        /// How the guards of <paramref name="target"/>'s own acquisitions resolve from here, called through
+        /// <paramref name="through"/> (null for a lambda or local function, which shares the caller's terms): empty when it has none.
+        /// </summary>
+        private static string GuardContext(ImmutableArray<ParameterGuard> guards, CallScope scope, DirectCall? through)
         {
             string? context = null;
-            foreach (var guard in _live is null ? OwnGuards(target) : _live.GuardsOf(target))
+            foreach (var guard in guards)
             {
-                context += guard + ">" + (mapGuard(guard)?.ToString() ?? "always") + ";";
+                var atSite = through is null ? guard : through.MapGuard(guard);
+                var mapped = atSite is null || ReferenceEquals(atSite, ParameterGuard.Never) ? atSite : scope.MapGuard(atSite);
+                context += guard + ">" + (mapped?.ToString() ?? "always") + ";";
             }
 
             return context ?? string.Empty;
@@ -802,6 +927,10 @@ namespace LockContracts.Analyzers.Flow
 
             return MayAcquire(definition);
         }
+
+        /// <summary><see cref="LockEffectResolver.DisplayName"/>, made once per method: walks name the same callees again and again.</summary>
+        private string DisplayName(IMethodSymbol method) =>
+            _displayNames.TryGetValue(method, out var known) ? known : _displayNames.GetOrAdd(method, LockEffectResolver.DisplayName(method));
 
         /// <summary>Lambdas and local functions see the caller's <c>this</c>, parameters and locals by the same names.</summary>
         private static bool SharesScope(IMethodSymbol target) => target.MethodKind is MethodKind.AnonymousFunction or MethodKind.LocalFunction;
@@ -930,10 +1059,11 @@ namespace LockContracts.Analyzers.Flow
 
         public DirectSummary Direct(IMethodSymbol method)
         {
-            var direct = _direct.GetOrAdd(method.OriginalDefinition, ComputeDirectFromOwnBinding);
+            var definition = method.OriginalDefinition;
+            var direct = _direct.TryGetValue(definition, out var known) ? known : _direct.GetOrAdd(definition, _computeDirect);
             if (_live is not null)
             {
-                LiveCache.NoteBody(method.OriginalDefinition, direct.FollowsDelegates);
+                LiveCache.NoteBody(definition, direct.FollowsDelegates);
                 if (direct.Reads is { } reads)
                 {
                     Recorder.Current?.Trees.UnionWith(reads);

@@ -29,16 +29,24 @@ namespace LockContracts.Analyzers.Flow
         /// <summary>How to get the tree to read, when even binding it waits for first use.</summary>
         private System.Func<IOperation?>? _bind;
 
-        /// <summary>Origins in the tree <paramref name="bind"/> returns, bound and read on first use.</summary>
+        /// <summary>Set while a lazily given tree is still to be read; cleared once it is read, with everything it holds in place.</summary>
+        private volatile bool _pending;
+
+        /// <summary>
+        /// Origins in the tree <paramref name="bind"/> returns, bound and read on first use. Such origins can be shared
+        /// between threads: the first use reads them under a lock, and nothing changes after.
+        /// </summary>
         public ValueOrigins(System.Func<IOperation?> bind)
         {
             _bind = bind;
+            _pending = true;
         }
 
         /// <summary>Origins in an operation tree that is not a graph (no flow captures; declarations carry initializers), read on first use.</summary>
         public ValueOrigins(IOperation root)
         {
             _unread = root;
+            _pending = true;
         }
 
         public ValueOrigins(ControlFlowGraph graph)
@@ -66,19 +74,29 @@ namespace LockContracts.Analyzers.Flow
         /// <summary>A parameter the method never assigns keeps the value it was called with.</summary>
         public bool IsUnchanged(IParameterSymbol parameter) => !Read()._assignedParameters.Contains(parameter);
 
-        /// <summary>Reads a lazily given tree; an instance is used by one analysis at a time.</summary>
+        /// <summary>Reads a lazily given tree, once, whichever thread asks first.</summary>
         private ValueOrigins Read()
         {
-            if (_bind is { } bind)
+            if (!_pending)
             {
-                _bind = null;
-                _unread = bind();
+                return this;
             }
 
-            if (_unread is { } root)
+            lock (_locals)
             {
-                _unread = null;
-                Scan(root);
+                if (_bind is { } bind)
+                {
+                    _bind = null;
+                    _unread = bind();
+                }
+
+                if (_unread is { } root)
+                {
+                    _unread = null;
+                    Scan(root);
+                }
+
+                _pending = false;
             }
 
             return this;

@@ -50,6 +50,71 @@ public class EntryLocksetTests
         }
         """, Cycle());
 
+    /// <summary>
+    /// Two internal helpers that retake their lock, whose references are looked up together (one pass over the
+    /// compilation for both names): the one called only under the lock is silent, the one also used as a delegate in
+    /// another class is reported.
+    /// </summary>
+    [Fact]
+    public Task InternalHelpersAreEachJudgedByTheirOwnReferences() => Verify("""
+        class Scheduler
+        {
+            readonly object _queue = new();
+            readonly object _workers = new();
+            public void Schedule() { lock (_queue) { Dispatch(); } }
+            public void Grow() { lock (_queue) { lock (_workers) { } } }
+            internal void Dispatch() { lock (_workers) { lock (_queue) { } } }
+        }
+        class Pool
+        {
+            readonly object _slots = new();
+            readonly object _threads = new();
+            public void Take() { lock (_slots) { {|#0:Refill()|}; } }
+            internal void Refill() { lock (_threads) { lock ({|#1:_slots|}) { } } }
+        }
+        class Hooks
+        {
+            public Action Later(Pool pool) => pool.Refill;
+        }
+        """, Cycle());
+
+    /// <summary>
+    /// An internal helper's references are looked for in every file whose text could spell its name: a use as a
+    /// delegate spelled with a Unicode escape, in another file, still counts (and a file that cannot name it is not read).
+    /// </summary>
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public Task AnInternalHelperUsedAsADelegateInAnotherFileIsReported(bool usedAsDelegate) => LockAnalyzerVerifier.VerifyAsync(
+        new[]
+        {
+            usedAsDelegate
+                ? """
+                    class Pool
+                    {
+                        readonly object _slots = new();
+                        readonly object _threads = new();
+                        public void Take() { lock (_slots) { {|#0:Refill()|}; } }
+                        internal void Refill() { lock (_threads) { lock ({|#1:_slots|}) { } } }
+                    }
+                    """
+                : """
+                    class Pool
+                    {
+                        readonly object _slots = new();
+                        readonly object _threads = new();
+                        public void Take() { lock (_slots) { Refill(); } }
+                        internal void Refill() { lock (_threads) { lock (_slots) { } } }
+                    }
+                    """,
+            usedAsDelegate
+                ? "class Hooks { public Action Later(Pool pool) => pool.R\\u0065fill; }"
+                : "class Hooks { public Action Later(Pool pool) => () => { }; }",
+            "class Unrelated { public int Count; }",
+        },
+        "LOCK001",
+        expected: usedAsDelegate ? new[] { Cycle() } : null);
+
     [Fact]
     public Task AnAppenderThatRetakesItsLockUnderAMutexIsSilent() => Verify("""
         class FileAppender

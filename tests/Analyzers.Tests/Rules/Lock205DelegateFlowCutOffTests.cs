@@ -85,6 +85,37 @@ public class Lock205DelegateFlowCutOffTests
         """,
         expected: new[] { LockAnalyzerVerifier.Diagnostic("LOCK005").WithLocation(0).WithLocation(1) });
 
+    /// <summary>
+    /// Whether the bound cut a question short is settled once per list of questions its value leads to, and reused by
+    /// every invocation that leads to the same list; a list that shares only its first question is another one. Here
+    /// <c>_far</c> alone meets <c>e</c> past the bound (a cut), while <c>_far</c> or <c>_near</c> looks into <c>e</c>
+    /// nearer through <c>_near</c> (no cut): in whichever order the two are asked, each gets its own answer.
+    /// </summary>
+    [Fact]
+    public Task QuestionsThatShareOnlyTheirFirstStepAreSettledApart() => LockAnalyzerVerifier.VerifyAsync("""
+        class Relay
+        {
+            readonly object _gate = new();
+            readonly object _inner = new();
+            bool _flag;
+            Action _far = Noop;
+            Action _near = Noop;
+            static void Noop() { }
+            public void Start() => M5(() => { lock (_inner) { } });
+            void M5(Action e) { M4(e); N1(e); }
+            void M4(Action d) => M3(d);
+            void M3(Action c) => M2(c);
+            void M2(Action b) => M1(b);
+            void M1(Action a) => _far = a;
+            void N1(Action x) => _near = x;
+            public void Both() { lock (_gate) { FireBoth(); } }
+            void FireBoth() => (_flag ? _far : _near)();
+            public void FarOnly() { lock (_gate) { {|#0:FireFar()|}; } }
+            void FireFar() => {|#1:_far()|};
+        }
+        """,
+        expected: new[] { Cut().WithLocation(1) });
+
     [Theory]
     [InlineData(5)]
     [InlineData(6)]
