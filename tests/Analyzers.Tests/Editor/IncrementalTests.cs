@@ -535,9 +535,9 @@ public sealed class IncrementalTests
     private const string RelayA = """
         public sealed class RelayA
         {
-            private readonly IStep _step = new Step0();
+            public IStep Step { get; set; } = new Step0();
 
-            public void Run() => _step.Run();
+            public void Run() => Step.Run();
         }
         """;
 

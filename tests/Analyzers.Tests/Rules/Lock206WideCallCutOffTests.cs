@@ -15,6 +15,7 @@ public class Lock206WideCallCutOffTests
     private static Dictionary<string, string> Bound(string bound) => new() { [Analyzers.Rules.LockStateAnalyzer.DispatchTargetsProperty] = bound };
 
     /// <summary>
+    /// The drivers hold their step in a public field: any code may set it, so the call on it can run any implementation.
     /// <c>IStep</c> with <paramref name="steps"/> implementations; the first takes <c>Hub.Inner</c>, the others nothing.
     /// <paramref name="driver"/> is appended; <c>Back</c> takes <c>Hub.Inner</c> then <c>Hub.Gate</c> (#1), the other way round.
     /// </summary>
@@ -40,9 +41,8 @@ public class Lock206WideCallCutOffTests
     private const string Driver = """
         class Driver
         {
-            IStep _step = new Step0();
-            public void Set(IStep step) => _step = step;
-            public void Go() { lock (Hub.Gate) { {|#0:_step.Run()|}; } }
+            public IStep Step = new Step0();
+                        public void Go() { lock (Hub.Gate) { {|#0:Step.Run()|}; } }
         }
         """;
 
@@ -91,8 +91,8 @@ public class Lock206WideCallCutOffTests
     public Task AWideCallWithNoLockHeldIsSilent() => LockAnalyzerVerifier.VerifyAsync(Steps(17, """
         class Driver
         {
-            IStep _step = new Step0();
-            public void Go() { lock (Hub.Gate) { } _step.Run(); }
+            public IStep Step = new Step0();
+            public void Go() { lock (Hub.Gate) { } Step.Run(); }
         }
         """));
 
@@ -103,9 +103,9 @@ public class Lock206WideCallCutOffTests
         var diagnostics = await LockAnalyzerVerifier.VerifyAsync(Steps(17, """
             class Driver
             {
-                IStep _step = new Step0();
+                public IStep Step = new Step0();
                 public void Go() { lock (Hub.Gate) { {|#0:Tick()|}; } }
-                void Tick() => {|#2:_step.Run()|};
+                void Tick() => {|#2:Step.Run()|};
             }
             """),
             expected: new[] { LockAnalyzerVerifier.Diagnostic("LOCK206").WithLocation(0).WithLocation(2) });
@@ -120,10 +120,10 @@ public class Lock206WideCallCutOffTests
     public Task ACallSiteThatNarrowsTheReceiverBringsItBackWithinTheBound() => LockAnalyzerVerifier.VerifyAsync(Steps(17, """
         class Driver
         {
-            IStep _step = new Step0();
+            public IStep Step = new Step0();
             static void RunIt(IStep step) => {|#3:step.Run()|};
             public void Narrow() { lock (Hub.Gate) { {|#0:RunIt(new Step0())|}; } }
-            public void Wide() { lock (Hub.Gate) { {|#2:RunIt(_step)|}; } }
+            public void Wide() { lock (Hub.Gate) { {|#2:RunIt(Step)|}; } }
         }
         """),
         expected: new[]
