@@ -813,12 +813,26 @@ namespace LockContracts.Analyzers.Flow
             return states[s_walkDepth++];
         }
 
+        /// <summary>
+        /// Empties the innermost walk's visited set and queue for the next walk; ones a large walk grew are dropped instead,
+        /// so a thread keeps only small ones (emptying costs their capacity, and threads live long in an editor).
+        /// </summary>
         private static void ReturnWalkState()
         {
-            var (visited, queue) = s_walkStates![--s_walkDepth];
+            var index = --s_walkDepth;
+            var (visited, queue) = s_walkStates![index];
+            if (visited.Count > MaxKeptWalkState)
+            {
+                s_walkStates[index] = (new Dictionary<(IMethodSymbol, string), bool>(MethodContextComparer.Instance), new Queue<(IMethodSymbol, CallScope, CallPath, ImmutableArray<ArgumentFact>, DirectSummary?)>());
+                return;
+            }
+
             visited.Clear();
             queue.Clear();
         }
+
+        /// <summary>How many visits a walk's set may have held and still be kept for the next walk on its thread.</summary>
+        private const int MaxKeptWalkState = 1024;
 
         /// <summary>
         /// The calls a walk went through from its root to a callee whose names and guards are not the root's: an owner
