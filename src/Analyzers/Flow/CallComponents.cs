@@ -46,7 +46,8 @@ namespace LockContracts.Analyzers.Flow
             return string.Equals(ComponentOf(a), ComponentOf(b), StringComparison.Ordinal);
         }
 
-        private string ComponentOf(T method)
+        /// <summary>The name of the component <paramref name="method"/> belongs to (found now if it is not known yet).</summary>
+        public string ComponentOf(T method)
         {
             if (!_component.TryGetValue(method, out var name))
             {

@@ -134,36 +134,68 @@ namespace LockContracts.Analyzers.Flow
                 return indexed;
             }
 
-            return trees.Where(tree => MayMention(tree, method.Name))
-                .SelectMany(tree => tree.GetRoot().DescendantNodes().OfType<SimpleNameSyntax>().Where(n => n.Identifier.ValueText == method.Name).Select(n => (tree, n)));
+            return trees.SelectMany(tree => NamesIn(tree, method.Name));
         }
 
         /// <summary>
-        /// False only when no name in <paramref name="tree"/> can spell <paramref name="name"/>: its text holds neither the
-        /// name nor a Unicode escape (<c>\u</c>, <c>\U</c>), with which an identifier can spell it otherwise. Reading the
-        /// text costs far less than reading the syntax.
+        /// The simple names of <paramref name="tree"/> spelling <paramref name="name"/>, in order. Where the text holds no
+        /// Unicode escape (<c>\u</c>, <c>\U</c>, with which an identifier could spell the name otherwise), only the places
+        /// where the text spells it are looked at: reading the text costs far less than reading the syntax.
         /// </summary>
-        private static bool MayMention(SyntaxTree tree, string name)
+        private static IEnumerable<(SyntaxTree Tree, SimpleNameSyntax Name)> NamesIn(SyntaxTree tree, string name)
         {
-            if (!tree.TryGetText(out var text))
+            var root = tree.GetRoot();
+            if (!tree.TryGetText(out var text) || Occurrences(text, name) is not { } positions)
             {
-                return true;
+                foreach (var node in root.DescendantNodes())
+                {
+                    if (node is SimpleNameSyntax simple && simple.Identifier.ValueText == name)
+                    {
+                        yield return (tree, simple);
+                    }
+                }
+
+                yield break;
             }
 
+            foreach (var position in positions)
+            {
+                // The identifier that spells the name there (@name too); not a comment, a string or a longer identifier.
+                var token = root.FindToken(position);
+                if (token.Span.Contains(position) && token.IsKind(Microsoft.CodeAnalysis.CSharp.SyntaxKind.IdentifierToken) && token.ValueText == name
+                    && token.Parent is SimpleNameSyntax simple && simple.Identifier == token)
+                {
+                    yield return (tree, simple);
+                }
+            }
+        }
+
+        /// <summary>Where <paramref name="text"/> spells <paramref name="name"/>, in order; null when it holds a Unicode escape anywhere.</summary>
+        private static List<int>? Occurrences(Microsoft.CodeAnalysis.Text.SourceText text, string name)
+        {
+            var found = new List<int>();
             var buffer = new char[System.Math.Min(text.Length, 8192)];
             var overlap = System.Math.Max(name.Length, 2) - 1;
             if (buffer.Length <= overlap)
             {
-                return true;
+                return null;
             }
 
             for (var start = 0; start < text.Length; start += buffer.Length - overlap)
             {
                 var count = System.Math.Min(buffer.Length, text.Length - start);
                 text.CopyTo(start, buffer, 0, count);
-                if (Holds(buffer, count, name) || Holds(buffer, count, "\\u") || Holds(buffer, count, "\\U"))
+                for (var i = 0; i < count; i++)
                 {
-                    return true;
+                    if (buffer[i] == '\\' && i + 1 < count && buffer[i + 1] is 'u' or 'U')
+                    {
+                        return null;
+                    }
+
+                    if (i + name.Length <= count && (found.Count == 0 || start + i > found[found.Count - 1]) && Spells(buffer, i, name))
+                    {
+                        found.Add(start + i);
+                    }
                 }
 
                 if (start + count >= text.Length)
@@ -172,26 +204,20 @@ namespace LockContracts.Analyzers.Flow
                 }
             }
 
-            return false;
+            return found;
         }
 
-        private static bool Holds(char[] buffer, int count, string value)
+        private static bool Spells(char[] buffer, int at, string name)
         {
-            for (var i = 0; i + value.Length <= count; i++)
+            for (var j = 0; j < name.Length; j++)
             {
-                var j = 0;
-                while (j < value.Length && buffer[i + j] == value[j])
+                if (buffer[at + j] != name[j])
                 {
-                    j++;
-                }
-
-                if (j == value.Length)
-                {
-                    return true;
+                    return false;
                 }
             }
 
-            return false;
+            return true;
         }
 
         private static bool IsOwnedBySelf(string? owner) =>

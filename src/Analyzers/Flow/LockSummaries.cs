@@ -137,6 +137,9 @@ namespace LockContracts.Analyzers.Flow
         /// <summary>The targets that may take locks, whether they are certain, and which parameter of the caller a call site's context can narrow them by.</summary>
         public CallTargets Dispatch { get; }
 
+        /// <summary>What summaries' walks need of each target in a build, once found (<see cref="LockSummaries"/>); null until a walk meets the call.</summary>
+        internal object? WalkTargets { get; set; }
+
         public ImmutableArray<IMethodSymbol> Targets => Dispatch.Methods;
 
         /// <summary>Resolved through wide dispatch or delegate flow with more than one candidate (<see cref="CallTargets.IsUncertain"/>).</summary>
@@ -482,6 +485,25 @@ namespace LockContracts.Analyzers.Flow
                 : SymbolEqualityComparer.Default.Equals(a.OriginalDefinition, b.OriginalDefinition);
         }
 
+        /// <summary><see cref="SameComponent(IMethodSymbol, IMethodSymbol)"/> for a walk's root, whose component is found once per walk.</summary>
+        private bool SameComponent(IMethodSymbol root, IMethodSymbol method, ref string? rootComponent)
+        {
+            if (_components is null)
+            {
+                return SameComponent(root, method);
+            }
+
+            var a = root.OriginalDefinition;
+            var b = method.OriginalDefinition;
+            if (SymbolEqualityComparer.Default.Equals(a, b))
+            {
+                return true;
+            }
+
+            rootComponent ??= _components.ComponentOf(a);
+            return string.Equals(rootComponent, _components.ComponentOf(b), StringComparison.Ordinal);
+        }
+
         /// <summary>The guards of the method's own acquisitions (<see cref="SummaryAcquisition.Guard"/>).</summary>
         internal ImmutableArray<ParameterGuard> OwnGuards(IMethodSymbol method) => Direct(method).Guards;
 
@@ -701,6 +723,7 @@ namespace LockContracts.Analyzers.Flow
                 var seen = new Dictionary<string, int>();
 
                 visited[(root, string.Empty)] = false;
+                string? rootComponent = null;
                 queue.Enqueue((root, CallScope.Root, CallPath.Empty, rootFacts, null));
                 while (queue.Count > 0 && visited.Count < MethodsPerSummary)
                 {
@@ -709,7 +732,7 @@ namespace LockContracts.Analyzers.Flow
                     var inContext = !facts.IsEmpty && CallGraph.ContextKey(direct ??= Direct(method), facts).Length > 0;
 
                     // Methods that call back into the root are walked in place; the others' summaries are spliced in (their bodies are not read).
-                    var finished = ReferenceEquals(method, root) || inContext || SameComponent(root, method) ? null : FinishedSummary(method);
+                    var finished = ReferenceEquals(method, root) || inContext || SameComponent(root, method, ref rootComponent) ? null : FinishedSummary(method);
                     var acquisitions = finished ?? (direct ??= Direct(method)).Acquisitions;
                     foreach (var acquisition in acquisitions)
                     {
@@ -750,22 +773,28 @@ namespace LockContracts.Analyzers.Flow
                         if (wide is var (wideKey, wideCut))
                         {
                             Keep(result, seen, wideKey + "|", wideCut);
+                            continue;
                         }
 
-                        foreach (var target in wide is null ? dispatch.Methods : ImmutableArray<IMethodSymbol>.Empty)
+                        // In a build, what walks need of a call's own targets is found once per call site.
+                        var known = _live is null && !inContext ? WalkTargets(call) : null;
+                        for (var t = 0; t < dispatch.Methods.Length; t++)
                         {
+                            var target = dispatch.Methods[t];
+                            var info = known?[t];
+
                             // Lambdas and local functions see the caller's names; any other callee's are named through this call.
-                            var through = SharesScope(target) ? null : call;
+                            var through = info?.SharesScope ?? SharesScope(target) ? null : call;
                             var targetFacts = through is null ? facts : call.Facts;
-                            var targetDirect = _live is null ? Direct(target) : null;
+                            var targetDirect = info is not null ? info.Direct : _live is null ? Direct(target) : null;
                             var guards = targetDirect?.Guards ?? _live!.GuardsOf(target);
                             var context = targetFacts.IsEmpty ? string.Empty : CallGraph.ContextKey(targetDirect ??= Direct(target), targetFacts);
-                            var visit = (target.OriginalDefinition, GuardContext(guards, scope, through) + context);
+                            var visit = (info?.Definition ?? target.OriginalDefinition, GuardContext(guards, scope, through) + context);
                             var uncertain = dispatch.IsUncertain || path.IsUncertain;
                             if (!visited.TryGetValue(visit, out var wasUncertain) || wasUncertain && !uncertain)
                             {
                                 visited[visit] = uncertain;
-                                queue.Enqueue((target, through is null ? scope : scope.Through(through), path.Add(new CallStep(DisplayName(target), call.Location, dispatch.IsUncertain)), targetFacts,
+                                queue.Enqueue((target, through is null ? scope : scope.Through(through), path.Add(new CallStep(info?.Name ?? DisplayName(target), call.Location, dispatch.IsUncertain)), targetFacts,
                                     _live is null ? targetDirect : null));
                             }
                         }
@@ -792,6 +821,49 @@ namespace LockContracts.Analyzers.Flow
             }
         }
 
+        /// <summary>What a walk needs of a call's target: its definition, its direct summary (in a build), its name, and whether it shares the caller's scope.</summary>
+        private sealed class WalkTarget
+        {
+            public WalkTarget(IMethodSymbol target, DirectSummary? direct, LockSummaries summaries)
+            {
+                Definition = target.OriginalDefinition;
+                Direct = direct;
+                Name = summaries.DisplayName(target);
+                SharesScope = LockSummaries.SharesScope(target);
+            }
+
+            public IMethodSymbol Definition { get; }
+
+            public DirectSummary? Direct { get; }
+
+            public string Name { get; }
+
+            public bool SharesScope { get; }
+        }
+
+        /// <summary>
+        /// In a build, what walks need of each of a call site's own targets (<see cref="DirectCall.Targets"/>), found the
+        /// first time a walk meets the call: every summary walks the same call sites again, and a direct summary never
+        /// changes once made.
+        /// </summary>
+        private WalkTarget[] WalkTargets(DirectCall call)
+        {
+            if (call.WalkTargets is WalkTarget[] known)
+            {
+                return known;
+            }
+
+            var targets = call.Dispatch.Methods;
+            var found = new WalkTarget[targets.Length];
+            for (var i = 0; i < targets.Length; i++)
+            {
+                found[i] = new WalkTarget(targets[i], Direct(targets[i]), this);
+            }
+
+            call.WalkTargets = found;
+            return found;
+        }
+
         /// <summary>The visited set and queue of each <see cref="Walk"/> in progress on this thread, innermost last, kept for the next walks.</summary>
         [ThreadStatic]
         private static List<(Dictionary<(IMethodSymbol, string), bool> Visited, Queue<(IMethodSymbol, CallScope, CallPath, ImmutableArray<ArgumentFact>, DirectSummary?)> Queue)>? s_walkStates;
@@ -811,12 +883,26 @@ namespace LockContracts.Analyzers.Flow
             return states[s_walkDepth++];
         }
 
+        /// <summary>
+        /// Empties the innermost walk's visited set and queue for the next walk; ones a large walk grew are dropped instead,
+        /// so a thread keeps only small ones (emptying costs their capacity, and threads live long in an editor).
+        /// </summary>
         private static void ReturnWalkState()
         {
-            var (visited, queue) = s_walkStates![--s_walkDepth];
+            var index = --s_walkDepth;
+            var (visited, queue) = s_walkStates![index];
+            if (visited.Count > MaxKeptWalkState)
+            {
+                s_walkStates[index] = (new Dictionary<(IMethodSymbol, string), bool>(MethodContextComparer.Instance), new Queue<(IMethodSymbol, CallScope, CallPath, ImmutableArray<ArgumentFact>, DirectSummary?)>());
+                return;
+            }
+
             visited.Clear();
             queue.Clear();
         }
+
+        /// <summary>How many visits a walk's set may have held and still be kept for the next walk on its thread.</summary>
+        private const int MaxKeptWalkState = 1024;
 
         /// <summary>
         /// The calls a walk went through from its root to a callee whose names and guards are not the root's: an owner

@@ -79,13 +79,17 @@ public class EntryLocksetTests
         """, Cycle());
 
     /// <summary>
-    /// An internal helper's references are looked for in every file whose text could spell its name: a use as a
-    /// delegate spelled with a Unicode escape, in another file, still counts (and a file that cannot name it is not read).
+    /// An internal helper's references are read where a file's text spells its name, or everywhere in a file that holds a
+    /// Unicode escape: a use as a delegate in another file counts whether it is spelled plainly, verbatim or with an escape;
+    /// the name in a comment or a string is no use.
     /// </summary>
     [Theory]
-    [InlineData(true)]
-    [InlineData(false)]
-    public Task AnInternalHelperUsedAsADelegateInAnotherFileIsReported(bool usedAsDelegate) => LockAnalyzerVerifier.VerifyAsync(
+    [InlineData("pool.R\\u0065fill", true)]
+    [InlineData("pool.@Refill", true)]
+    [InlineData("pool.Refill", true)]
+    [InlineData("() => { } /* pool.Refill */", false)]
+    [InlineData("() => Log(\"Refill\")", false)]
+    public Task AnInternalHelperUsedAsADelegateInAnotherFileIsReported(string hook, bool usedAsDelegate) => LockAnalyzerVerifier.VerifyAsync(
         new[]
         {
             usedAsDelegate
@@ -107,9 +111,7 @@ public class EntryLocksetTests
                         internal void Refill() { lock (_threads) { lock (_slots) { } } }
                     }
                     """,
-            usedAsDelegate
-                ? "class Hooks { public Action Later(Pool pool) => pool.R\\u0065fill; }"
-                : "class Hooks { public Action Later(Pool pool) => () => { }; }",
+            "class Hooks { static void Log(string text) { } public Action Later(Pool pool) => " + hook + "; }",
             "class Unrelated { public int Count; }",
         },
         "LOCK001",
