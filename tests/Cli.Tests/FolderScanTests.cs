@@ -46,15 +46,15 @@ public sealed class FolderScanTests : IDisposable
     }
 
     /// <summary>
-    /// The census of dispatch: calls on an interface with 17 implementations, each taking a lock, are over the default
-    /// bound (16), and the one made under a lock says so (LOCK206); one on an
+    /// The census of dispatch: calls on an interface with 33 implementations, each taking a lock, are over the default
+    /// bound (32), and the one made under a lock says so (LOCK206); one on an
     /// interface with one implementation runs one body, one on a sealed class is not dispatched at all (not counted),
     /// and <c>ToString</c> on an <c>object</c> is a universal member.
     /// </summary>
     [Fact]
     public async Task TheScanCountsCallsFollowedIntoNoSourceCode()
     {
-        var steps = string.Join("\n", Enumerable.Range(0, 17).Select(i => $"public sealed class Step{i} : IStep {{ private readonly object _sync = new(); public void Run() {{ lock (_sync) {{ }} }} public override string ToString() => \"{i}\"; }}"));
+        var steps = string.Join("\n", Enumerable.Range(0, 33).Select(i => $"public sealed class Step{i} : IStep {{ private readonly object _sync = new(); public void Run() {{ lock (_sync) {{ }} }} public override string ToString() => \"{i}\"; }}"));
         _files.Write("src/Steps.cs", "public interface IStep { void Run(); }\npublic interface ISolo { void Run(); }\npublic sealed class Solo : ISolo { public void Run() { } }\n" + steps);
         _files.Write("src/Driver.cs", """
             public sealed class Driver
@@ -77,14 +77,14 @@ public sealed class FolderScanTests : IDisposable
         Assert.Equal(4, census.GetProperty("calls").GetInt32());
         Assert.Equal(1, census.GetProperty("universal").GetInt32());
         Assert.Equal(2, census.GetProperty("overBound").GetInt32());
-        Assert.Equal(16, census.GetProperty("bound").GetInt32());
+        Assert.Equal(32, census.GetProperty("bound").GetInt32());
         Assert.Equal(1, census.GetProperty("byCandidates").GetProperty("1").GetInt32());
-        Assert.Equal(2, census.GetProperty("byCandidates").GetProperty("17-32").GetInt32());
+        Assert.Equal(2, census.GetProperty("byCandidates").GetProperty("33-64").GetInt32());
         var finding = Assert.Single(run.Json().RootElement.GetProperty("findings").EnumerateArray());
         Assert.Equal("LOCK206", finding.GetProperty("id").GetString());
 
         var text = await CliHarness.RunAsync("scan", Path.Combine(_files.Root, "src"));
-        Assert.Contains("1 universal members on object or their library interface, followed into none; 2 with more candidate bodies than the bound (16), followed unless", text.Output);
+        Assert.Contains("1 universal members on object or their library interface, followed into none; 2 with more candidate bodies than the bound (32), followed unless", text.Output);
     }
 
     [Fact]

@@ -183,7 +183,7 @@ namespace LockContracts.Analyzers.Flow
         /// still be followed into them (MSBuild property LockContractsDispatchTargets; 0 for no bound). Calls with more
         /// bodies than this are marked (<see cref="CallTargets.Cut"/>); summaries count which of them may take a lock.
         /// </summary>
-        public const int DefaultDispatchTargets = 16;
+        public const int DefaultDispatchTargets = 32;
 
         private readonly LockContractModel _model;
         private readonly DelegateFlow _delegates;

@@ -484,8 +484,8 @@ public sealed class IncrementalTests
     }
 
     /// <summary>
-    /// IStep has 17 implementations: Step0 takes Hub.Inner, Step1 to Step15 take Journal's lock through Journal.Note, and
-    /// Step16 runs Work, which takes nothing until it is edited to call Journal.Note as well.
+    /// IStep has one implementation more than the dispatch bound: Step0 takes Hub.Inner, the next ones take Journal's lock
+    /// through Journal.Note, and the last runs Work, which takes nothing until it is edited to call Journal.Note as well.
     /// </summary>
     private static string WideSteps()
     {
@@ -494,12 +494,12 @@ public sealed class IncrementalTests
         steps.AppendLine("public static class Hub { public static readonly object Gate = new(); public static readonly object Inner = new(); }");
         steps.AppendLine("public static class Journal { public static int Count; private static readonly object Sync = new(); public static void Note() { lock (Sync) { Count++; } } }");
         steps.AppendLine("public sealed class Step0 : IStep { public void Run() { lock (Hub.Inner) { } } }");
-        for (var i = 1; i < 16; i++)
+        for (var i = 1; i < CallGraph.DefaultDispatchTargets; i++)
         {
             steps.AppendLine($"public sealed class Step{i} : IStep {{ public void Run() => Journal.Note(); }}");
         }
 
-        steps.AppendLine("public sealed class Step16 : IStep\n{\n    public void Run() => Work();\n\n    private void Work()\n    {\n        Journal.Count++;\n    }\n}");
+        steps.AppendLine($"public sealed class Step{CallGraph.DefaultDispatchTargets} : IStep\n{{\n    public void Run() => Work();\n\n    private void Work()\n    {{\n        Journal.Count++;\n    }}\n}}");
         return steps.ToString();
     }
 

@@ -6,7 +6,7 @@ using Microsoft.CodeAnalysis.Testing;
 namespace LockContracts.Analyzers.Tests.Rules;
 
 /// <summary>
-/// LOCK206: a virtual or interface call with more bodies than LockContractsDispatchTargets (default 16) is followed into
+/// LOCK206: a virtual or interface call with more bodies than LockContractsDispatchTargets (default 32) is followed into
 /// none of them (bodies that call nothing in source and take no lock do not count); a call made under a lock that reaches it says so. Within the bound, with no lock held, or once a call
 /// site's argument narrows the receiver, it stays silent and the bodies are checked.
 /// </summary>
@@ -49,22 +49,22 @@ public class Lock206WideCallCutOffTests
     [Fact]
     public async Task AWideCallUnderALockSaysSoAndIsNotFollowed()
     {
-        var diagnostics = await LockAnalyzerVerifier.VerifyAsync(Steps(17, Driver),
+        var diagnostics = await LockAnalyzerVerifier.VerifyAsync(Steps(33, Driver),
             expected: new[] { LockAnalyzerVerifier.Diagnostic("LOCK206").WithLocation(0) });
         var diagnostic = Assert.Single(diagnostics);
         Assert.Equal(DiagnosticSeverity.Info, diagnostic.Severity);
         Assert.Equal(
-            "The call 'IStep.Run', made here, may run any of 17 bodies in this compilation that may take a lock, more than the dispatch bound (16, MSBuild property " +
+            "The call 'IStep.Run', made here, may run any of 33 bodies in this compilation that may take a lock, more than the dispatch bound (32, MSBuild property " +
             "LockContractsDispatchTargets, 0 for no bound); none of them is followed, so orders, cycles and self-deadlocks through them are not checked here",
             diagnostic.GetMessage());
     }
 
     /// <summary>Up to the bound every body is followed, and the cycle through Step0 is found (uncertain: one of several bodies).</summary>
     [Theory]
-    [InlineData(16, null, false)]
-    [InlineData(17, null, true)]
-    [InlineData(17, "17", false)]
-    [InlineData(17, "0", false)]
+    [InlineData(32, null, false)]
+    [InlineData(33, null, true)]
+    [InlineData(33, "33", false)]
+    [InlineData(33, "0", false)]
     [InlineData(5, "4", true)]
     public Task TheCycleBehindAWideCallShowsOnlyWithinTheBound(int steps, string? bound, bool cut) => LockAnalyzerVerifier.VerifyAsync(
         Steps(steps, Driver),
@@ -75,7 +75,7 @@ public class Lock206WideCallCutOffTests
 
     /// <summary>
     /// Bodies that can take no lock, themselves or through what they call (a counter, a library call, helpers that lock
-    /// nothing), add nothing whichever runs: they do not count, so 40 of them and the one that locks stay within the
+    /// nothing), add nothing whichever runs: they do not count, so 49 of them and the one that locks stay within the
     /// bound, and the cycle shows.
     /// </summary>
     [Theory]
@@ -84,11 +84,11 @@ public class Lock206WideCallCutOffTests
     [InlineData("System.Console.WriteLine(0);")]
     [InlineData("Format.Twice();")]
     public Task BodiesThatDoNothingDoNotCountAgainstTheBound(string body) => LockAnalyzerVerifier.VerifyAsync(
-        Steps(41, Driver, body),
+        Steps(50, Driver, body),
         expected: new[] { LockAnalyzerVerifier.Diagnostic("LOCK005").WithLocation(1).WithLocation(0) });
 
     [Fact]
-    public Task AWideCallWithNoLockHeldIsSilent() => LockAnalyzerVerifier.VerifyAsync(Steps(17, """
+    public Task AWideCallWithNoLockHeldIsSilent() => LockAnalyzerVerifier.VerifyAsync(Steps(33, """
         class Driver
         {
             public IStep Step = new Step0();
@@ -100,7 +100,7 @@ public class Lock206WideCallCutOffTests
     [Fact]
     public async Task AWideCallReachedThroughCallsNamesThem()
     {
-        var diagnostics = await LockAnalyzerVerifier.VerifyAsync(Steps(17, """
+        var diagnostics = await LockAnalyzerVerifier.VerifyAsync(Steps(33, """
             class Driver
             {
                 public IStep Step = new Step0();
@@ -109,7 +109,7 @@ public class Lock206WideCallCutOffTests
             }
             """),
             expected: new[] { LockAnalyzerVerifier.Diagnostic("LOCK206").WithLocation(0).WithLocation(2) });
-        Assert.StartsWith("The call 'IStep.Run', made through Driver.Tick, may run any of 17 bodies in this compilation that may take a lock", Assert.Single(diagnostics).GetMessage(), StringComparison.Ordinal);
+        Assert.StartsWith("The call 'IStep.Run', made through Driver.Tick, may run any of 33 bodies in this compilation that may take a lock", Assert.Single(diagnostics).GetMessage(), StringComparison.Ordinal);
     }
 
     /// <summary>
@@ -117,7 +117,7 @@ public class Lock206WideCallCutOffTests
     /// that one body (one level of context): the cycle through Step0 is certain, LOCK001; a caller passing the wide field is cut.
     /// </summary>
     [Fact]
-    public Task ACallSiteThatNarrowsTheReceiverBringsItBackWithinTheBound() => LockAnalyzerVerifier.VerifyAsync(Steps(17, """
+    public Task ACallSiteThatNarrowsTheReceiverBringsItBackWithinTheBound() => LockAnalyzerVerifier.VerifyAsync(Steps(33, """
         class Driver
         {
             public IStep Step = new Step0();
