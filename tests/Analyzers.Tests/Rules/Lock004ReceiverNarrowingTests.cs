@@ -12,9 +12,11 @@ public class Lock004ReceiverNarrowingTests
 {
     private static Task Verify(string source) => LockAnalyzerVerifier.VerifyAsync(source, "LOCK004");
 
-    /// <summary>A connection field passed by the only caller; its factory returns, through an async method returning <c>this</c>, a plain channel.</summary>
-    [Fact]
-    public Task ChannelMadeByAnAsyncFactoryOfAConnectionEveryCallerPasses() => Verify("""
+    /// <summary>
+    /// A plain channel, made by an async factory that returns <c>this</c>, and a recording channel whose
+    /// <c>Declare</c> takes its registry's lock; a connection for each. The registry of each case is appended.
+    /// </summary>
+    private const string Channels = """
         public interface IChannel { void Declare(); }
         public class Channel : IChannel
         {
@@ -39,6 +41,12 @@ public class Lock004ReceiverNarrowingTests
             public RecordingConnection(Registry registry) { _registry = registry; }
             public Task<IChannel> CreateChannelAsync() => Task.FromResult<IChannel>(new RecordingChannel(_registry));
         }
+
+        """;
+
+    /// <summary>A connection field passed by the only caller; its factory returns, through an async method returning <c>this</c>, a plain channel.</summary>
+    [Fact]
+    public Task ChannelMadeByAnAsyncFactoryOfAConnectionEveryCallerPasses() => Verify(Channels + """
         public class Registry
         {
             private readonly SemaphoreSlim _gate = new(1, 1);
@@ -61,31 +69,7 @@ public class Lock004ReceiverNarrowingTests
 
     /// <summary>A second caller passes a connection whose channels record: both channel types remain.</summary>
     [Fact]
-    public Task ChannelOfAConnectionThatRecordsStillReports() => Verify("""
-        public interface IChannel { void Declare(); }
-        public class Channel : IChannel
-        {
-            public void Declare() { }
-            internal async Task<IChannel> OpenAsync() { await Task.Yield(); return this; }
-            internal static Task<IChannel> CreateAndOpenAsync() { var channel = new Channel(); return channel.OpenAsync(); }
-        }
-        public sealed class RecordingChannel : IChannel
-        {
-            private readonly Registry _registry;
-            public RecordingChannel(Registry registry) { _registry = registry; }
-            public void Declare() => _registry.Record();
-        }
-        public interface IConnection { Task<IChannel> CreateChannelAsync(); }
-        public sealed class Connection : IConnection
-        {
-            public Task<IChannel> CreateChannelAsync() => Channel.CreateAndOpenAsync();
-        }
-        public sealed class RecordingConnection : IConnection
-        {
-            private readonly Registry _registry;
-            public RecordingConnection(Registry registry) { _registry = registry; }
-            public Task<IChannel> CreateChannelAsync() => Task.FromResult<IChannel>(new RecordingChannel(_registry));
-        }
+    public Task ChannelOfAConnectionThatRecordsStillReports() => Verify(Channels + """
         public class Registry
         {
             private readonly SemaphoreSlim _gate = new(1, 1);
@@ -109,31 +93,7 @@ public class Lock004ReceiverNarrowingTests
 
     /// <summary>The connection comes from a public method's parameter: nothing says what it is.</summary>
     [Fact]
-    public Task ChannelOfAConnectionFromAPublicParameterStillReports() => Verify("""
-        public interface IChannel { void Declare(); }
-        public class Channel : IChannel
-        {
-            public void Declare() { }
-            internal async Task<IChannel> OpenAsync() { await Task.Yield(); return this; }
-            internal static Task<IChannel> CreateAndOpenAsync() { var channel = new Channel(); return channel.OpenAsync(); }
-        }
-        public sealed class RecordingChannel : IChannel
-        {
-            private readonly Registry _registry;
-            public RecordingChannel(Registry registry) { _registry = registry; }
-            public void Declare() => _registry.Record();
-        }
-        public interface IConnection { Task<IChannel> CreateChannelAsync(); }
-        public sealed class Connection : IConnection
-        {
-            public Task<IChannel> CreateChannelAsync() => Channel.CreateAndOpenAsync();
-        }
-        public sealed class RecordingConnection : IConnection
-        {
-            private readonly Registry _registry;
-            public RecordingConnection(Registry registry) { _registry = registry; }
-            public Task<IChannel> CreateChannelAsync() => Task.FromResult<IChannel>(new RecordingChannel(_registry));
-        }
+    public Task ChannelOfAConnectionFromAPublicParameterStillReports() => Verify(Channels + """
         public class Registry
         {
             private readonly SemaphoreSlim _gate = new(1, 1);
