@@ -44,75 +44,52 @@ public class Lock004ReceiverNarrowingTests
 
         """;
 
-    /// <summary>A connection field passed by the only caller; its factory returns, through an async method returning <c>this</c>, a plain channel.</summary>
-    [Fact]
-    public Task ChannelMadeByAnAsyncFactoryOfAConnectionEveryCallerPasses() => Verify(Channels + """
+    /// <summary>
+    /// A registry that holds its gate while it asks a connection for a channel and redeclares it; its entry points
+    /// (which connections reach that method) are <paramref name="entries"/>, and the redeclare is marked when it reports.
+    /// </summary>
+    private static string Registry(string entries, bool reports) => """
         public class Registry
         {
             private readonly SemaphoreSlim _gate = new(1, 1);
             private readonly Connection _inner = new();
             public void Record() { _gate.Wait(); _gate.Release(); }
-            public Task RecoverAsync() => RecoverExchangesAsync(_inner);
+
+        """ + entries + """
+
             private async Task RecoverExchangesAsync(IConnection connection)
             {
                 await _gate.WaitAsync();
                 try
                 {
                     IChannel channel = await connection.CreateChannelAsync().ConfigureAwait(false);
-                    Redeclare(channel);
+        """ + (reports ? "            [|Redeclare(channel)|];" : "            Redeclare(channel);") + """
+
                 }
                 finally { _gate.Release(); }
             }
             private static void Redeclare(IChannel channel) => channel.Declare();
         }
-        """);
+        """;
+
+    /// <summary>A connection field passed by the only caller; its factory returns, through an async method returning <c>this</c>, a plain channel.</summary>
+    [Fact]
+    public Task ChannelMadeByAnAsyncFactoryOfAConnectionEveryCallerPasses() => Verify(Channels + Registry("""
+            public Task RecoverAsync() => RecoverExchangesAsync(_inner);
+        """, reports: false));
 
     /// <summary>A second caller passes a connection whose channels record: both channel types remain.</summary>
     [Fact]
-    public Task ChannelOfAConnectionThatRecordsStillReports() => Verify(Channels + """
-        public class Registry
-        {
-            private readonly SemaphoreSlim _gate = new(1, 1);
-            private readonly Connection _inner = new();
-            public void Record() { _gate.Wait(); _gate.Release(); }
+    public Task ChannelOfAConnectionThatRecordsStillReports() => Verify(Channels + Registry("""
             public Task RecoverAsync() => RecoverExchangesAsync(_inner);
             public Task RecoverOtherAsync(Registry other) => RecoverExchangesAsync(new RecordingConnection(other));
-            private async Task RecoverExchangesAsync(IConnection connection)
-            {
-                await _gate.WaitAsync();
-                try
-                {
-                    IChannel channel = await connection.CreateChannelAsync().ConfigureAwait(false);
-                    [|Redeclare(channel)|];
-                }
-                finally { _gate.Release(); }
-            }
-            private static void Redeclare(IChannel channel) => channel.Declare();
-        }
-        """);
+        """, reports: true));
 
     /// <summary>The connection comes from a public method's parameter: nothing says what it is.</summary>
     [Fact]
-    public Task ChannelOfAConnectionFromAPublicParameterStillReports() => Verify(Channels + """
-        public class Registry
-        {
-            private readonly SemaphoreSlim _gate = new(1, 1);
-            private readonly Connection _inner = new();
-            public void Record() { _gate.Wait(); _gate.Release(); }
+    public Task ChannelOfAConnectionFromAPublicParameterStillReports() => Verify(Channels + Registry("""
             public Task RecoverAsync(IConnection c) => RecoverExchangesAsync(c);
-            private async Task RecoverExchangesAsync(IConnection connection)
-            {
-                await _gate.WaitAsync();
-                try
-                {
-                    IChannel channel = await connection.CreateChannelAsync().ConfigureAwait(false);
-                    [|Redeclare(channel)|];
-                }
-                finally { _gate.Release(); }
-            }
-            private static void Redeclare(IChannel channel) => channel.Declare();
-        }
-        """);
+        """, reports: true));
 
     /// <summary>A factory returns a private field only ever assigned <c>new Plain()</c> (through a local), or a new one.</summary>
     [Fact]
