@@ -22,8 +22,8 @@ public static class UnlockedDaxFault
             block = inode.GetOrAllocateBlock(index);
         }
 
-        // Setting up the pfn takes a while (a new block is zeroed first); give truncate the chance to run.
-        Thread.Yield();
+        // Setting up the pfn takes a while (a new block is zeroed first); truncate can run meanwhile.
+        Thread.Sleep(1);
         using (table.Ptl.EnterScope()) // LOCK103: the size was checked before the page-table lock and not again under it
         {
             table.InstallBlock(inode, index, block);

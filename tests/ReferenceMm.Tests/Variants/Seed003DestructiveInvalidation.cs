@@ -11,6 +11,9 @@ public static class DestructiveInvalidation
     public static void FlushAndInvalidate(Inode inode, long first, long end)
     {
         Writeback.FlushRange(inode, first, end);
+
+        // Waiting for the writeback I/O takes a while; the pages are unlocked and unmapped, so a store can fault one back in.
+        Thread.Sleep(1);
         foreach (var page in inode.Mapping.FindGetRange(first, end))
         {
             InvalidatePage(inode, page);

@@ -30,6 +30,8 @@ public static class SharedSourceDedupe
                 }
             }
 
+            // Each block is linked in a transaction of its own, and reserving log space for it takes a while.
+            Thread.Sleep(1);
             for (var offset = 0L; offset < count; offset++)
             {
                 Remap.LinkBlock(source, sourceIndex + offset, destination, destinationIndex + offset); // LOCK101: the source is not locked exclusively; LOCK104: nor are its layouts broken
