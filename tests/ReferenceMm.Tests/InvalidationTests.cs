@@ -63,6 +63,27 @@ public class InvalidationTests
     }
 
     [Fact]
+    public void Seed003_InvalidationUnderTheSameScheduleKeepsTheStore()
+    {
+        using var validator = new ValidatorScope();
+        var fileSystem = new FileSystem(blockCount: 16);
+        var inode = fileSystem.CreateFile(FileKind.PageCache, 2);
+        var table = fileSystem.CreatePageTable();
+        Assert.True(Faults.MmapStore(table, inode, 0, 7));
+        Assert.True(Faults.MmapStore(table, inode, 1, 8));
+
+        // The model's flush and invalidation with the same store in between, in sequence.
+        Writeback.FlushRange(inode, 0, 2);
+        Assert.True(Faults.MmapStore(table, inode, 0, 9));
+        var result = Writeback.InvalidateRange(inode, 0, 2);
+
+        Assert.Equal(new InvalidationResult(Removed: 1, Busy: 1), result);
+        Writeback.FlushRange(inode, 0, 2);
+        Assert.Empty(Invariants.LostWrites(inode, new long[] { 9, 8 }));
+        validator.AssertNoViolations();
+    }
+
+    [Fact]
     public void Seed003_ADirtyPageIsReportedBusyAndKept()
     {
         using var validator = new ValidatorScope();
