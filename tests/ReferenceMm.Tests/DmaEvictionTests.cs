@@ -63,6 +63,7 @@ public class DmaEvictionTests
             Thread.Yield();
         }
 
+        // The size is 0, so the eviction is past its start; give it time to (wrongly) free the block.
         Assert.True(evictor.IsAlive, "The eviction finished while the block was still pinned.");
         Thread.Sleep(10);
         Assert.True(fileSystem.Allocator.IsOwnedBy(block, inode, PinnedIndex), "The eviction freed the block while it was still pinned.");
