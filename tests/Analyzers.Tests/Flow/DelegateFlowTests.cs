@@ -170,6 +170,40 @@ public class DelegateFlowTests
         }
         """ + Sink));
 
+    [Fact]
+    public Task ADelegatePassedToAnExtensionMethodInItsReducedFormRunsUnderTheLock() => Verify("""
+        static class Gates
+        {
+            public static void RunLocked(this Owner owner, Action<int> callback) { lock (owner.Gate) { {|#0:callback(1)|}; } }
+        }
+        class Owner
+        {
+            public readonly object Gate = new();
+            public void Post(Sink sink) => this.RunLocked(n => sink.Write());
+            public void Cancel() { lock (Gate) { } }
+        }
+        """ + Sink, Cycle());
+
+    [Fact]
+    public Task ACallerOfAnotherMethodOfTheSameNameIsNotACallerOfTheParameter() => Verify(Quiet("""
+        class Owner
+        {
+            readonly object _gate = new();
+            int _runs;
+            void Run(Action<int> callback) { lock (_gate) { callback(1); } }
+            public void Post() => Run(n => _runs++);
+            public void Cancel() { lock (_gate) { } }
+        }
+        class Scheduler
+        {
+            public void Run(Action<int> callback) => callback(2);
+        }
+        class Poster
+        {
+            public void Post(Scheduler scheduler, Sink sink) => scheduler.Run(n => sink.Write());
+        }
+        """ + Sink));
+
     /// <summary>The callback reaches a struct's property through its constructor, from a parameter two calls away.</summary>
     private const string Transfer = """
         readonly struct Completion
