@@ -225,5 +225,30 @@ public sealed class CostScanTests : IDisposable
         Assert.True(cost.GetProperty("addedToBuild").GetDouble() < cost.GetProperty("added").GetDouble() || cost.GetProperty("added").GetDouble() <= 0,
             "the same difference, over a larger time");
         Assert.Contains("timing ", timed.Error);
+
+        // Whether the analyzers timed are a shipped (optimized) build is said, and a Debug build is flagged in the text.
+        var optimized = LockContracts.Cli.Scanning.CostMeasurement.IsOptimized(typeof(LockContracts.Analyzers.Rules.LockStateAnalyzer).Assembly);
+        Assert.Equal(optimized, cost.GetProperty("analyzersOptimized").GetBoolean());
+        var text = await CliHarness.RunAsync("scan", Path.Combine(_files.Root, "src"), "--cost");
+        Assert.Equal(!optimized, text.Output.Contains("built without optimizations", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void CostTellsAnAssemblyCompiledWithoutOptimizationsFromAnOptimizedOne()
+    {
+        static System.Reflection.Assembly Compiled(Microsoft.CodeAnalysis.OptimizationLevel level)
+        {
+            var compilation = Microsoft.CodeAnalysis.CSharp.CSharpCompilation.Create(
+                "Probe" + level, new[] { Microsoft.CodeAnalysis.CSharp.CSharpSyntaxTree.ParseText("public static class Probe { }") },
+                new[] { Microsoft.CodeAnalysis.MetadataReference.CreateFromFile(typeof(object).Assembly.Location) },
+                new Microsoft.CodeAnalysis.CSharp.CSharpCompilationOptions(Microsoft.CodeAnalysis.OutputKind.DynamicallyLinkedLibrary, optimizationLevel: level));
+            using var image = new MemoryStream();
+            Assert.True(compilation.Emit(image).Success);
+            return System.Runtime.Loader.AssemblyLoadContext.Default.LoadFromStream(new MemoryStream(image.ToArray()));
+        }
+
+        Assert.False(LockContracts.Cli.Scanning.CostMeasurement.IsOptimized(Compiled(Microsoft.CodeAnalysis.OptimizationLevel.Debug)));
+        Assert.True(LockContracts.Cli.Scanning.CostMeasurement.IsOptimized(Compiled(Microsoft.CodeAnalysis.OptimizationLevel.Release)));
+        Assert.True(LockContracts.Cli.Scanning.CostMeasurement.IsOptimized(typeof(object).Assembly));
     }
 }

@@ -73,6 +73,11 @@ internal static class Reports
             text.AppendLine(CultureInfo.InvariantCulture, $"  cost ({unit.Name}): {cost.Added * 100:+0;-0}% over an empty analyzer ({cost.WithAnalyzer.TotalSeconds:0.00} s against {cost.Empty.TotalSeconds:0.00} s, fastest of {cost.Rounds} rounds each); CPU {cost.AddedCpu * 100:+0;-0}% ({cost.WithAnalyzerCpu.TotalSeconds:0.00} s against {cost.EmptyCpu.TotalSeconds:0.00} s); allocated {Megabytes(cost.WithAnalyzerAllocated)} MB against {Megabytes(cost.EmptyAllocated)} MB");
             text.AppendLine(CultureInfo.InvariantCulture, $"    added to a build ({unit.Name}): {cost.AddedToBuild * 100:+0;-0}% (the compile, emitted, {cost.Compile.TotalSeconds:0.00} s, plus the analyzer's time, against plus the empty analyzer's)");
             text.AppendLine(CultureInfo.InvariantCulture, $"    peak heap of a build ({unit.Name}): at most {cost.BuildPeakRatio:0.00}x the compile alone's (the compile's peak, {Megabytes(cost.HeldBefore + cost.CompilePeakGrowth)} MB, plus the analyzer's growth, {Megabytes(cost.WithAnalyzerPeakGrowth)} MB)");
+            if (!cost.AnalyzersOptimized)
+            {
+                text.AppendLine(CultureInfo.InvariantCulture, $"    note ({unit.Name}): the analyzers timed were built without optimizations (a Debug build of the scanner); the package ships optimized ones, so these times overstate what a build pays");
+            }
+
             text.AppendLine(CultureInfo.InvariantCulture, $"    peak heap ({unit.Name}): {cost.PeakRatio:0.00}x the empty analyzer's ({Megabytes(cost.HeldBefore + cost.WithAnalyzerPeakGrowth)} MB against {Megabytes(cost.HeldBefore + cost.EmptyPeakGrowth)} MB, {Megabytes(cost.HeldBefore)} MB held before); growth alone {cost.PeakGrowthRatio:0.00}x ({Megabytes(cost.WithAnalyzerPeakGrowth)} MB against {Megabytes(cost.EmptyPeakGrowth)} MB)");
         }
 
@@ -135,6 +140,7 @@ internal static class Reports
                     ["buildPeakRatio"] = Math.Round(u.Cost.BuildPeakRatio, 3),
                     ["compileSeconds"] = Math.Round(u.Cost.Compile.TotalSeconds, 3),
                     ["addedToBuild"] = Math.Round(u.Cost.AddedToBuild, 3),
+                    ["analyzersOptimized"] = u.Cost.AnalyzersOptimized,
                 }).ToArray()),
             },
             ["findings"] = new JsonArray(result.Findings.Select(f => (JsonNode)new JsonObject

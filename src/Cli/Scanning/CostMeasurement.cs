@@ -52,6 +52,12 @@ internal sealed record CostResult(TimeSpan Empty, TimeSpan WithAnalyzer, int Rou
     /// </summary>
     public double AddedToBuild => Ratio(Compile.Ticks + WithAnalyzer.Ticks, Compile.Ticks + Empty.Ticks) - 1;
 
+    /// <summary>
+    /// Whether the analyzers timed were compiled with optimizations, as the package ships them. A Debug build of the
+    /// scanner carries Debug analyzers, which the JIT does not optimize: their times overstate what a build pays.
+    /// </summary>
+    public bool AnalyzersOptimized { get; init; } = true;
+
     private static double Ratio(long value, long baseline) => baseline == 0 ? 1 : value / (double)baseline;
 }
 
@@ -87,8 +93,13 @@ internal static class CostMeasurement
             WithAnalyzerPeakGrowth = analyzer.PeakGrowth,
             Compile = compile!.Wall,
             CompilePeakGrowth = compile.PeakGrowth,
+            AnalyzersOptimized = CompilationScanner.Analyzers.All(analyzer => IsOptimized(analyzer.GetType().Assembly)),
         };
     }
+
+    /// <summary>False when the assembly was compiled without optimizations (its <see cref="DebuggableAttribute"/> turns the JIT's off).</summary>
+    internal static bool IsOptimized(System.Reflection.Assembly assembly) =>
+        assembly.GetCustomAttributes(typeof(DebuggableAttribute), inherit: false) is not [DebuggableAttribute { IsJITOptimizerDisabled: true }, ..];
 
     /// <summary>One run, or the best of several: fastest wall and CPU time, the last allocation count, the largest peak.</summary>
     private sealed record Round(TimeSpan Wall, TimeSpan Cpu, long Allocated, long Held, long PeakGrowth)
