@@ -37,13 +37,17 @@ public static class Program
         {
             Description = "Also time what the analyzer adds to a build: each project's compilation analyzed afresh with the analyzer and with an empty one that still has every body bound, in turns, wall clock.",
         };
+        var costRounds = new Option<int?>("--cost-rounds")
+        {
+            Description = $"Rounds of each run for --cost, the fastest kept (default {CostMeasurement.DefaultRounds}, at most {CostMeasurement.MaxRounds}); more find a quieter moment on a busy machine. Implies --cost.",
+        };
         var baseline = new Option<FileInfo?>("--baseline") { Description = "Report only findings not in this file; when it does not exist, write the current findings to it." };
         var updateBaseline = new Option<bool>("--update-baseline") { Description = "Rewrite the --baseline file with the current findings." };
         var observed = new Option<FileInfo>("--observed") { Description = "The observed order written by Lockdep.ExportObservedOrder.", Required = true };
 
         var scan = new Command("scan", "Run the LockContracts analyzer over a folder, project or solution, as a build would.")
         {
-            path, defines, implicitUsings, framework, properties, noRestore, format, output, graph, baseline, updateBaseline, cost,
+            path, defines, implicitUsings, framework, properties, noRestore, format, output, graph, baseline, updateBaseline, cost, costRounds,
         };
         scan.SetAction(async (parse, cancellationToken) =>
         {
@@ -135,8 +139,15 @@ public static class Program
 
         ScanRequest Request(ParseResult parse) => new(
             parse.GetValue(path)!, parse.GetValue(defines) ?? Array.Empty<string>(), parse.GetValue(implicitUsings), !parse.GetValue(noRestore), parse.GetValue(framework), Properties(parse.GetValue(properties)),
-            parse.GetResult(cost) is not null && parse.GetValue(cost));
+            (parse.GetResult(cost) is not null && parse.GetValue(cost)) || parse.GetValue(costRounds) is not null, CostRounds(parse.GetValue(costRounds)));
     }
+
+    private static int CostRounds(int? value) => value switch
+    {
+        null => CostMeasurement.DefaultRounds,
+        >= 1 and <= CostMeasurement.MaxRounds => value.Value,
+        _ => throw new BadInputException($"'--cost-rounds {value}' is not between 1 and {CostMeasurement.MaxRounds}"),
+    };
 
     private static IReadOnlyDictionary<string, string> Properties(string[]? values)
     {

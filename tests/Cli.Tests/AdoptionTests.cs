@@ -55,6 +55,8 @@ public sealed class AdoptionTests : IDisposable
     [InlineData("bad-format")]
     [InlineData("bad-baseline")]
     [InlineData("bad-observed")]
+    [InlineData("bad-cost-rounds")]
+    [InlineData("non-numeric-cost-rounds")]
     public async Task BadInputIsOneLineAndExitCodeTwo(string kind)
     {
         _files.Write("src/Ledger.cs", Sources.LedgerTransfer);
@@ -67,6 +69,8 @@ public sealed class AdoptionTests : IDisposable
             "unknown-option" => new[] { "scan", src, "--frobnicate" },
             "bad-format" => new[] { "scan", src, "--format", "xml" },
             "bad-baseline" => new[] { "scan", src, "--baseline", _files.Write("b.json", "{ not json") },
+            "bad-cost-rounds" => new[] { "scan", src, "--cost-rounds", "0" },
+            "non-numeric-cost-rounds" => new[] { "scan", src, "--cost-rounds", "many" },
             _ => new[] { "compare-runtime", "--observed", _files.Write("o.json", "{\"format\":\"something else\"}"), src },
         };
 

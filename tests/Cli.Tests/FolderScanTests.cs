@@ -231,6 +231,21 @@ public sealed class CostScanTests : IDisposable
         Assert.Equal(optimized, cost.GetProperty("analyzersOptimized").GetBoolean());
         var text = await CliHarness.RunAsync("scan", Path.Combine(_files.Root, "src"), "--cost");
         Assert.Equal(!optimized, text.Output.Contains("built without optimizations", StringComparison.Ordinal));
+        Assert.Equal(5, cost.GetProperty("rounds").GetInt32());
+    }
+
+    [Fact]
+    public async Task CostRoundsSetsHowManyRoundsOfEachRunAndImpliesCost()
+    {
+        _files.Write("src/Ledger.cs", Sources.LedgerTransfer);
+
+        var run = await CliHarness.RunAsync("scan", Path.Combine(_files.Root, "src"), "--cost-rounds", "2", "--format", "json");
+
+        var cost = Assert.Single(run.Json().RootElement.GetProperty("summary").GetProperty("cost").EnumerateArray());
+        Assert.Equal(2, cost.GetProperty("rounds").GetInt32());
+        Assert.True(cost.GetProperty("analyzerSeconds").GetDouble() > 0);
+        var text = await CliHarness.RunAsync("scan", Path.Combine(_files.Root, "src"), "--cost-rounds", "3");
+        Assert.Contains("fastest of 3 rounds each", text.Output);
     }
 
     [Fact]

@@ -127,6 +127,7 @@ internal static class Reports
                     ["emptyAnalyzerSeconds"] = Math.Round(u.Cost!.Empty.TotalSeconds, 3),
                     ["analyzerSeconds"] = Math.Round(u.Cost.WithAnalyzer.TotalSeconds, 3),
                     ["added"] = Math.Round(u.Cost.Added, 3),
+                    ["rounds"] = u.Cost.Rounds,
                     ["emptyAnalyzerAllocatedBytes"] = u.Cost.EmptyAllocated,
                     ["analyzerAllocatedBytes"] = u.Cost.WithAnalyzerAllocated,
                     ["emptyAnalyzerCpuSeconds"] = Math.Round(u.Cost.EmptyCpu.TotalSeconds, 3),

@@ -72,19 +72,21 @@ internal sealed record CostResult(TimeSpan Empty, TimeSpan WithAnalyzer, int Rou
 /// </summary>
 internal static class CostMeasurement
 {
-    public const int Rounds = 5;
+    public const int DefaultRounds = 5;
 
-    public static async Task<CostResult> MeasureAsync(Compilation compilation, AnalyzerOptions? options, CancellationToken cancellationToken)
+    public const int MaxRounds = 100;
+
+    public static async Task<CostResult> MeasureAsync(Compilation compilation, AnalyzerOptions? options, int rounds, CancellationToken cancellationToken)
     {
         Round? compile = null, empty = null, analyzer = null;
-        for (var round = 0; round < Rounds; round++)
+        for (var round = 0; round < rounds; round++)
         {
             compile = Round.Best(compile, await CompileAsync(compilation, cancellationToken).ConfigureAwait(false));
             empty = Round.Best(empty, await RunAsync(compilation, ImmutableArray.Create<DiagnosticAnalyzer>(new EmptyAnalyzer()), options, cancellationToken).ConfigureAwait(false));
             analyzer = Round.Best(analyzer, await RunAsync(compilation, CompilationScanner.Analyzers, options, cancellationToken).ConfigureAwait(false));
         }
 
-        return new CostResult(empty!.Wall, analyzer!.Wall, Rounds, empty.Allocated, analyzer.Allocated)
+        return new CostResult(empty!.Wall, analyzer!.Wall, rounds, empty.Allocated, analyzer.Allocated)
         {
             EmptyCpu = empty.Cpu,
             WithAnalyzerCpu = analyzer.Cpu,

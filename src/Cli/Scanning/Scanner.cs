@@ -7,7 +7,7 @@ namespace LockContracts.Cli.Scanning;
 /// <summary>What to scan and how.</summary>
 internal sealed record ScanRequest(
     string Path, IReadOnlyList<string> Defines, bool ImplicitUsings, bool Restore, string? Framework = null, IReadOnlyDictionary<string, string>? Properties = null,
-    bool MeasureCost = false);
+    bool MeasureCost = false, int CostRounds = CostMeasurement.DefaultRounds);
 
 /// <summary>Input the scanner cannot use: reported as one line, exit code 2.</summary>
 internal sealed class BadInputException : Exception
@@ -55,7 +55,7 @@ internal static class Scanner
             foreach (var unit in result.Units.Where(u => u.Compilation is not null))
             {
                 progress($"timing {unit.Name} against an empty analyzer");
-                unit.Cost = await CostMeasurement.MeasureAsync(unit.Compilation!, unit.Options, cancellationToken).ConfigureAwait(false);
+                unit.Cost = await CostMeasurement.MeasureAsync(unit.Compilation!, unit.Options, request.CostRounds, cancellationToken).ConfigureAwait(false);
             }
         }
 
