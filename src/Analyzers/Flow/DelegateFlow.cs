@@ -721,6 +721,12 @@ namespace LockContracts.Analyzers.Flow
                             break;
                         }
 
+                        // _handler -= h takes functions away at most: only what is otherwise assigned is followed.
+                        if (node.Parent.IsKind(SyntaxKind.SubtractAssignmentExpression))
+                        {
+                            continue;
+                        }
+
                         var model = _models(node.SyntaxTree);
                         if (model.GetSymbolInfo(node).Symbol?.OriginalDefinition is not { } assigned || !family.Contains(assigned))
                         {

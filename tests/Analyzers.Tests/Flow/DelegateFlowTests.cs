@@ -303,6 +303,10 @@ public class DelegateFlowTests
     public Task AnInterfaceEventWithNoHandlerThatLocksIsSilent() => Verify(Quiet(RaisedBy(LocalCopy, "events.ProjectFinished += (s, e) => { };")));
 
     [Fact]
+    public Task AHandlerThatIsOnlyUnsubscribedIsSilent() =>
+        Verify(Quiet(RaisedBy(LocalCopy, "build.ProjectFinished += (s, e) => { }; build.ProjectFinished -= OnFinished;")));
+
+    [Fact]
     public Task AHandlerThatIsADelegateField() => Verify(RaisedBy(LocalCopy, "build.ProjectFinished += _onFinished;"), Cycle());
 
     [Fact]
