@@ -1034,7 +1034,8 @@ namespace LockContracts.Analyzers.Flow
             {
                 foreach (var candidate in declaring.GetMembers())
                 {
-                    if (candidate is IPropertySymbol { IsIndexer: true, IsStatic: false, Parameters.Length: 1 } indexer)
+                    // The public indexer, not an explicit implementation (List<T>'s IList.this[int] returns object).
+                    if (candidate is IPropertySymbol { IsIndexer: true, IsStatic: false, Parameters.Length: 1, ExplicitInterfaceImplementations.IsEmpty: true } indexer)
                     {
                         return indexer.Type;
                     }

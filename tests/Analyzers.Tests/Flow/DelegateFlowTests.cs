@@ -364,6 +364,10 @@ public class DelegateFlowTests
         Verify(Callbacks.Replace("IDLE", "lock (_gate) { foreach (var callback in _callbacks.ToArray()) {|#0:callback()|}; }") + Sink, Cycle());
 
     [Fact]
+    public Task CallbacksKeptInAListAndRunByIndexUnderTheLock() =>
+        Verify(Callbacks.Replace("IDLE", "lock (_gate) { for (var i = 0; i < _callbacks.Count; i++) {|#0:_callbacks[i]()|}; }") + Sink, Cycle());
+
+    [Fact]
     public Task CallbacksCopiedUnderTheLockAndRunAfterIsSilent() =>
         Verify(Quiet(Callbacks.Replace("IDLE", "Action[] pending; lock (_gate) { pending = _callbacks.ToArray(); _callbacks.Clear(); } foreach (var callback in pending) callback();") + Sink));
 
@@ -477,6 +481,8 @@ public class DelegateFlowTests
             readonly object _gate = new();
             readonly ConcurrentDictionary<int, Action<int>> _pending = new();
             readonly ConcurrentQueue<Action<int>> _queued = new();
+            readonly Queue<Action<int>> _waiting = new();
+            readonly Dictionary<int, Action<int>> _byId = new();
             public void Send(int id, Action<int> completion) { STORE }
             public void Answer(int id, int n) { ANSWER }
             public void Cancel() { lock (_gate) { } }
@@ -496,6 +502,18 @@ public class DelegateFlowTests
     [Fact]
     public Task ACompletionTakenWithTryDequeueAndRunUnderTheLock() => Verify(
         Answered("_queued.Enqueue(completion);", "lock (_gate) { while (_queued.TryDequeue(out var done)) {|#0:done(n)|}; }"), Cycle());
+
+    [Fact]
+    public Task ACompletionDequeuedAndRunUnderTheLock() => Verify(
+        Answered("lock (_gate) { _waiting.Enqueue(completion); }", "lock (_gate) { if (_waiting.Count > 0) {|#0:_waiting.Dequeue()(n)|}; }"), Cycle());
+
+    [Fact]
+    public Task ACompletionRemovedFromADictionaryAndRunUnderTheLock() => Verify(Answered(
+        "_byId[id] = completion;", "lock (_gate) { if (_byId.Remove(id, out var done)) {|#0:done(n)|}; }"), Cycle());
+
+    [Fact]
+    public Task ACompletionRemovedUnderTheLockAndRunAfterIsSilent() => Verify(Quiet(Answered(
+        "_byId[id] = completion;", "Action<int>? done; lock (_gate) { _byId.Remove(id, out done); } done?.Invoke(n);")));
 
     [Fact]
     public Task ACompletionTakenWithTryRemoveAndRunAfterTheLockIsSilent() => Verify(Quiet(
@@ -556,6 +574,10 @@ public class DelegateFlowTests
     [Fact]
     public Task DelegatesCombinedWithDelegateCombineFromAnArray() =>
         Verify(Flushed("var all = (Action<int>)Delegate.Combine(new Delegate[] { _onFlush, _onWrite }); lock (_gate) { {|#0:all(n)|}; }"), UncertainCycle());
+
+    [Fact]
+    public Task DelegatesCombinedWithDelegateCombineAsParams() => Verify(
+        Flushed("var all = (Action<int>?)Delegate.Combine(_onFlush, null, _onWrite); lock (_gate) { {|#0:all?.Invoke(n)|}; }"), UncertainCycle());
 
     [Fact]
     public Task DelegatesCombinedAndRunAfterTheLockIsSilent() =>
