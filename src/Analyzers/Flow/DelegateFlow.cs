@@ -1010,7 +1010,122 @@ namespace LockContracts.Analyzers.Flow
 
                     Collect(operation, OriginsAround(value, model), depth, result);
                 }
+
+                // What the member is created with: new List<Action> { A, B }, new() { ["k"] = A }, Action[] steps = { A, B }.
+                foreach (var (node, value) in _index.Value.AssignmentsTo(member.Name))
+                {
+                    if (!node.Parent.IsKind(SyntaxKind.SimpleAssignmentExpression) || !IsFilledCreation(value))
+                    {
+                        continue;
+                    }
+
+                    if (result.Count < MaxFunctions && !Spend(inProgress))
+                    {
+                        break;
+                    }
+
+                    var model = _models(node.SyntaxTree);
+                    if (SymbolEqualityComparer.Default.Equals(model.GetSymbolInfo(node).Symbol?.OriginalDefinition, key)
+                        && !CollectCreated(model.GetOperation(value), element, OriginsAround(value, model), depth, result))
+                    {
+                        return;
+                    }
+                }
+
+                foreach (var declarator in _index.Value.InitializersOf(member.Name))
+                {
+                    var initializer = declarator switch
+                    {
+                        VariableDeclaratorSyntax variable => variable.Initializer?.Value,
+                        PropertyDeclarationSyntax property => property.Initializer?.Value,
+                        _ => null,
+                    };
+                    if (initializer is null || !IsFilledCreation(initializer))
+                    {
+                        continue;
+                    }
+
+                    if (result.Count < MaxFunctions && !Spend(inProgress))
+                    {
+                        break;
+                    }
+
+                    var model = _models(declarator.SyntaxTree);
+                    if (SymbolEqualityComparer.Default.Equals(model.GetDeclaredSymbol(declarator)?.OriginalDefinition, key)
+                        && !CollectCreated(model.GetOperation(initializer), element, ValueOrigins.None, depth, result))
+                    {
+                        return;
+                    }
+                }
             });
+        }
+
+        /// <summary>A creation with elements in it: <c>new List&lt;Action&gt; { A }</c>, <c>new() { ["k"] = A }</c>, <c>new[] { A }</c>, <c>{ A }</c>.</summary>
+        private static bool IsFilledCreation(ExpressionSyntax value) => value is BaseObjectCreationExpressionSyntax { Initializer: not null }
+            or ArrayCreationExpressionSyntax { Initializer: not null } or ImplicitArrayCreationExpressionSyntax or InitializerExpressionSyntax;
+
+        /// <summary>
+        /// Collects the elements a collection or array is created with (<see cref="IsFilledCreation"/>): the element arguments
+        /// of its collection initializer's <c>Add</c> calls, the values assigned to its indexer, an array's values. False
+        /// when <see cref="MaxFunctions"/> cut the answer short.
+        /// </summary>
+        private bool CollectCreated(IOperation? created, ITypeSymbol? element, ValueOrigins origins, int depth, List<IMethodSymbol> result)
+        {
+            while (created is IConversionOperation conversion)
+            {
+                created = conversion.Operand;
+            }
+
+            var values = new List<IOperation>();
+            switch (created)
+            {
+                case IArrayCreationOperation { Initializer: { } array }:
+                    values.AddRange(array.ElementValues);
+                    break;
+                case IArrayInitializerOperation array:
+                    values.AddRange(array.ElementValues);
+                    break;
+                case IObjectCreationOperation { Initializer: { } initializer }:
+                    foreach (var item in initializer.Initializers)
+                    {
+                        switch (item)
+                        {
+                            case IInvocationOperation add:
+                                foreach (var argument in add.Arguments)
+                                {
+                                    if (IsElement(argument, element))
+                                    {
+                                        values.Add(argument.Value);
+                                    }
+                                }
+
+                                break;
+                            case ISimpleAssignmentOperation { Target: IPropertyReferenceOperation { Property.IsIndexer: true } } set:
+                                values.Add(set.Value);
+                                break;
+                        }
+                    }
+
+                    break;
+            }
+
+            foreach (var value in values)
+            {
+                if (result.Count >= MaxFunctions)
+                {
+                    // Found enough: this element is not followed.
+                    if (CutsShort(value, result))
+                    {
+                        return false;
+                    }
+
+                    continue;
+                }
+
+                Collect(value, origins, depth, result);
+            }
+
+            return true;
         }
 
         /// <summary>

@@ -473,6 +473,52 @@ public class DelegateFlowTests
         .Replace("DISPATCH", "lock (_gate) { {|#0:_handlers.GetValueOrDefault(topic, Fallback)(n)|}; }")
         .Replace("public void Cancel()", "public Sink? Sink; void Fallback(int n) => Sink!.Write(); public void Cancel()") + Sink, UncertainCycle());
 
+    /// <summary>A dispatch table filled where it is created, one handler per message kind.</summary>
+    private const string Table = """
+        class Owner
+        {
+            readonly object _gate = new();
+            readonly Sink _sink;
+            readonly Dictionary<string, Action<int>> _handlers;
+            readonly Action<int>[] _steps;
+            readonly List<Action<int>> _listeners;
+            static Sink? s_shared;
+            static void Log(int n) => s_shared!.Write();
+            readonly Action<int>[] _always = { n => { }, ALWAYS };
+            public Owner(Sink sink)
+            {
+                _sink = sink;
+                _handlers = new() { ["ping"] = n => { }, ["write"] = WRITE };
+                _steps = new Action<int>[] { n => { }, WRITE };
+                _listeners = new List<Action<int>> { n => { }, WRITE };
+            }
+            public void Dispatch(string kind, int n) { DISPATCH }
+            public void Cancel() { lock (_gate) { } }
+        }
+        """;
+
+    private static string Tabled(string dispatch, string write = "n => { }", string always = "n => { }") =>
+        Table.Replace("DISPATCH", dispatch).Replace("WRITE", write).Replace("ALWAYS", always) + Sink;
+
+    [Fact]
+    public Task AHandlerOfADispatchTableFilledAtCreation() =>
+        Verify(Tabled("lock (_gate) { {|#0:_handlers[kind](n)|}; }", write: "n => _sink.Write()"), UncertainCycle());
+
+    [Fact]
+    public Task AStepOfAnArrayFilledAtCreation() => Verify(Tabled("lock (_gate) { {|#0:_steps[n](n)|}; }", write: "n => _sink.Write()"), UncertainCycle());
+
+    [Fact]
+    public Task AListenerOfAListFilledAtCreation() =>
+        Verify(Tabled("lock (_gate) { foreach (var listener in _listeners) {|#0:listener(n)|}; }", write: "n => _sink.Write()"), UncertainCycle());
+
+    [Fact]
+    public Task AStepOfAnArrayInitializedInItsDeclaration() =>
+        Verify(Tabled("lock (_gate) { {|#0:_always[n](n)|}; }", always: "Log"), UncertainCycle());
+
+    [Fact]
+    public Task ADispatchTableOfHarmlessHandlersIsSilent() => Verify(Quiet(Tabled(
+        "lock (_gate) { _handlers[kind](n); _steps[n](n); _always[n](n); foreach (var listener in _listeners) listener(n); }")));
+
     /// <summary>Pending requests kept in a concurrent dictionary by id, completed (and removed) when the answer comes.</summary>
     private const string Pending = """
         using System.Collections.Concurrent;
