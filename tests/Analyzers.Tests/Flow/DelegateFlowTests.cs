@@ -343,6 +343,12 @@ public class DelegateFlowTests
     public Task AnEventWithAccessorsRaisedAfterTheLockIsSilent() =>
         Verify(Quiet(Accessors.Replace("COMPLETE", "EventHandler? h; lock (_gate) { h = _finished; } h?.Invoke(this, EventArgs.Empty);") + Sink));
 
+    [Fact]
+    public Task AnEventWithAccessorsThatCombineRaisedFromItsField() => Verify(Accessors
+        .Replace("_finished += value;", "_finished = (EventHandler?)Delegate.Combine(_finished, value);")
+        .Replace("_finished -= value;", "_finished = (EventHandler?)Delegate.Remove(_finished, value);")
+        .Replace("COMPLETE", "lock (_gate) { {|#0:_finished?.Invoke(this, EventArgs.Empty)|}; }") + Sink, Cycle());
+
     /// <summary>Callbacks kept in a list and run one by one.</summary>
     private const string Callbacks = """
         class Owner
@@ -639,6 +645,10 @@ public class DelegateFlowTests
     [Fact]
     public Task DelegatesCombinedWithPlusEqualsAndRunAfterTheLockIsSilent() =>
         Verify(Quiet(Flushed("Action<int> all = _onFlush; all += _onWrite; lock (_gate) { } all(n);")));
+
+    [Fact]
+    public Task ADelegateRemovedWithMinusOrDelegateRemoveIsNotAdded() => Verify(Quiet(Flushed(
+        "var rest = (Action<int>?)Delegate.Remove(_onFlush, _onWrite); var others = _onFlush - _onWrite; lock (_gate) { rest?.Invoke(n); others?.Invoke(n); }")));
 
     [Fact]
     public Task ADelegateRemovedWithMinusEqualsIsNotAdded() =>
