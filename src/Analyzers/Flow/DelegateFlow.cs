@@ -4,6 +4,7 @@ using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Threading;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.FlowAnalysis;
 using Microsoft.CodeAnalysis.Operations;
@@ -552,17 +553,63 @@ namespace LockContracts.Analyzers.Flow
                     case ILocalReferenceOperation local when IterationOf(local.Local) is { } loop:
                         if (ElementsMemberOf(loop) is { } elements)
                         {
-                            if (depth < MaxDepth)
+                            CollectElements(elements, depth, result);
+                        }
+
+                        return;
+                    case IPropertyReferenceOperation { Property.IsIndexer: true, Instance: { } collection } indexer
+                        when IsLibrary(indexer.Property) && MemberOf(collection, origins) is { } indexed:
+                        // _handlers[key](x): an element of the member.
+                        CollectElements(indexed, depth, result);
+                        return;
+                    case IArrayElementReferenceOperation { ArrayReference: { } array } when MemberOf(array, origins) is { } indexedArray:
+                        CollectElements(indexedArray, depth, result);
+                        return;
+                    case IInvocationOperation invocation when ElementReadBy(invocation, origins) is { } read:
+                        // _handlers.GetValueOrDefault(key, fallback): an element of the member, or the value given with it.
+                        CollectElements(read, depth, result);
+                        foreach (var argument in invocation.Arguments)
+                        {
+                            if (argument.ArgumentKind == ArgumentKind.Explicit && argument.Parameter is { RefKind: RefKind.None } given
+                                && !IsReceiverArgument(invocation, argument) && SymbolEqualityComparer.Default.Equals(given.Type, invocation.TargetMethod.ReturnType))
                             {
-                                AddRange(result, ElementsStoredIn(elements, depth + 1));
-                            }
-                            else
-                            {
-                                AtDepthBound(_elements, elements.OriginalDefinition);
+                                Collect(argument.Value, origins, depth, result);
                             }
                         }
 
                         return;
+                    case IInvocationOperation { TargetMethod: { Name: "Combine" or "Remove" or "RemoveAll", ContainingType.SpecialType: SpecialType.System_Delegate } } combined:
+                        // Delegate.Combine(a, b) (also with an array of delegates) runs the functions of all; Delegate.Remove(a, b) those of a at most.
+                        foreach (var argument in combined.Arguments)
+                        {
+                            if (argument.Value is IArrayCreationOperation { Initializer: { } combinedArray })
+                            {
+                                foreach (var element in combinedArray.ElementValues)
+                                {
+                                    Collect(element, origins, depth, result);
+                                }
+                            }
+                            else
+                            {
+                                Collect(argument.Value, origins, depth, result);
+                            }
+
+                            if (combined.TargetMethod.Name != "Combine")
+                            {
+                                break;
+                            }
+                        }
+
+                        return;
+                    case IBinaryOperation { OperatorKind: BinaryOperatorKind.Add or BinaryOperatorKind.Subtract } binary when binary.Type?.TypeKind == TypeKind.Delegate:
+                        // a + b runs the functions of both; a - b those of a at most.
+                        if (binary.OperatorKind == BinaryOperatorKind.Add)
+                        {
+                            Collect(binary.RightOperand, origins, depth, result);
+                        }
+
+                        value = binary.LeftOperand;
+                        continue;
                     case ILocalReferenceOperation local:
                         value = origins.LocalValue(local.Local);
                         if (value is null)
@@ -672,6 +719,12 @@ namespace LockContracts.Analyzers.Flow
                         if (!full && !Spend(inProgress))
                         {
                             break;
+                        }
+
+                        // _handler -= h takes functions away at most: only what is otherwise assigned is followed.
+                        if (node.Parent.IsKind(SyntaxKind.SubtractAssignmentExpression))
+                        {
+                            continue;
                         }
 
                         var model = _models(node.SyntaxTree);
@@ -863,13 +916,20 @@ namespace LockContracts.Analyzers.Flow
             return null;
         }
 
-        private static readonly string[] AddMethods = { "Add", "Enqueue", "Push", "Insert", "AddLast", "AddFirst", "TryAdd" };
+        private static readonly string[] AddMethods = { "Add", "Enqueue", "Push", "Insert", "AddLast", "AddFirst", "TryAdd", "GetOrAdd", "AddOrUpdate" };
 
+        /// <summary>
+        /// What the compilation stores in a collection held in a field or property: the arguments given for its element
+        /// (<see cref="ElementTypeOf"/>) to <see cref="AddMethods"/> called on it, and what is assigned to one of its
+        /// elements (<c>_handlers[key] = handler</c>, also in an array). A value factory (<c>GetOrAdd(key, k => …)</c>)
+        /// is not an element: it returns one, and what it returns is not followed.
+        /// </summary>
         private ImmutableArray<IMethodSymbol> ElementsStoredIn(ISymbol member, int depth)
         {
             var key = member.OriginalDefinition;
             return Memoized(_elements, key, depth, (inProgress, result) =>
             {
+                var element = ElementTypeOf(key);
                 foreach (var name in AddMethods)
                 {
                     foreach (var node in _index.Value.CallsTo(name, constructor: false))
@@ -894,25 +954,324 @@ namespace LockContracts.Analyzers.Flow
 
                         foreach (var argument in invocation.Arguments)
                         {
-                            if (argument.Value.Type?.TypeKind == TypeKind.Delegate || argument.Parameter?.Type.TypeKind == TypeKind.Delegate)
+                            if (!IsElement(argument, element))
                             {
-                                if (full)
-                                {
-                                    // Found enough: this element is not followed.
-                                    if (CutsShort(argument.Value, result))
-                                    {
-                                        return;
-                                    }
+                                continue;
+                            }
 
-                                    continue;
+                            if (full)
+                            {
+                                // Found enough: this element is not followed.
+                                if (CutsShort(argument.Value, result))
+                                {
+                                    return;
                                 }
 
-                                Collect(argument.Value, OriginsAround(node, model), depth, result);
+                                continue;
                             }
+
+                            Collect(argument.Value, OriginsAround(node, model), depth, result);
                         }
                     }
                 }
+
+                foreach (var (target, value) in _index.Value.ElementAssignmentsTo(member.Name))
+                {
+                    var full = result.Count >= MaxFunctions;
+                    if (!full && !Spend(inProgress))
+                    {
+                        break;
+                    }
+
+                    var model = _models(target.SyntaxTree);
+                    var collection = model.GetOperation(target) switch
+                    {
+                        IPropertyReferenceOperation { Property.IsIndexer: true, Instance: { } indexed } => indexed,
+                        IArrayElementReferenceOperation { ArrayReference: var array } => array,
+                        _ => null,
+                    };
+                    if (collection is null || !SymbolEqualityComparer.Default.Equals(MemberOf(collection)?.OriginalDefinition, key)
+                        || target.Parent.IsKind(SyntaxKind.SubtractAssignmentExpression))
+                    {
+                        continue;
+                    }
+
+                    var operation = model.GetOperation(value);
+                    if (full)
+                    {
+                        // Found enough: this element is not followed.
+                        if (CutsShort(operation, result))
+                        {
+                            return;
+                        }
+
+                        continue;
+                    }
+
+                    Collect(operation, OriginsAround(value, model), depth, result);
+                }
+
+                // What the member is created with: new List<Action> { A, B }, new() { ["k"] = A }, Action[] steps = { A, B }.
+                foreach (var (node, value) in _index.Value.AssignmentsTo(member.Name))
+                {
+                    if (!node.Parent.IsKind(SyntaxKind.SimpleAssignmentExpression) || !IsFilledCreation(value))
+                    {
+                        continue;
+                    }
+
+                    if (result.Count < MaxFunctions && !Spend(inProgress))
+                    {
+                        break;
+                    }
+
+                    var model = _models(node.SyntaxTree);
+                    if (SymbolEqualityComparer.Default.Equals(model.GetSymbolInfo(node).Symbol?.OriginalDefinition, key)
+                        && !CollectCreated(model.GetOperation(value), element, OriginsAround(value, model), depth, result))
+                    {
+                        return;
+                    }
+                }
+
+                foreach (var declarator in _index.Value.InitializersOf(member.Name))
+                {
+                    var initializer = declarator switch
+                    {
+                        VariableDeclaratorSyntax variable => variable.Initializer?.Value,
+                        PropertyDeclarationSyntax property => property.Initializer?.Value,
+                        _ => null,
+                    };
+                    if (initializer is null || !IsFilledCreation(initializer))
+                    {
+                        continue;
+                    }
+
+                    if (result.Count < MaxFunctions && !Spend(inProgress))
+                    {
+                        break;
+                    }
+
+                    var model = _models(declarator.SyntaxTree);
+                    if (SymbolEqualityComparer.Default.Equals(model.GetDeclaredSymbol(declarator)?.OriginalDefinition, key)
+                        && !CollectCreated(model.GetOperation(initializer), element, ValueOrigins.None, depth, result))
+                    {
+                        return;
+                    }
+                }
             });
+        }
+
+        /// <summary>A creation with elements in it: <c>new List&lt;Action&gt; { A }</c>, <c>new() { ["k"] = A }</c>, <c>new[] { A }</c>, <c>{ A }</c>.</summary>
+        private static bool IsFilledCreation(ExpressionSyntax value) => value is BaseObjectCreationExpressionSyntax { Initializer: not null }
+            or ArrayCreationExpressionSyntax { Initializer: not null } or ImplicitArrayCreationExpressionSyntax or InitializerExpressionSyntax;
+
+        /// <summary>
+        /// Collects the elements a collection or array is created with (<see cref="IsFilledCreation"/>): the element arguments
+        /// of its collection initializer's <c>Add</c> calls, the values assigned to its indexer, an array's values. False
+        /// when <see cref="MaxFunctions"/> cut the answer short.
+        /// </summary>
+        private bool CollectCreated(IOperation? created, ITypeSymbol? element, ValueOrigins origins, int depth, List<IMethodSymbol> result)
+        {
+            while (created is IConversionOperation conversion)
+            {
+                created = conversion.Operand;
+            }
+
+            var values = new List<IOperation>();
+            switch (created)
+            {
+                case IArrayCreationOperation { Initializer: { } array }:
+                    values.AddRange(array.ElementValues);
+                    break;
+                case IArrayInitializerOperation array:
+                    values.AddRange(array.ElementValues);
+                    break;
+                case IObjectCreationOperation { Initializer: { } initializer }:
+                    foreach (var item in initializer.Initializers)
+                    {
+                        switch (item)
+                        {
+                            case IInvocationOperation add:
+                                foreach (var argument in add.Arguments)
+                                {
+                                    if (IsElement(argument, element))
+                                    {
+                                        values.Add(argument.Value);
+                                    }
+                                }
+
+                                break;
+                            case ISimpleAssignmentOperation { Target: IPropertyReferenceOperation { Property.IsIndexer: true } } set:
+                                values.Add(set.Value);
+                                break;
+                        }
+                    }
+
+                    break;
+            }
+
+            foreach (var value in values)
+            {
+                if (result.Count >= MaxFunctions)
+                {
+                    // Found enough: this element is not followed.
+                    if (CutsShort(value, result))
+                    {
+                        return false;
+                    }
+
+                    continue;
+                }
+
+                Collect(value, origins, depth, result);
+            }
+
+            return true;
+        }
+
+        /// <summary>
+        /// The type of the elements of the collection a field or property holds: an array's element type, what its indexer
+        /// returns (a dictionary's values), or what it enumerates. Null when it is none of these.
+        /// </summary>
+        private static ITypeSymbol? ElementTypeOf(ISymbol member)
+        {
+            var type = member switch
+            {
+                IFieldSymbol field => field.Type,
+                IPropertySymbol property => property.Type,
+                _ => null,
+            };
+            if (type is IArrayTypeSymbol array)
+            {
+                return array.ElementType;
+            }
+
+            for (var declaring = type; declaring is not null; declaring = declaring.BaseType)
+            {
+                foreach (var candidate in declaring.GetMembers())
+                {
+                    // The public indexer, not an explicit implementation (List<T>'s IList.this[int] returns object).
+                    if (candidate is IPropertySymbol { IsIndexer: true, IsStatic: false, Parameters.Length: 1, ExplicitInterfaceImplementations.IsEmpty: true } indexer)
+                    {
+                        return indexer.Type;
+                    }
+                }
+            }
+
+            if (type is INamedTypeSymbol { OriginalDefinition.SpecialType: SpecialType.System_Collections_Generic_IEnumerable_T } enumerable)
+            {
+                return enumerable.TypeArguments[0];
+            }
+
+            if (type is not null)
+            {
+                foreach (var @interface in type.AllInterfaces)
+                {
+                    if (@interface.OriginalDefinition.SpecialType == SpecialType.System_Collections_Generic_IEnumerable_T)
+                    {
+                        return @interface.TypeArguments[0];
+                    }
+                }
+            }
+
+            return null;
+        }
+
+        /// <summary>
+        /// Whether an argument of an add-like call is an element: its parameter is of the element type (not a method's own
+        /// type argument), or of a delegate type when the element type is not known.
+        /// </summary>
+        private static bool IsElement(IArgumentOperation argument, ITypeSymbol? element)
+        {
+            if (argument.Parameter is not { RefKind: RefKind.None or RefKind.In } parameter || argument.ArgumentKind != ArgumentKind.Explicit)
+            {
+                return false;
+            }
+
+            if (element is null)
+            {
+                return argument.Value.Type?.TypeKind == TypeKind.Delegate || parameter.Type.TypeKind == TypeKind.Delegate;
+            }
+
+            return SymbolEqualityComparer.Default.Equals(parameter.Type, element)
+                && parameter.OriginalDefinition.Type is not ITypeParameterSymbol { TypeParameterKind: TypeParameterKind.Method };
+        }
+
+        /// <summary>
+        /// The elements of a collection member, one step back: at the depth bound, the question
+        /// (<see cref="ElementsStoredIn"/>) is not asked but noted, as for any other step.
+        /// </summary>
+        private void CollectElements(ISymbol member, int depth, List<IMethodSymbol> result)
+        {
+            if (depth < MaxDepth)
+            {
+                AddRange(result, ElementsStoredIn(member, depth + 1));
+            }
+            else
+            {
+                AtDepthBound(_elements, member.OriginalDefinition);
+            }
+        }
+
+        /// <summary>A member declared outside the compilation's source: a library collection's, whose body is not read.</summary>
+        private bool IsLibrary(ISymbol symbol)
+        {
+            foreach (var reference in symbol.DeclaringSyntaxReferences)
+            {
+                if (_compilation.ContainsSyntaxTree(reference.SyntaxTree))
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
+        /// <summary>The library methods that return an element of the collection they are called on.</summary>
+        private static readonly HashSet<string> ElementReads = new(StringComparer.Ordinal)
+        {
+            "GetValueOrDefault", "GetOrAdd", "AddOrUpdate", "Dequeue", "Peek", "Pop", "Take",
+            "First", "FirstOrDefault", "Last", "LastOrDefault", "Single", "SingleOrDefault", "ElementAt", "ElementAtOrDefault",
+        };
+
+        /// <summary>The library methods that give an element of the collection they are called on through an <c>out</c> argument.</summary>
+        private static readonly HashSet<string> ElementOutReads = new(StringComparer.Ordinal)
+        {
+            "TryGetValue", "TryRemove", "TryDequeue", "TryPeek", "TryPop", "TryTake", "Remove",
+        };
+
+        /// <summary>
+        /// The field or property whose element a library call returns (<c>_handlers.GetValueOrDefault(key)</c>,
+        /// <c>_queue.Dequeue()</c>), or null.
+        /// </summary>
+        private ISymbol? ElementReadBy(IInvocationOperation invocation, ValueOrigins origins) =>
+            ElementReads.Contains(invocation.TargetMethod.Name) && IsLibrary(invocation.TargetMethod) ? CollectionOf(invocation, origins) : null;
+
+        /// <summary>The field or property a library call is made on (the receiver, or an extension method's first argument), or null.</summary>
+        private static ISymbol? CollectionOf(IInvocationOperation invocation, ValueOrigins origins)
+        {
+            var receiver = invocation.Instance
+                ?? (invocation.TargetMethod.IsExtensionMethod && !invocation.Arguments.IsEmpty ? invocation.Arguments[0].Value : null);
+            return receiver is null ? null : MemberOf(receiver, origins);
+        }
+
+        /// <summary>Whether the argument is the receiver of an extension method called in its reduced form.</summary>
+        private static bool IsReceiverArgument(IInvocationOperation invocation, IArgumentOperation argument) =>
+            invocation.TargetMethod.IsExtensionMethod && argument.Parameter?.Ordinal == 0;
+
+        /// <summary>A field or property, also through a flow capture of the body whose locals <paramref name="origins"/> describes.</summary>
+        private static ISymbol? MemberOf(IOperation operation, ValueOrigins origins)
+        {
+            for (var steps = 0; steps < 8 && operation is IFlowCaptureReferenceOperation capture; steps++)
+            {
+                if (origins.CaptureValue(capture.Id) is not { } captured)
+                {
+                    return null;
+                }
+
+                operation = captured;
+            }
+
+            return MemberOf(operation);
         }
 
         private static ISymbol? MemberOf(IOperation operation)
@@ -925,7 +1284,7 @@ namespace LockContracts.Analyzers.Flow
             return operation switch
             {
                 IFieldReferenceOperation field => field.Field,
-                IPropertyReferenceOperation property => property.Property,
+                IPropertyReferenceOperation { Arguments.IsEmpty: true } property => property.Property,
                 _ => null,
             };
         }
@@ -967,15 +1326,41 @@ namespace LockContracts.Analyzers.Flow
                 foreach (var assignment in body.DescendantNodes())
                 {
                     if (assignment is AssignmentExpressionSyntax { Left: IdentifierNameSyntax name } simple && name.Identifier.ValueText == local.Name
+                        && !simple.IsKind(SyntaxKind.SubtractAssignmentExpression)
                         && SymbolEqualityComparer.Default.Equals(model.GetSymbolInfo(name).Symbol, local))
                     {
+                        // h -= x takes functions away at most: only the others are followed.
                         Collect(model.GetOperation(simple.Right), origins, depth, result);
+                    }
+                    else if (assignment is ArgumentSyntax { RefKindKeyword.ValueText: "out" } argument && OutName(argument.Expression) == local.Name
+                        && model.GetOperation(argument) is IArgumentOperation { Parent: IInvocationOperation invocation } given
+                        && SymbolEqualityComparer.Default.Equals(OutLocal(given.Value), local)
+                        && ElementOutReads.Contains(invocation.TargetMethod.Name) && IsLibrary(invocation.TargetMethod)
+                        && CollectionOf(invocation, origins) is { } collection)
+                    {
+                        // _handlers.TryGetValue(key, out var h): an element of the member.
+                        CollectElements(collection, depth, result);
                     }
                 }
             }
 
             return Distinct(result);
         }
+
+        /// <summary>The name an <c>out</c> argument writes to: <c>out h</c>, <c>out var h</c>, <c>out Action h</c>.</summary>
+        private static string OutName(ExpressionSyntax expression) => expression switch
+        {
+            IdentifierNameSyntax identifier => identifier.Identifier.ValueText,
+            DeclarationExpressionSyntax { Designation: SingleVariableDesignationSyntax designation } => designation.Identifier.ValueText,
+            _ => string.Empty,
+        };
+
+        private static ILocalSymbol? OutLocal(IOperation value) => value switch
+        {
+            ILocalReferenceOperation local => local.Local,
+            IDeclarationExpressionOperation { Expression: ILocalReferenceOperation declared } => declared.Local,
+            _ => null,
+        };
 
         /// <summary>The functions given for a parameter at every call site of its method in the compilation.</summary>
         private ImmutableArray<IMethodSymbol> PassedFor(IParameterSymbol parameter, int depth)
@@ -1142,6 +1527,7 @@ namespace LockContracts.Analyzers.Flow
         private sealed class SyntaxIndex
         {
             private readonly Dictionary<string, List<(ExpressionSyntax Target, ExpressionSyntax Value)>> _assignments = new(StringComparer.Ordinal);
+            private readonly Dictionary<string, List<(ExpressionSyntax Target, ExpressionSyntax Value)>> _elementAssignments = new(StringComparer.Ordinal);
             private readonly Dictionary<string, List<SyntaxNode>> _initializers = new(StringComparer.Ordinal);
             private readonly Dictionary<string, List<SyntaxNode>> _calls = new(StringComparer.Ordinal);
             private readonly List<SyntaxNode> _unnamedCreations = new();
@@ -1156,6 +1542,9 @@ namespace LockContracts.Analyzers.Flow
                         {
                             case AssignmentExpressionSyntax assignment when NameOf(assignment.Left) is { Length: > 0 } assigned:
                                 Add(_assignments, assigned, (assignment.Left, assignment.Right));
+                                break;
+                            case AssignmentExpressionSyntax { Left: ElementAccessExpressionSyntax element } assignment when NameOf(element.Expression) is { Length: > 0 } collection:
+                                Add(_elementAssignments, collection, (assignment.Left, assignment.Right));
                                 break;
                             case VariableDeclaratorSyntax { Initializer: not null, Parent.Parent: FieldDeclarationSyntax or EventFieldDeclarationSyntax } variable:
                                 Add(_initializers, variable.Identifier.ValueText, node);
@@ -1179,6 +1568,10 @@ namespace LockContracts.Analyzers.Flow
 
             public IEnumerable<(ExpressionSyntax Target, ExpressionSyntax Value)> AssignmentsTo(string name) =>
                 _assignments.TryGetValue(name, out var list) ? list : Array.Empty<(ExpressionSyntax, ExpressionSyntax)>();
+
+            /// <summary>The assignments to an element of a collection by the collection's name: <c>_handlers[key] = handler</c>.</summary>
+            public IEnumerable<(ExpressionSyntax Target, ExpressionSyntax Value)> ElementAssignmentsTo(string name) =>
+                _elementAssignments.TryGetValue(name, out var list) ? list : Array.Empty<(ExpressionSyntax, ExpressionSyntax)>();
 
             public IEnumerable<SyntaxNode> InitializersOf(string name) =>
                 _initializers.TryGetValue(name, out var list) ? list : Array.Empty<SyntaxNode>();

@@ -303,6 +303,10 @@ public class DelegateFlowTests
     public Task AnInterfaceEventWithNoHandlerThatLocksIsSilent() => Verify(Quiet(RaisedBy(LocalCopy, "events.ProjectFinished += (s, e) => { };")));
 
     [Fact]
+    public Task AHandlerThatIsOnlyUnsubscribedIsSilent() =>
+        Verify(Quiet(RaisedBy(LocalCopy, "build.ProjectFinished += (s, e) => { }; build.ProjectFinished -= OnFinished;")));
+
+    [Fact]
     public Task AHandlerThatIsADelegateField() => Verify(RaisedBy(LocalCopy, "build.ProjectFinished += _onFinished;"), Cycle());
 
     [Fact]
@@ -339,6 +343,12 @@ public class DelegateFlowTests
     public Task AnEventWithAccessorsRaisedAfterTheLockIsSilent() =>
         Verify(Quiet(Accessors.Replace("COMPLETE", "EventHandler? h; lock (_gate) { h = _finished; } h?.Invoke(this, EventArgs.Empty);") + Sink));
 
+    [Fact]
+    public Task AnEventWithAccessorsThatCombineRaisedFromItsField() => Verify(Accessors
+        .Replace("_finished += value;", "_finished = (EventHandler?)Delegate.Combine(_finished, value);")
+        .Replace("_finished -= value;", "_finished = (EventHandler?)Delegate.Remove(_finished, value);")
+        .Replace("COMPLETE", "lock (_gate) { {|#0:_finished?.Invoke(this, EventArgs.Empty)|}; }") + Sink, Cycle());
+
     /// <summary>Callbacks kept in a list and run one by one.</summary>
     private const string Callbacks = """
         class Owner
@@ -358,6 +368,10 @@ public class DelegateFlowTests
     [Fact]
     public Task CallbacksKeptInAListAndRunUnderTheLock() =>
         Verify(Callbacks.Replace("IDLE", "lock (_gate) { foreach (var callback in _callbacks.ToArray()) {|#0:callback()|}; }") + Sink, Cycle());
+
+    [Fact]
+    public Task CallbacksKeptInAListAndRunByIndexUnderTheLock() =>
+        Verify(Callbacks.Replace("IDLE", "lock (_gate) { for (var i = 0; i < _callbacks.Count; i++) {|#0:_callbacks[i]()|}; }") + Sink, Cycle());
 
     [Fact]
     public Task CallbacksCopiedUnderTheLockAndRunAfterIsSilent() =>
@@ -410,4 +424,233 @@ public class DelegateFlowTests
             public void Cancel() { lock (_gate) { } }
         }
         """ + Sink));
+
+    /// <summary>A dispatcher that keeps one handler per topic in a dictionary and runs it by key.</summary>
+    private const string Topics = """
+        class Owner
+        {
+            readonly object _gate = new();
+            readonly Dictionary<string, Action<int>> _handlers = new();
+            public void On(string topic, Action<int> handler) { lock (_gate) { _handlers[topic] = handler; } }
+            public void Dispatch(string topic, int n) { DISPATCH }
+            public void Cancel() { lock (_gate) { } }
+        }
+        class Client
+        {
+            public Client(Owner owner, Sink sink) { owner.On("write", n => sink.Write()); }
+        }
+        """;
+
+    private static string Dispatched(string dispatch) => Topics.Replace("DISPATCH", dispatch) + Sink;
+
+    [Fact]
+    public Task AHandlerReadByKeyAndRunUnderTheLock() => Verify(Dispatched("lock (_gate) { {|#0:_handlers[topic](n)|}; }"), Cycle());
+
+    [Fact]
+    public Task AHandlerReadByKeyIntoALocalAndRunUnderTheLock() =>
+        Verify(Dispatched("lock (_gate) { var h = _handlers[topic]; {|#0:h?.Invoke(n)|}; }"), Cycle());
+
+    [Fact]
+    public Task AHandlerReadByKeyUnderTheLockAndRunAfterIsSilent() =>
+        Verify(Quiet(Dispatched("Action<int> h; lock (_gate) { h = _handlers[topic]; } h(n);")));
+
+    [Fact]
+    public Task AHandlerFoundWithTryGetValueAndRunUnderTheLock() =>
+        Verify(Dispatched("lock (_gate) { if (_handlers.TryGetValue(topic, out var h)) {|#0:h(n)|}; }"), Cycle());
+
+    [Fact]
+    public Task AHandlerFoundWithTryGetValueIntoADeclaredLocal() =>
+        Verify(Dispatched("lock (_gate) { Action<int>? h; if (!_handlers.TryGetValue(topic, out h)) return; {|#0:h(n)|}; }"), Cycle());
+
+    [Fact]
+    public Task AHandlerFoundWithTryGetValueAndRunAfterTheLockIsSilent() =>
+        Verify(Quiet(Dispatched("Action<int>? h; lock (_gate) { _handlers.TryGetValue(topic, out h); } h?.Invoke(n);")));
+
+    [Fact]
+    public Task AHandlerFoundWithGetValueOrDefaultAndRunUnderTheLock() =>
+        Verify(Dispatched("lock (_gate) { var h = _handlers.GetValueOrDefault(topic); {|#0:h?.Invoke(n)|}; }"), Cycle());
+
+    [Fact]
+    public Task AHandlerFoundWithGetValueOrDefaultAndRunAfterTheLockIsSilent() =>
+        Verify(Quiet(Dispatched("Action<int>? h; lock (_gate) { h = _handlers.GetValueOrDefault(topic); } h?.Invoke(n);")));
+
+    [Fact]
+    public Task TheDefaultGivenToGetValueOrDefaultIsRunToo() => Verify(Topics.Replace("n => sink.Write()", "n => { }")
+        .Replace("DISPATCH", "lock (_gate) { {|#0:_handlers.GetValueOrDefault(topic, Fallback)(n)|}; }")
+        .Replace("public void Cancel()", "public Sink? Sink; void Fallback(int n) => Sink!.Write(); public void Cancel()") + Sink, UncertainCycle());
+
+    /// <summary>A dispatch table filled where it is created, one handler per message kind.</summary>
+    private const string Table = """
+        class Owner
+        {
+            readonly object _gate = new();
+            readonly Sink _sink;
+            readonly Dictionary<string, Action<int>> _handlers;
+            readonly Action<int>[] _steps;
+            readonly List<Action<int>> _listeners;
+            static Sink? s_shared;
+            static void Log(int n) => s_shared!.Write();
+            readonly Action<int>[] _always = { n => { }, ALWAYS };
+            public Owner(Sink sink)
+            {
+                _sink = sink;
+                _handlers = new() { ["ping"] = n => { }, ["write"] = WRITE };
+                _steps = new Action<int>[] { n => { }, WRITE };
+                _listeners = new List<Action<int>> { n => { }, WRITE };
+            }
+            public void Dispatch(string kind, int n) { DISPATCH }
+            public void Cancel() { lock (_gate) { } }
+        }
+        """;
+
+    private static string Tabled(string dispatch, string write = "n => { }", string always = "n => { }") =>
+        Table.Replace("DISPATCH", dispatch).Replace("WRITE", write).Replace("ALWAYS", always) + Sink;
+
+    [Fact]
+    public Task AHandlerOfADispatchTableFilledAtCreation() =>
+        Verify(Tabled("lock (_gate) { {|#0:_handlers[kind](n)|}; }", write: "n => _sink.Write()"), UncertainCycle());
+
+    [Fact]
+    public Task AStepOfAnArrayFilledAtCreation() => Verify(Tabled("lock (_gate) { {|#0:_steps[n](n)|}; }", write: "n => _sink.Write()"), UncertainCycle());
+
+    [Fact]
+    public Task AListenerOfAListFilledAtCreation() =>
+        Verify(Tabled("lock (_gate) { foreach (var listener in _listeners) {|#0:listener(n)|}; }", write: "n => _sink.Write()"), UncertainCycle());
+
+    [Fact]
+    public Task AStepOfAnArrayInitializedInItsDeclaration() =>
+        Verify(Tabled("lock (_gate) { {|#0:_always[n](n)|}; }", always: "Log"), UncertainCycle());
+
+    [Fact]
+    public Task ADispatchTableOfHarmlessHandlersIsSilent() => Verify(Quiet(Tabled(
+        "lock (_gate) { _handlers[kind](n); _steps[n](n); _always[n](n); foreach (var listener in _listeners) listener(n); }")));
+
+    /// <summary>Pending requests kept in a concurrent dictionary by id, completed (and removed) when the answer comes.</summary>
+    private const string Pending = """
+        using System.Collections.Concurrent;
+        class Owner
+        {
+            readonly object _gate = new();
+            readonly ConcurrentDictionary<int, Action<int>> _pending = new();
+            readonly ConcurrentQueue<Action<int>> _queued = new();
+            readonly Queue<Action<int>> _waiting = new();
+            readonly Dictionary<int, Action<int>> _byId = new();
+            public void Send(int id, Action<int> completion) { STORE }
+            public void Answer(int id, int n) { ANSWER }
+            public void Cancel() { lock (_gate) { } }
+        }
+        class Client
+        {
+            public Client(Owner owner, Sink sink) { owner.Send(1, n => sink.Write()); }
+        }
+        """;
+
+    private static string Answered(string store, string answer) => Pending.Replace("STORE", store).Replace("ANSWER", answer) + Sink;
+
+    [Fact]
+    public Task ACompletionTakenWithTryRemoveAndRunUnderTheLock() => Verify(
+        Answered("_pending.TryAdd(id, completion);", "lock (_gate) { if (_pending.TryRemove(id, out var done)) {|#0:done(n)|}; }"), Cycle());
+
+    [Fact]
+    public Task ACompletionTakenWithTryDequeueAndRunUnderTheLock() => Verify(
+        Answered("_queued.Enqueue(completion);", "lock (_gate) { while (_queued.TryDequeue(out var done)) {|#0:done(n)|}; }"), Cycle());
+
+    [Fact]
+    public Task ACompletionDequeuedAndRunUnderTheLock() => Verify(
+        Answered("lock (_gate) { _waiting.Enqueue(completion); }", "lock (_gate) { if (_waiting.Count > 0) {|#0:_waiting.Dequeue()(n)|}; }"), Cycle());
+
+    [Fact]
+    public Task ACompletionRemovedFromADictionaryAndRunUnderTheLock() => Verify(Answered(
+        "_byId[id] = completion;", "lock (_gate) { if (_byId.Remove(id, out var done)) {|#0:done(n)|}; }"), Cycle());
+
+    [Fact]
+    public Task ACompletionRemovedUnderTheLockAndRunAfterIsSilent() => Verify(Quiet(Answered(
+        "_byId[id] = completion;", "Action<int>? done; lock (_gate) { _byId.Remove(id, out done); } done?.Invoke(n);")));
+
+    [Fact]
+    public Task ACompletionTakenWithTryRemoveAndRunAfterTheLockIsSilent() => Verify(Quiet(
+        Answered("_pending.TryAdd(id, completion);", "Action<int>? done; lock (_gate) { _pending.TryRemove(id, out done); } done?.Invoke(n);")));
+
+    [Fact]
+    public Task ACompletionStoredWithGetOrAddAndRunUnderTheLock() => Verify(
+        Answered("_pending.GetOrAdd(id, completion);", "lock (_gate) { {|#0:_pending[id](n)|}; }"), Cycle());
+
+    [Fact]
+    public Task ACompletionStoredWithAddOrUpdateAndRunUnderTheLock() => Verify(
+        Answered("_pending.AddOrUpdate(id, completion, (_, previous) => previous);", "lock (_gate) { {|#0:_pending[id](n)|}; }"), Cycle());
+
+    [Fact]
+    public Task AValueFactoryIsNotAnElement() => Verify(Quiet(Answered(
+        "_pending.AddOrUpdate(id, _ => { completion(0); return n => { }; }, (_, previous) => { completion(1); return previous; }); _pending.GetOrAdd(id, _ => { completion(2); return n => { }; });",
+        "lock (_gate) { _pending[id](n); }")));
+
+    /// <summary>Callbacks kept in slots of an array and run by slot.</summary>
+    private const string Slots = """
+        class Owner
+        {
+            readonly object _gate = new();
+            readonly Action<int>[] _callbacks = new Action<int>[4];
+            Sink? _sink;
+            public void Register(int slot, Sink sink) { _sink = sink; _callbacks[slot] = CALLBACK; }
+            public void Fire(int slot, int n) { lock (_gate) { {|#0:_callbacks[slot](n)|}; } }
+            public void Cancel() { lock (_gate) { } }
+        }
+        """;
+
+    [Fact]
+    public Task ACallbackInAnArraySlotRunUnderTheLock() => Verify(Slots.Replace("CALLBACK", "n => _sink!.Write()") + Sink, Cycle());
+
+    [Fact]
+    public Task AnArrayOfHarmlessCallbacksIsSilent() =>
+        Verify(Quiet(Slots.Replace("CALLBACK", "n => { }").Replace("{|#0:_callbacks[slot](n)|}", "_callbacks[slot](n)") + Sink));
+
+    /// <summary>Two notifications combined into one delegate run under the lock.</summary>
+    private const string Combined = """
+        class Owner
+        {
+            readonly object _gate = new();
+            readonly Action<int> _onWrite;
+            readonly Action<int> _onFlush = n => { };
+            public Owner(Sink sink) { _onWrite = n => sink.Write(); }
+            public void Flush(int n) { FLUSH }
+            public void Cancel() { lock (_gate) { } }
+        }
+        """;
+
+    private static string Flushed(string flush) => Combined.Replace("FLUSH", flush) + Sink;
+
+    [Fact]
+    public Task DelegatesCombinedWithDelegateCombine() =>
+        Verify(Flushed("var both = (Action<int>)Delegate.Combine(_onFlush, _onWrite); lock (_gate) { {|#0:both(n)|}; }"), UncertainCycle());
+
+    [Fact]
+    public Task DelegatesCombinedWithDelegateCombineFromAnArray() =>
+        Verify(Flushed("var all = (Action<int>)Delegate.Combine(new Delegate[] { _onFlush, _onWrite }); lock (_gate) { {|#0:all(n)|}; }"), UncertainCycle());
+
+    [Fact]
+    public Task DelegatesCombinedWithDelegateCombineAsParams() => Verify(
+        Flushed("var all = (Action<int>?)Delegate.Combine(_onFlush, null, _onWrite); lock (_gate) { {|#0:all?.Invoke(n)|}; }"), UncertainCycle());
+
+    [Fact]
+    public Task DelegatesCombinedAndRunAfterTheLockIsSilent() =>
+        Verify(Quiet(Flushed("var both = (Action<int>)Delegate.Combine(_onFlush, _onWrite); lock (_gate) { } both(n);")));
+
+    [Fact]
+    public Task DelegatesCombinedWithPlus() => Verify(Flushed("var both = _onFlush + _onWrite; lock (_gate) { {|#0:both(n)|}; }"), UncertainCycle());
+
+    [Fact]
+    public Task DelegatesCombinedWithPlusEquals() =>
+        Verify(Flushed("Action<int> all = _onFlush; all += _onWrite; lock (_gate) { {|#0:all(n)|}; }"), UncertainCycle());
+
+    [Fact]
+    public Task DelegatesCombinedWithPlusEqualsAndRunAfterTheLockIsSilent() =>
+        Verify(Quiet(Flushed("Action<int> all = _onFlush; all += _onWrite; lock (_gate) { } all(n);")));
+
+    [Fact]
+    public Task ADelegateRemovedWithMinusOrDelegateRemoveIsNotAdded() => Verify(Quiet(Flushed(
+        "var rest = (Action<int>?)Delegate.Remove(_onFlush, _onWrite); var others = _onFlush - _onWrite; lock (_gate) { rest?.Invoke(n); others?.Invoke(n); }")));
+
+    [Fact]
+    public Task ADelegateRemovedWithMinusEqualsIsNotAdded() =>
+        Verify(Quiet(Flushed("Action<int> all = _onFlush; all -= _onWrite; lock (_gate) { all(n); }")));
 }

@@ -295,6 +295,73 @@ public class Lock205DelegateFlowCutOffTests
         cut ? Elements(elements) : Elements(elements).Replace("{|#0:handler()|}", "handler()"),
         expected: cut ? new[] { Cut() } : Array.Empty<DiagnosticResult>());
 
+    /// <summary><paramref name="elements"/> distinct lambdas stored by key in a dictionary, one of which runs under a lock.</summary>
+    private static string Keyed(int elements)
+    {
+        var source = new StringBuilder();
+        source.AppendLine("class Hub");
+        source.AppendLine("{");
+        source.AppendLine("    readonly object _gate = new();");
+        source.AppendLine("    readonly Dictionary<int, Action> _handlers = new();");
+        source.AppendLine("    int _seen;");
+        source.AppendLine("    public void Raise(int key) { lock (_gate) { {|#0:_handlers[key]()|}; } }");
+        source.AppendLine("    public void Wire()");
+        source.AppendLine("    {");
+        for (var i = 0; i < elements; i++)
+        {
+            source.AppendLine($"        _handlers[{i}] = () => _seen += {i};");
+        }
+
+        source.AppendLine("    }");
+        source.AppendLine("}");
+        return source.ToString();
+    }
+
+    [Theory]
+    [InlineData(64, false)]
+    [InlineData(65, true)]
+    public Task MoreElementsStoredByKeyThanTheBoundSaySo(int elements, bool cut) => LockAnalyzerVerifier.VerifyAsync(
+        cut ? Keyed(elements) : Keyed(elements).Replace("{|#0:_handlers[key]()|}", "_handlers[key]()"),
+        expected: cut ? new[] { Cut() } : Array.Empty<DiagnosticResult>());
+
+    /// <summary>
+    /// A callback passed down <paramref name="levels"/> methods and stored by key in the last one, then read by key and
+    /// run under <c>_gate</c>: the element is one step back, each parameter one more.
+    /// </summary>
+    private static string StoredByKey(int levels, bool cycle)
+    {
+        var source = new StringBuilder();
+        source.AppendLine("class Relay");
+        source.AppendLine("{");
+        source.AppendLine("    readonly object _gate = new();");
+        source.AppendLine("    readonly object _inner = new();");
+        source.AppendLine("    readonly Dictionary<string, Action> _handlers = new();");
+        source.AppendLine("    public void Start() => L1(() => { lock (_inner) { } });");
+        for (var level = 1; level < levels; level++)
+        {
+            source.AppendLine($"    void L{level}(Action a) => L{level + 1}(a);");
+        }
+
+        source.AppendLine($"    void L{levels}(Action a) => _handlers[\"done\"] = a;");
+        source.AppendLine("    public void Fire() { lock (_gate) { if (_handlers.TryGetValue(\"done\", out var h)) { {|#0:h()|}; } } }");
+        source.AppendLine(cycle
+            ? "    public void Back() { lock (_inner) { lock ({|#1:_gate|}) { } } }"
+            : "    public void Back() { lock (_inner) { lock (_gate) { } } }");
+        source.AppendLine("}");
+        return source.ToString();
+    }
+
+    /// <summary>
+    /// Within the bound (the out local, the element and three parameters) the callback is found and the cycle is
+    /// reported; one parameter more and the element's value is cut, which the invocation says.
+    /// </summary>
+    [Theory]
+    [InlineData(3, false)]
+    [InlineData(4, true)]
+    public Task AnElementFollowedPastTheDepthBoundSaysSo(int levels, bool cut) => LockAnalyzerVerifier.VerifyAsync(
+        StoredByKey(levels, cycle: !cut),
+        expected: cut ? new[] { Cut() } : new[] { LockAnalyzerVerifier.Diagnostic("LOCK001").WithLocation(0).WithLocation(1) });
+
     /// <summary>
     /// A delegate parameter whose method is called from <paramref name="sites"/> places that pass nothing the analysis can
     /// follow: each call site read is one unit of the question's work.
