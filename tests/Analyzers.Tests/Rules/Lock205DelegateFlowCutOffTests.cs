@@ -267,20 +267,27 @@ public class Lock205DelegateFlowCutOffTests
         LockAnalyzerVerifier.VerifyAsync(Passed(100, _ => "Noop").Replace("{|#0:a()|}", "a()"));
 
     /// <summary><paramref name="elements"/> distinct lambdas added to a list that a <c>foreach</c> runs under a lock.</summary>
-    private static string Elements(int elements)
+    private static string Elements(int elements) => Hub(
+        elements, "List<Action>", "foreach (var handler in _handlers) { {|#0:handler()|}; }", i => $"_handlers.Add(() => _seen += {i});");
+
+    /// <summary>
+    /// A hub whose <c>Raise</c> runs, under <c>_gate</c>, what <c>Wire</c> stored in <c>_handlers</c> (of type
+    /// <paramref name="collection"/>): <paramref name="elements"/> distinct lambdas, each stored by <paramref name="store"/>.
+    /// </summary>
+    private static string Hub(int elements, string collection, string raise, Func<int, string> store)
     {
         var source = new StringBuilder();
         source.AppendLine("class Hub");
         source.AppendLine("{");
         source.AppendLine("    readonly object _gate = new();");
-        source.AppendLine("    readonly List<Action> _handlers = new();");
+        source.AppendLine($"    readonly {collection} _handlers = new();");
         source.AppendLine("    int _seen;");
-        source.AppendLine("    public void Raise() { lock (_gate) { foreach (var handler in _handlers) { {|#0:handler()|}; } } }");
+        source.AppendLine($"    public void Raise(int key) {{ lock (_gate) {{ {raise} }} }}");
         source.AppendLine("    public void Wire()");
         source.AppendLine("    {");
         for (var i = 0; i < elements; i++)
         {
-            source.AppendLine($"        _handlers.Add(() => _seen += {i});");
+            source.AppendLine("        " + store(i));
         }
 
         source.AppendLine("    }");
@@ -296,26 +303,8 @@ public class Lock205DelegateFlowCutOffTests
         expected: cut ? new[] { Cut() } : Array.Empty<DiagnosticResult>());
 
     /// <summary><paramref name="elements"/> distinct lambdas stored by key in a dictionary, one of which runs under a lock.</summary>
-    private static string Keyed(int elements)
-    {
-        var source = new StringBuilder();
-        source.AppendLine("class Hub");
-        source.AppendLine("{");
-        source.AppendLine("    readonly object _gate = new();");
-        source.AppendLine("    readonly Dictionary<int, Action> _handlers = new();");
-        source.AppendLine("    int _seen;");
-        source.AppendLine("    public void Raise(int key) { lock (_gate) { {|#0:_handlers[key]()|}; } }");
-        source.AppendLine("    public void Wire()");
-        source.AppendLine("    {");
-        for (var i = 0; i < elements; i++)
-        {
-            source.AppendLine($"        _handlers[{i}] = () => _seen += {i};");
-        }
-
-        source.AppendLine("    }");
-        source.AppendLine("}");
-        return source.ToString();
-    }
+    private static string Keyed(int elements) => Hub(
+        elements, "Dictionary<int, Action>", "{|#0:_handlers[key]()|};", i => $"_handlers[{i}] = () => _seen += {i};");
 
     [Theory]
     [InlineData(64, false)]
