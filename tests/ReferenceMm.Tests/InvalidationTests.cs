@@ -39,12 +39,8 @@ public class InvalidationTests
         // dirties it before the invalidation pass drops it.
         var outcome = Interleaving.AssertBreaks(() =>
         {
-            var fileSystem = new FileSystem(blockCount: 16);
-            var inode = fileSystem.CreateFile(FileKind.PageCache, 2);
-            var table = fileSystem.CreatePageTable();
+            var (inode, table) = TwoStoredPages();
             var lastWritten = new long[] { 7, 8 };
-            Assert.True(Faults.MmapStore(table, inode, 0, lastWritten[0]));
-            Assert.True(Faults.MmapStore(table, inode, 1, lastWritten[1]));
             return new Interleaving.Attempt(
                 Victim: () => flushAndInvalidate(inode, 0, 2),
                 Intruder: () =>
@@ -55,7 +51,7 @@ public class InvalidationTests
                 Check: () =>
                 {
                     Writeback.FlushRange(inode, 0, 2);
-                    return Invariants.LostWrites(inode, lastWritten).Concat(fileSystem.Allocator.Corruptions);
+                    return Invariants.LostWrites(inode, lastWritten).Concat(inode.FileSystem.Allocator.Corruptions);
                 });
         });
         _output.WriteLine(outcome.ToString());
@@ -66,11 +62,7 @@ public class InvalidationTests
     public void Seed003_InvalidationUnderTheSameScheduleKeepsTheStore()
     {
         using var validator = new ValidatorScope();
-        var fileSystem = new FileSystem(blockCount: 16);
-        var inode = fileSystem.CreateFile(FileKind.PageCache, 2);
-        var table = fileSystem.CreatePageTable();
-        Assert.True(Faults.MmapStore(table, inode, 0, 7));
-        Assert.True(Faults.MmapStore(table, inode, 1, 8));
+        var (inode, table) = TwoStoredPages();
 
         // The model's flush and invalidation with the same store in between, in sequence.
         Writeback.FlushRange(inode, 0, 2);
@@ -87,11 +79,7 @@ public class InvalidationTests
     public void Seed003_ADirtyPageIsReportedBusyAndKept()
     {
         using var validator = new ValidatorScope();
-        var fileSystem = new FileSystem(blockCount: 16);
-        var inode = fileSystem.CreateFile(FileKind.PageCache, 2);
-        var table = fileSystem.CreatePageTable();
-        Assert.True(Faults.MmapStore(table, inode, 0, 7));
-        Assert.True(Faults.MmapStore(table, inode, 1, 8));
+        var (inode, table) = TwoStoredPages();
         Writeback.FlushRange(inode, 1, 2);
 
         var result = Writeback.InvalidateRange(inode, 0, 2);
@@ -101,6 +89,17 @@ public class InvalidationTests
         Assert.Equal(7, PageCache.Read(inode, 0));
         Assert.Equal(8, PageCache.Read(inode, 1));
         validator.AssertNoViolations();
+    }
+
+    /// <summary>A two-page file whose pages were stored 7 and 8 through a mapping (both dirty in the cache).</summary>
+    private static (Inode Inode, PageTable Table) TwoStoredPages()
+    {
+        var fileSystem = new FileSystem(blockCount: 16);
+        var inode = fileSystem.CreateFile(FileKind.PageCache, 2);
+        var table = fileSystem.CreatePageTable();
+        Assert.True(Faults.MmapStore(table, inode, 0, 7));
+        Assert.True(Faults.MmapStore(table, inode, 1, 8));
+        return (inode, table);
     }
 
     /// <summary>
