@@ -158,29 +158,8 @@ public class Lock004ReceiverNarrowingTests
         }
         """);
 
-    /// <summary>A getter returns a private field only ever assigned <c>new</c>; the helper's only call site passes it.</summary>
-    [Fact]
-    public Task GetterReturningAFieldPassedToAPrivateHelper() => Verify("""
-        public interface ISink { void Write(); }
-        public class QuietSink : ISink { public void Write() { } }
-        public class Host : ISink
-        {
-            private readonly object _gate = new();
-            private ISink _sink = new QuietSink();
-            private ISink Sink => _sink;
-            public void Write() { lock (_gate) { } }
-            public void Flush()
-            {
-                lock (_gate) { Emit(Sink); }
-            }
-            public void Reset() { _sink = new QuietSink(); }
-            private static void Emit(ISink sink) => sink.Write();
-        }
-        """);
-
-    /// <summary>The field is also assigned a public method's parameter.</summary>
-    [Fact]
-    public Task FieldAlsoAssignedFromAPublicParameterStillReports() => Verify("""
+    /// <summary>A host whose private field, read through a getter, goes to a private helper that calls it under the lock.</summary>
+    private const string SinkHost = """
         public interface ISink { void Write(); }
         public class QuietSink : ISink { public void Write() { } }
         public class Host : ISink
@@ -194,10 +173,19 @@ public class Lock004ReceiverNarrowingTests
                 lock (_gate) { [|Emit(Sink)|]; }
             }
             public void Reset() { _sink = new QuietSink(); }
-            public void Use(ISink sink) { _sink = sink; }
             private static void Emit(ISink sink) => sink.Write();
         }
-        """);
+        """;
+
+    /// <summary>A getter returns a private field only ever assigned <c>new</c>; the helper's only call site passes it.</summary>
+    [Fact]
+    public Task GetterReturningAFieldPassedToAPrivateHelper() =>
+        Verify(SinkHost.Replace("[|Emit(Sink)|]", "Emit(Sink)"));
+
+    /// <summary>The field is also assigned a public method's parameter.</summary>
+    [Fact]
+    public Task FieldAlsoAssignedFromAPublicParameterStillReports() =>
+        Verify(SinkHost.Replace("    private static void Emit", "    public void Use(ISink sink) { _sink = sink; }\n    private static void Emit"));
 
     /// <summary>A non-virtual factory with one body.</summary>
     [Fact]
